@@ -1,0 +1,60 @@
+"""pubkit: write a release once in Markdown, translate it with gettext, publish it in every language.
+
+This module is the index of the public API, in the order data flows (source → messages → catalogs).
+Names are imported on first use, so that ``import pubkit`` and ``pubkit --help`` stay fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    # errors: every problem carries its file and line
+    "PubkitError": "errors",
+    "ConfigError": "errors",
+    "SourceError": "errors",
+    "CatalogError": "errors",
+    "TemplateError": "errors",
+    "UsageError": "errors",
+    # the project and its configuration
+    "Project": "config",
+    "load_project": "config",
+    "normalize_language": "config",
+    # sources → messages
+    "Message": "sources",
+    "Source": "sources",
+    "read_source": "sources",
+    "read_sources": "sources",
+    # messages → catalogs
+    "extract": "catalogs",
+    "init_language": "catalogs",
+    "update": "catalogs",
+    "read_catalog": "catalogs",
+    "merge": "merge",
+    # progress
+    "CatalogStatus": "status",
+    "status": "status",
+}
+
+__all__ = ["__version__", *_EXPORTS]
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'pubkit' has no attribute '{name}'")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
+    from .catalogs import extract, init_language, read_catalog, update
+    from .config import Project, load_project, normalize_language
+    from .errors import CatalogError, ConfigError, PubkitError, SourceError, TemplateError, UsageError
+    from .merge import merge
+    from .sources import Message, Source, read_source, read_sources
+    from .status import CatalogStatus, status

@@ -1,0 +1,158 @@
+"""The ``pubkit`` command line: parses arguments, calls the library, prints, and picks the exit status."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from . import __version__
+from .errors import EXIT_BAD_INPUT, EXIT_OK, PubkitError, UsageError, display_path
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return its exit status (0 success, 1 checks failed, 2 bad input or usage)."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_BAD_INPUT
+    try:
+        return args.run(args)
+    except PubkitError as error:
+        print(error.format(), file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("pubkit: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pubkit",
+        description="Write a press release once in Markdown; translate it with gettext; publish it in every language.",
+    )
+    parser.add_argument("--version", action="version", version=f"pubkit {__version__}")
+    parser.add_argument(
+        "-C", "--project", metavar="DIR", type=Path, default=Path("."), help="the project folder (default: here)"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    extract = commands.add_parser("extract", help="write locale/<slug>.pot and locale/templates.pot from the sources")
+    extract.set_defaults(run=_extract)
+
+    init = commands.add_parser("init", help="create the catalogs of a new language")
+    init.add_argument("language", metavar="LANG", help="a locale such as de, zh_CN or pt-BR")
+    init.set_defaults(run=_init)
+
+    update = commands.add_parser("update", help="merge the templates into every catalog, keeping every translation")
+    update.add_argument("--lang", action="append", metavar="LANG", help="only this language (repeatable)")
+    update.set_defaults(run=_update)
+
+    status = commands.add_parser("status", help="translated, fuzzy and untranslated messages and words")
+    status.add_argument("--lang", action="append", metavar="LANG", help="only this language (repeatable)")
+    status.add_argument("--format", choices=("table", "json"), default="table")
+    status.set_defaults(run=_status)
+    return parser
+
+
+def _project(args: argparse.Namespace):
+    from .config import load_project
+
+    return load_project(args.project)
+
+
+def _languages(tags: list[str] | None) -> list[str] | None:
+    from .config import normalize_language
+
+    if not tags:
+        return None
+    chosen = []
+    for tag in tags:
+        try:
+            chosen.append(normalize_language(tag))
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    return chosen
+
+
+def _show(path: Path, project) -> str:
+    return display_path(path, project.root)
+
+
+def _extract(args: argparse.Namespace) -> int:
+    from .catalogs import extract
+
+    project = _project(args)
+    for written in extract(project):
+        state = "wrote" if written.changed else "unchanged"
+        print(f"{state:9} {_show(written.path, project)} ({written.messages} messages)")
+    return EXIT_OK
+
+
+def _init(args: argparse.Namespace) -> int:
+    from .catalogs import init_language
+
+    project = _project(args)
+    (language,) = _languages([args.language]) or []
+    for written in init_language(project, language):
+        print(f"created {_show(written.path, project)} ({written.messages} messages)")
+    if language not in project.languages:
+        print(
+            f"note: '{language}' is not in 'languages' of {project.config_path.name}; add it to publish it",
+            file=sys.stderr,
+        )
+    return EXIT_OK
+
+
+def _update(args: argparse.Namespace) -> int:
+    from .catalogs import update
+
+    project = _project(args)
+    for result in update(project, _languages(args.lang)):
+        report = result.report
+        if result.created:
+            summary = f"created ({report.new} messages)"
+        else:
+            summary = (
+                f"{report.kept} kept, {report.fuzzy} fuzzy, {report.revived} revived, "
+                f"{report.new} new, {report.obsoleted} obsolete"
+            )
+            if not result.changed:
+                summary += " (unchanged)"
+        print(f"{_show(result.path, project)}: {summary}")
+    return EXIT_OK
+
+
+def _status(args: argparse.Namespace) -> int:
+    from .status import status
+
+    project = _project(args)
+    rows = status(project, _languages(args.lang))
+    if args.format == "json":
+        json.dump({"languages": list(dict.fromkeys(r.language for r in rows)), "catalogs": [r.as_dict() for r in rows]},
+                  sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return EXIT_OK
+    header = ("language", "catalog", "translated", "fuzzy", "untranslated", "words done", "percent")
+    table = [header]
+    for row in rows:
+        words = row.translated_words + row.fuzzy_words + row.untranslated_words
+        table.append((
+            row.language,
+            row.domain + ("" if row.exists else " (missing)"),
+            str(row.translated),
+            str(row.fuzzy),
+            str(row.untranslated),
+            f"{row.translated_words}/{words}",
+            f"{row.percent:.1f}%",
+        ))
+    widths = [max(len(line[i]) for line in table) for i in range(len(header))]
+    for line in table:
+        cells = [cell.ljust(widths[i]) if i < 2 else cell.rjust(widths[i]) for i, cell in enumerate(line)]
+        print("  ".join(cells).rstrip())
+    return EXIT_OK

@@ -1,0 +1,188 @@
+"""The publication project: ``pubkit.toml`` (or ``[tool.pubkit]``) validated into a frozen object."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+
+from .errors import ConfigError, PubkitError
+
+CONFIG_FILE = "pubkit.toml"
+PYPROJECT_FILE = "pyproject.toml"
+
+#: Keys of the configuration, with the type each must have and its default.
+_KEYS: dict[str, tuple[type | tuple[type, ...], Any]] = {
+    "source_language": (str, None),
+    "languages": (list, None),
+    "sources_dir": (str, "sources"),
+    "locale_dir": (str, "locale"),
+    "templates_dir": (str, "templates"),
+    "output_dir": (str, "dist"),
+}
+_REQUIRED = ("source_language", "languages")
+
+_SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+@dataclass(frozen=True)
+class Project:
+    """A publication project on disk: where everything lives and which languages it publishes."""
+
+    root: Path
+    config_path: Path
+    source_language: str
+    languages: tuple[str, ...]
+    sources_dir: Path
+    locale_dir: Path
+    templates_dir: Path
+    output_dir: Path
+
+    def pot_path(self, domain: str) -> Path:
+        """``locale/<domain>.pot``: a source's slug, or ``templates``."""
+        return self.locale_dir / f"{domain}.pot"
+
+    def po_path(self, language: str, domain: str) -> Path:
+        """``locale/<lang>/LC_MESSAGES/<domain>.po``."""
+        return self.locale_dir / language / "LC_MESSAGES" / f"{domain}.po"
+
+    def source_files(self) -> list[Path]:
+        """Every release source, in a stable (sorted) order."""
+        if not self.sources_dir.is_dir():
+            raise ConfigError(f"no sources folder '{self.sources_dir.name}/' in the project", self.config_path)
+        return sorted(p for p in self.sources_dir.glob("*.md") if p.is_file())
+
+
+def normalize_language(tag: str) -> str:
+    """Accept ``pt_BR`` and ``pt-BR`` alike and return the gettext spelling ``pt_BR``.
+
+    Raises ``ValueError`` with a readable reason when Babel (CLDR) does not know the locale.
+    """
+    if not isinstance(tag, str) or not re.fullmatch(r"[A-Za-z]{2,8}([_-][A-Za-z0-9]{1,8})*", tag):
+        raise ValueError(f"'{tag}' is not a locale identifier (expected e.g. 'de', 'pt_BR' or 'pt-BR')")
+    spelled = tag.replace("-", "_")
+    try:
+        Locale.parse(spelled)
+    except (UnknownLocaleError, ValueError):
+        raise ValueError(f"unknown locale '{tag}': CLDR has no data for it") from None
+    parts = spelled.split("_")
+    # gettext directories use a lowercase language and an uppercase territory: zh_CN, pt_BR, sr_Latn_RS.
+    parts[0] = parts[0].lower()
+    for i, part in enumerate(parts[1:], start=1):
+        parts[i] = part.title() if len(part) == 4 else part.upper()
+    return "_".join(parts)
+
+
+def load_project(start: Path | str = ".") -> Project:
+    """Read and validate the configuration of the project in ``start``."""
+    root = Path(start).resolve()
+    config_path = root / CONFIG_FILE
+    if config_path.is_file():
+        text = _read_text(config_path)
+        data = _parse_toml(text, config_path)
+        section_line = 0
+    else:
+        pyproject = root / PYPROJECT_FILE
+        if not pyproject.is_file():
+            raise ConfigError(f"no {CONFIG_FILE} (or [tool.pubkit] in {PYPROJECT_FILE}) in {root}", config_path)
+        config_path = pyproject
+        text = _read_text(pyproject)
+        data = _parse_toml(text, pyproject).get("tool", {}).get("pubkit")
+        if not isinstance(data, dict):
+            raise ConfigError(f"no [tool.pubkit] table in {PYPROJECT_FILE}", pyproject)
+        match = re.search(r"^\s*\[tool\.pubkit\]", text, re.MULTILINE)
+        section_line = text.count("\n", 0, match.start()) if match else 0
+    return _validate(data, root, config_path, text, section_line)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise ConfigError("not valid UTF-8", path, line) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read: {exc.strerror}", path) from None
+
+
+def _parse_toml(text: str, path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc)) or "invalid TOML"
+        raise ConfigError(f"invalid TOML: {message}", path, int(match.group(1)) if match else 1) from None
+
+
+def _key_line(text: str, key: str, section_line: int) -> int:
+    """The line where ``key`` is set, for error messages (TOML parsers do not keep positions)."""
+    lines = text.splitlines()
+    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
+    for index in range(section_line, len(lines)):
+        if pattern.match(lines[index]):
+            return index + 1
+    return section_line + 1
+
+
+def _validate(data: dict[str, Any], root: Path, path: Path, text: str, section_line: int) -> Project:
+    def fail(message: str, key: str) -> PubkitError:
+        return ConfigError(message, path, _key_line(text, key, section_line))
+
+    for key, value in data.items():
+        if key not in _KEYS:
+            known = ", ".join(sorted(_KEYS))
+            raise fail(f"unknown key '{key}' (known keys: {known})", key)
+        expected, _default = _KEYS[key]
+        if not isinstance(value, expected):
+            raise fail(f"'{key}' must be a {_type_name(expected)}, not {_type_name(type(value))}", key)
+    for key in _REQUIRED:
+        if key not in data:
+            raise ConfigError(f"missing required key '{key}'", path, section_line + 1)
+
+    try:
+        source_language = normalize_language(data["source_language"])
+    except ValueError as exc:
+        raise fail(str(exc), "source_language") from None
+    languages: list[str] = []
+    for tag in data["languages"]:
+        try:
+            language = normalize_language(tag)
+        except ValueError as exc:
+            raise fail(str(exc), "languages") from None
+        if language in languages:
+            raise fail(f"language '{tag}' is listed twice", "languages")
+        languages.append(language)
+
+    def folder(key: str) -> Path:
+        value = data.get(key, _KEYS[key][1])
+        resolved = (root / value).resolve()
+        if not resolved.is_relative_to(root):
+            raise fail(f"'{key}' must be a folder inside the project, not '{value}'", key)
+        return resolved
+
+    return Project(
+        root=root,
+        config_path=path,
+        source_language=source_language,
+        languages=tuple(languages),
+        sources_dir=folder("sources_dir"),
+        locale_dir=folder("locale_dir"),
+        templates_dir=folder("templates_dir"),
+        output_dir=folder("output_dir"),
+    )
+
+
+def _type_name(kind: type | tuple[type, ...]) -> str:
+    names = {str: "string", list: "list", dict: "table", int: "integer", float: "number", bool: "boolean"}
+    if isinstance(kind, tuple):
+        return " or ".join(names.get(k, k.__name__) for k in kind)
+    return names.get(kind, kind.__name__)
+
+
+def is_valid_slug(slug: str) -> bool:
+    """Slugs name folders and files in ``locale/`` and ``dist/``: keep them portable."""
+    return bool(_SLUG_RE.match(slug))

@@ -1,0 +1,65 @@
+"""Every error pubkit reports: one exception family that knows its file, line and exit status."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+#: Exit statuses shared by every command (see CONTRACT.md, "Errors and exit codes").
+EXIT_OK = 0
+EXIT_CHECKS_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+
+class PubkitError(Exception):
+    """A problem the user can fix, reported as ``path:line: error: message``.
+
+    ``line`` is 1-based; a problem with a whole file (missing, empty, not UTF-8 at its start)
+    is reported at line 1 so that editors and CI annotations can still jump to it.
+    """
+
+    exit_code = EXIT_BAD_INPUT
+
+    def __init__(self, message: str, path: str | os.PathLike[str] | None = None, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.path = Path(path) if path is not None else None
+        self.line = line
+
+    def format(self, relative_to: Path | None = None) -> str:
+        """The one line shown to the user."""
+        if self.path is None:
+            return f"pubkit: error: {self.message}"
+        return f"{display_path(self.path, relative_to)}:{self.line or 1}: error: {self.message}"
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+class ConfigError(PubkitError):
+    """``pubkit.toml`` or ``[tool.pubkit]`` is missing, malformed or names something unknown."""
+
+
+class SourceError(PubkitError):
+    """A release source (front matter, values or Markdown body) cannot be used."""
+
+
+class CatalogError(PubkitError):
+    """A ``.pot`` or ``.po`` file cannot be read, or an operation on it would lose work."""
+
+
+class TemplateError(PubkitError):
+    """A Jinja template cannot be read or parsed; the line is the template's own."""
+
+
+class UsageError(PubkitError):
+    """The command line asks for something impossible (an unknown language, a file that exists)."""
+
+
+def display_path(path: Path, relative_to: Path | None = None) -> str:
+    """Show ``path`` relative to ``relative_to`` (default: the working directory) when it is inside."""
+    base = relative_to if relative_to is not None else Path.cwd()
+    try:
+        return str(Path(os.path.abspath(path)).relative_to(os.path.abspath(base)))
+    except ValueError:
+        return str(path)

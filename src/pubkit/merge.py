@@ -1,0 +1,178 @@
+"""Merge a new ``.pot`` into an existing ``.po`` without ever losing a translation (like ``msgmerge``)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import polib
+from rapidfuzz import fuzz, process
+
+#: Smallest similarity (0–100) for a changed message to inherit an old translation as a fuzzy suggestion.
+#: GNU msgmerge uses 0.6 with an insert/delete edit distance, which is exactly RapidFuzz's ``fuzz.ratio``.
+FUZZY_THRESHOLD = 60.0
+
+Key = tuple[str | None, str]
+
+
+@dataclass
+class MergeReport:
+    """What a merge did to one catalog, for the command's summary."""
+
+    kept: int = 0
+    fuzzy: int = 0
+    revived: int = 0
+    new: int = 0
+    obsoleted: int = 0
+    fuzzy_pairs: list[tuple[str, str]] = field(default_factory=list)
+
+
+def key_of(entry: polib.POEntry) -> Key:
+    return (entry.msgctxt, entry.msgid)
+
+
+def merge(catalog: polib.POFile, template: polib.POFile, nplurals: int) -> tuple[polib.POFile, MergeReport]:
+    """The catalog for ``template``'s messages, carrying over everything translators wrote.
+
+    - same context and msgid: translation, fuzzy flag and translator comments are kept;
+    - the same message among obsolete entries: revived (no active and obsolete twin);
+    - otherwise the most similar old translated message *of the same context* becomes a fuzzy
+      suggestion with ``#| msgid`` previous, so entries that differ only in context never swap;
+    - old messages no longer used become obsolete (``#~``), old obsolete ones stay.
+    """
+    report = MergeReport()
+    active: dict[Key, polib.POEntry] = {}
+    obsolete: dict[Key, polib.POEntry] = {}
+    for entry in catalog:
+        target = obsolete if entry.obsolete else active
+        target.setdefault(key_of(entry), entry)
+
+    merged = polib.POFile(wrapwidth=catalog.wrapwidth)
+    merged.header = catalog.header
+    merged.metadata = dict(catalog.metadata)
+    merged.metadata_is_fuzzy = catalog.metadata_is_fuzzy
+    if "POT-Creation-Date" in template.metadata:
+        merged.metadata["POT-Creation-Date"] = template.metadata["POT-Creation-Date"]
+
+    used: set[Key] = set()
+    revived: set[Key] = set()
+    pending: list[tuple[int, polib.POEntry]] = []
+    entries: list[polib.POEntry | None] = []
+    for new in template:
+        key = key_of(new)
+        old = active.get(key)
+        if old is None and key in obsolete:
+            old = obsolete[key]
+            revived.add(key)
+        if old is not None:
+            used.add(key)
+            entries.append(_carry_over(new, old, nplurals, fuzzy_source=False))
+            if key in revived:
+                report.revived += 1
+            else:
+                report.kept += 1
+        else:
+            pending.append((len(entries), new))
+            entries.append(None)
+
+    if pending:
+        matcher = _FuzzyMatcher(list(active.values()) + [e for k, e in obsolete.items() if k not in revived])
+        for index, new in pending:
+            source = matcher.best(new)
+            if source is None:
+                entries[index] = _untranslated(new, nplurals)
+                report.new += 1
+            else:
+                used.add(key_of(source))
+                entries[index] = _carry_over(new, source, nplurals, fuzzy_source=True)
+                report.fuzzy += 1
+                report.fuzzy_pairs.append((source.msgid, new.msgid))
+
+    for entry in entries:
+        merged.append(entry)
+    obsoleted: set[Key] = set()
+    for key, old in active.items():
+        if key in used or not (old.msgstr or any(old.msgstr_plural.values()) or old.tcomment):
+            continue
+        merged.append(_obsolete(old))
+        obsoleted.add(key)
+        report.obsoleted += 1
+    for key, old in obsolete.items():
+        # An entry obsoleted just now is newer than an obsolete twin of the same key; one copy is enough.
+        if key not in revived and key not in obsoleted:
+            merged.append(old)
+    return merged, report
+
+
+class _FuzzyMatcher:
+    """Finds, for a new message, the most similar translated old message of the same context."""
+
+    def __init__(self, candidates: list[polib.POEntry]):
+        self._by_context: dict[str | None, tuple[list[str], list[polib.POEntry]]] = defaultdict(lambda: ([], []))
+        for entry in candidates:
+            if entry.msgstr or any(entry.msgstr_plural.values()):
+                ids, found = self._by_context[entry.msgctxt]
+                ids.append(entry.msgid)
+                found.append(entry)
+
+    def best(self, new: polib.POEntry) -> polib.POEntry | None:
+        if new.msgctxt not in self._by_context:
+            return None
+        ids, found = self._by_context[new.msgctxt]
+        # ratio's score_cutoff lets RapidFuzz skip candidates whose length alone rules them out.
+        match = process.extractOne(new.msgid, ids, scorer=fuzz.ratio, processor=None, score_cutoff=FUZZY_THRESHOLD)
+        return None if match is None else found[match[2]]
+
+
+def _carry_over(new: polib.POEntry, old: polib.POEntry, nplurals: int, fuzzy_source: bool) -> polib.POEntry:
+    entry = _untranslated(new, nplurals)
+    entry.tcomment = old.tcomment
+    fuzzy = fuzzy_source or "fuzzy" in old.flags
+    if bool(new.msgid_plural) == bool(old.msgid_plural):
+        entry.msgstr = old.msgstr
+        if new.msgid_plural:
+            entry.msgstr_plural = {i: old.msgstr_plural.get(i, "") for i in range(nplurals)}
+    elif new.msgid_plural:
+        # Singular became plural: offer the old text for every form, for the translator to adapt.
+        entry.msgstr_plural = {i: old.msgstr for i in range(nplurals)}
+        fuzzy = True
+    else:
+        entry.msgstr = old.msgstr_plural.get(0, "")
+        fuzzy = True
+    if fuzzy:
+        entry.flags.append("fuzzy")
+        if fuzzy_source:
+            entry.previous_msgid = old.msgid
+            entry.previous_msgid_plural = old.msgid_plural or None
+            entry.previous_msgctxt = old.msgctxt
+        else:
+            entry.previous_msgid = old.previous_msgid
+            entry.previous_msgid_plural = old.previous_msgid_plural
+            entry.previous_msgctxt = old.previous_msgctxt
+    return entry
+
+
+def _untranslated(new: polib.POEntry, nplurals: int) -> polib.POEntry:
+    return polib.POEntry(
+        msgid=new.msgid,
+        msgctxt=new.msgctxt,
+        msgid_plural=new.msgid_plural,
+        msgstr="",
+        msgstr_plural={i: "" for i in range(nplurals)} if new.msgid_plural else {},
+        occurrences=list(new.occurrences),
+        comment=new.comment,
+        flags=[f for f in new.flags if f != "fuzzy"],
+    )
+
+
+def _obsolete(old: polib.POEntry) -> polib.POEntry:
+    return polib.POEntry(
+        msgid=old.msgid,
+        msgctxt=old.msgctxt,
+        msgid_plural=old.msgid_plural,
+        msgstr=old.msgstr,
+        msgstr_plural=dict(old.msgstr_plural),
+        tcomment=old.tcomment,
+        flags=list(old.flags),
+        obsolete=True,
+    )

@@ -1,0 +1,352 @@
+"""Read a release source: YAML front matter, typed values and Markdown blocks, as messages with lines."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.tree import SyntaxTreeNode
+
+from .config import Project, is_valid_slug
+from .errors import SourceError
+from .values import Value, mapping_items, parse_date_node, parse_values
+
+#: Front-matter fields whose text is translated; each becomes a message with the field name as context.
+TRANSLATABLE_FIELDS = ("title", "subtitle", "place", "summary", "contact")
+#: Front-matter fields that are data, not text.
+DATA_FIELDS = ("date", "slug", "organization", "values")
+#: A domain name taken by the templates catalog (``locale/templates.pot``).
+RESERVED_SLUGS = frozenset({"templates"})
+
+MAX_SOURCE_BYTES = 4 * 1024 * 1024
+
+_PLACEHOLDER_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_DIRECTIVE_RE = re.compile(r"^<!--\s*(translators|i18n)\s*:\s*(.*?)\s*-->\s*$", re.DOTALL | re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Message:
+    """One translatable unit: a front-matter field, a Markdown block, or an image's alt text."""
+
+    msgid: str
+    context: str | None
+    line: int
+    comments: tuple[str, ...] = ()
+    placeholders: tuple[str, ...] = ()
+    plural: str | None = None
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Block:
+    """A place in the Markdown body that holds text: its parse-tree node and its message.
+
+    ``message`` is None for a block marked ``<!-- i18n: skip -->``: it is published as written.
+    ``alt_text`` is True when the message is the alt text of an image standing alone in its block.
+    """
+
+    node: SyntaxTreeNode
+    message: Message | None
+    alt_text: bool = False
+
+
+@dataclass
+class Source:
+    """A release, read and validated."""
+
+    path: Path
+    slug: str
+    fields: dict[str, object]
+    values: dict[str, Value]
+    messages: list[Message]
+    body: SyntaxTreeNode
+    blocks: list[Block] = field(default_factory=list)
+
+
+@cache
+def markdown_parser() -> MarkdownIt:
+    """CommonMark with tables and raw HTML blocks (needed to see ``<!-- i18n -->`` comments).
+
+    ``text_join`` stays off so that an escaped ``\\{`` remains its own token, never part of a placeholder.
+    """
+    return MarkdownIt("commonmark", {"html": True}).enable("table").disable("text_join")
+
+
+def placeholders_in(text: str) -> list[str]:
+    """The ``{name}`` placeholders of a message, in order, outside code spans and escapes."""
+    found: list[str] = []
+    for token in markdown_parser().parseInline(text):
+        for child in _walk_inline(token.children or []):
+            if child.type == "text":
+                found.extend(_PLACEHOLDER_RE.findall(child.content))
+    return found
+
+
+def _walk_inline(tokens):
+    for token in tokens:
+        yield token
+        if token.children:
+            yield from _walk_inline(token.children)
+
+
+def read_source(path: Path, project: Project | None = None) -> Source:
+    """Parse one ``sources/<slug>.md``; raise :class:`SourceError` with the offending line."""
+    text = _read_text(path)
+    lines = text.split("\n")
+    if not text.strip():
+        raise SourceError("empty source: expected YAML front matter ('---' … '---') with at least a title", path, 1)
+    if lines[0].rstrip() != "---":
+        raise SourceError("expected YAML front matter: the first line must be '---'", path, 1)
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if end is None:
+        raise SourceError("front matter is not closed: add a line '---' after it", path, 1)
+
+    front_matter = _parse_front_matter("\n".join(lines[1:end]), path, first_line=2)
+    fields, values, field_messages, slug = _read_fields(front_matter, path)
+    body_first_line = end + 2
+    body = SyntaxTreeNode(markdown_parser().parse("\n".join(lines[end + 1 :])))
+    blocks = _read_blocks(body, path, lines, body_first_line)
+
+    messages = list(field_messages)
+    messages.extend(block.message for block in blocks if block.message is not None)
+    for message in messages:
+        for name in message.placeholders:
+            if name not in values:
+                line = _line_of(f"{{{name}}}", lines, message.line)
+                known = ", ".join(sorted(values)) or "none are defined"
+                raise SourceError(f"placeholder {{{name}}} has no entry in 'values' ({known})", path, line)
+
+    return Source(
+        path=path,
+        slug=slug or path.stem,
+        fields=fields,
+        values=values,
+        messages=messages,
+        body=body,
+        blocks=blocks,
+    )
+
+
+def read_sources(project: Project) -> list[Source]:
+    """Every source of the project, with slugs checked to be unique (case-insensitively, for portability)."""
+    sources: list[Source] = []
+    seen: dict[str, Source] = {}
+    for path in project.source_files():
+        source = read_source(path, project)
+        key = source.slug.casefold()
+        if key in seen:
+            other = seen[key]
+            raise SourceError(
+                f"slug '{source.slug}' is already used by {other.path.name}: each release needs its own slug",
+                path,
+                _field_line(path, "slug"),
+            )
+        seen[key] = source
+        sources.append(source)
+    return sources
+
+
+def _read_text(path: Path) -> str:
+    try:
+        size = path.stat().st_size
+        if size > MAX_SOURCE_BYTES:
+            raise SourceError(f"source is too large ({size} bytes; at most {MAX_SOURCE_BYTES})", path, 1)
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise SourceError("no such source file", path, 1) from None
+    except IsADirectoryError:
+        raise SourceError("is a folder, not a source file", path, 1) from None
+    except OSError as exc:
+        raise SourceError(f"cannot read: {exc.strerror}", path, 1) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise SourceError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8", path, line) from None
+    if "\x00" in text:
+        raise SourceError("contains a NUL byte: is this a text file?", path, text[: text.index("\x00")].count("\n") + 1)
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _parse_front_matter(text: str, path: Path, first_line: int) -> yaml.MappingNode:
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + mark.line if mark else first_line
+        raise SourceError(f"front matter is not valid YAML: {exc.problem or exc.context}", path, line) from None
+    except yaml.YAMLError as exc:
+        raise SourceError(f"front matter is not valid YAML: {exc}", path, first_line) from None
+    if node is None:
+        raise SourceError("front matter is empty: it needs at least a title", path, first_line - 1)
+    if not isinstance(node, yaml.MappingNode):
+        raise SourceError("front matter must be a mapping of fields (title: …)", path, first_line + node.start_mark.line)
+    _refuse_aliases(node, path, first_line, set())
+    # Shift every mark so that node lines are lines of the source file.
+    _shift_marks(node, first_line)
+    return node
+
+
+def _refuse_aliases(node: yaml.Node, path: Path, first_line: int, seen: set[int]) -> None:
+    # A composed alias is the same node object seen twice; refusing them rules out "billion laughs".
+    if id(node) in seen:
+        raise SourceError("YAML aliases (*name) are not allowed in front matter", path, first_line + node.start_mark.line)
+    seen.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            _refuse_aliases(key, path, first_line, seen)
+            _refuse_aliases(value, path, first_line, seen)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _refuse_aliases(item, path, first_line, seen)
+
+
+def _shift_marks(node: yaml.Node, first_line: int) -> None:
+    node.line = first_line + node.start_mark.line  # type: ignore[attr-defined]
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            _shift_marks(key, first_line)
+            _shift_marks(value, first_line)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _shift_marks(item, first_line)
+
+
+def _read_fields(node: yaml.MappingNode, path: Path):
+    items = mapping_items(node, path, "front matter")
+    fields: dict[str, object] = {}
+    messages: list[Message] = []
+    values: dict[str, Value] = {}
+    slug = None
+    for name, (key_node, value_node) in items.items():
+        if name in TRANSLATABLE_FIELDS:
+            if not isinstance(value_node, yaml.ScalarNode) or value_node.tag != "tag:yaml.org,2002:str":
+                raise SourceError(f"'{name}' must be text", path, value_node.line)
+            text = " ".join(value_node.value.split())
+            if not text:
+                raise SourceError(f"'{name}' is empty", path, value_node.line)
+            fields[name] = text
+            messages.append(_message(text, name, value_node.line, ()))
+        elif name == "values":
+            if not isinstance(value_node, yaml.MappingNode):
+                raise SourceError("'values' must be a mapping of names to values", path, value_node.line)
+            values = parse_values(mapping_items(value_node, path, "values"), path)
+        elif name == "date":
+            fields[name] = parse_date_node(value_node, path, "'date'")
+        elif name in ("slug", "organization"):
+            if not isinstance(value_node, yaml.ScalarNode) or value_node.tag != "tag:yaml.org,2002:str":
+                raise SourceError(f"'{name}' must be text", path, value_node.line)
+            fields[name] = value_node.value
+            if name == "slug":
+                slug = value_node.value
+                if not is_valid_slug(slug):
+                    raise SourceError(
+                        f"slug '{slug}' may hold only letters, digits, '.', '_' and '-'", path, value_node.line
+                    )
+        else:
+            known = ", ".join(TRANSLATABLE_FIELDS + DATA_FIELDS)
+            raise SourceError(f"unknown front matter field '{name}' (known: {known})", path, key_node.line)
+    if "title" not in fields:
+        raise SourceError("front matter has no 'title'", path, 1)
+    effective_slug = slug or path.stem
+    if not is_valid_slug(effective_slug):
+        raise SourceError(
+            f"file name '{path.name}' does not make a valid slug; rename it or set 'slug:' in the front matter",
+            path,
+            1,
+        )
+    if effective_slug.casefold() in RESERVED_SLUGS:
+        raise SourceError(f"slug '{effective_slug}' is reserved for the templates catalog; choose another", path, 1)
+    return fields, values, messages, slug
+
+
+def _read_blocks(body: SyntaxTreeNode, path: Path, lines: list[str], first_line: int) -> list[Block]:
+    blocks: list[Block] = []
+    _walk_blocks(body.children, path, first_line, blocks, comments=(), context=None, skip=False)
+    return blocks
+
+
+def _walk_blocks(nodes, path, first_line, blocks, comments, context, skip) -> None:
+    pending_comments: list[str] = []
+    pending_context: str | None = None
+    pending_skip = False
+    for node in nodes:
+        if node.type == "html_block":
+            directive = _DIRECTIVE_RE.match(node.content.strip())
+            if directive is None:
+                continue
+            kind, argument = directive.group(1).lower(), " ".join(directive.group(2).split())
+            line = first_line + node.map[0]
+            if kind == "translators":
+                if not argument:
+                    raise SourceError("empty translators comment", path, line)
+                pending_comments.append(argument)
+            elif argument.lower() == "skip":
+                pending_skip = True
+            elif argument.lower().startswith("context "):
+                name = argument[len("context ") :].strip()
+                pending_context = name
+            else:
+                raise SourceError(
+                    f"unknown directive 'i18n: {argument}' (expected 'i18n: skip' or 'i18n: context NAME')", path, line
+                )
+            continue
+        node_comments = comments + tuple(pending_comments)
+        node_context = pending_context if pending_context is not None else context
+        node_skip = skip or pending_skip
+        pending_comments, pending_context, pending_skip = [], None, False
+        if node.type == "inline":
+            blocks.append(_block_for(node, first_line, node_comments, node_context, node_skip))
+        elif node.children:
+            _walk_blocks(node.children, path, first_line, blocks, node_comments, node_context, node_skip)
+
+
+def _block_for(node: SyntaxTreeNode, first_line: int, comments, context, skip) -> Block:
+    line = first_line + node.map[0]
+    children = [c for c in (node.children or []) if not (c.type in ("text", "softbreak") and not c.content.strip())]
+    alt_text = len(children) == 1 and children[0].type == "image"
+    if alt_text:
+        text = " ".join(children[0].content.split())
+    else:
+        text = message_text(node.content)
+    if skip or not text:
+        return Block(node, None, alt_text)
+    return Block(node, _message(text, context, line, tuple(comments)), alt_text)
+
+
+def _message(text: str, context: str | None, line: int, comments: tuple[str, ...]) -> Message:
+    placeholders = tuple(dict.fromkeys(placeholders_in(text)))
+    # The flag makes msgfmt -c, Poedit and Weblate check that translators keep every placeholder.
+    flags = ("python-brace-format",) if placeholders else ()
+    return Message(text, context, line, comments, placeholders, flags=flags)
+
+
+def message_text(content: str) -> str:
+    """A block's inline Markdown as one msgid: soft line breaks become spaces, hard breaks ``\\``+newline."""
+    lines = content.split("\n")
+    parts: list[str] = []
+    for index, line in enumerate(lines):
+        last = index == len(lines) - 1
+        stripped = line.strip()
+        if not last and (line.endswith("  ") or (stripped.endswith("\\") and not stripped.endswith("\\\\"))):
+            parts.append(stripped.rstrip("\\").rstrip() + "\\\n")
+        else:
+            parts.append(stripped + ("" if last else " "))
+    return "".join(parts).strip()
+
+
+def _line_of(needle: str, lines: list[str], start_line: int) -> int:
+    for index in range(start_line - 1, len(lines)):
+        if needle in lines[index]:
+            return index + 1
+    return start_line
+
+
+def _field_line(path: Path, name: str) -> int:
+    text = path.read_text(encoding="utf-8", errors="replace")
+    match = re.search(rf"^{re.escape(name)}\s*:", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else 1

@@ -1,0 +1,108 @@
+"""The template set of a project (its ``templates/`` over pubkit's built-ins) and its translatable strings."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import jinja2
+import jinja2.ext
+
+from .config import Project
+from .errors import TemplateError
+from .sources import Message
+
+BUILTIN_DIR = Path(__file__).parent / "templates"
+#: Files of a template set that hold translatable strings.
+TEMPLATE_SUFFIXES = (".html", ".j2", ".jinja")
+#: Comments that start like this, just above a string, are shown to translators.
+COMMENT_TAGS = ("translators:",)
+
+_PYTHON_FORMAT_RE = re.compile(r"%\((\w+)\)[sd]")
+_BRACE_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def template_files(project: Project) -> dict[str, Path]:
+    """Template name → file, the project's own file winning over the built-in one of the same name."""
+    files = {p.name: p for p in sorted(BUILTIN_DIR.iterdir()) if p.is_file()}
+    if project.templates_dir.is_dir():
+        for path in sorted(project.templates_dir.rglob("*")):
+            if path.is_file():
+                files[path.relative_to(project.templates_dir).as_posix()] = path
+    return dict(sorted(files.items()))
+
+
+def reference_path(project: Project, path: Path) -> str:
+    """How a template file is named in catalog references: project-relative, or ``pubkit/…`` if built in."""
+    if path.is_relative_to(BUILTIN_DIR):
+        return "pubkit/templates/" + path.relative_to(BUILTIN_DIR).as_posix()
+    return path.relative_to(project.root).as_posix()
+
+
+def extraction_environment() -> jinja2.Environment:
+    """An environment that parses templates as rendering will, with the i18n extension."""
+    return jinja2.Environment(extensions=["jinja2.ext.i18n"], autoescape=True)
+
+
+def template_messages(project: Project) -> list[tuple[str, Message]]:
+    """Every translatable string of the effective template set, as ``(reference path, message)``."""
+    env = extraction_environment()
+    found: list[tuple[str, Message]] = []
+    for name, path in template_files(project).items():
+        if path.suffix not in TEMPLATE_SUFFIXES:
+            continue
+        try:
+            data = path.read_bytes()
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise TemplateError("template is not valid UTF-8", path, data[: exc.start].count(b"\n") + 1) from None
+        except OSError as exc:
+            raise TemplateError(f"cannot read template: {exc.strerror}", path, 1) from None
+        try:
+            env.parse(text, name, str(path))
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(f"template syntax error: {exc.message}", path, exc.lineno) from None
+        reference = reference_path(project, path)
+        # babel_extract skips templates it cannot parse; the parse above made sure this one is valid.
+        extracted = jinja2.ext.babel_extract(
+            io.BytesIO(data),
+            jinja2.ext.GETTEXT_FUNCTIONS,
+            COMMENT_TAGS,
+            {"trimmed": "true", "extensions": "jinja2.ext.i18n"},
+        )
+        for line, function, strings, comments in extracted:
+            message = _message(function, strings, line, comments, path)
+            if message is not None:
+                found.append((reference, message))
+    return found
+
+
+def _message(function: str, strings, line: int, comments: list[str], path: Path) -> Message | None:
+    strings = strings if isinstance(strings, tuple) else (strings,)
+    context = None
+    if function in ("pgettext", "npgettext"):
+        context, strings = strings[0], strings[1:]
+        if not isinstance(context, str):
+            raise TemplateError(f"{function}() needs a literal context string", path, line)
+    msgid = strings[0]
+    if not isinstance(msgid, str):
+        # gettext(variable): nothing to extract; rendering will look the value up as it is.
+        return None
+    plural = strings[1] if function in ("ngettext", "npgettext") and len(strings) > 1 else None
+    text = msgid + (plural or "")
+    flags: tuple[str, ...] = ()
+    if _PYTHON_FORMAT_RE.search(text):
+        flags = ("python-format",)
+    elif _BRACE_RE.search(text):
+        flags = ("python-brace-format",)
+    cleaned = tuple(" ".join(c.removeprefix("translators:").split()) for c in comments)
+    return Message(
+        msgid,
+        context,
+        line,
+        comments=tuple(c for c in cleaned if c),
+        placeholders=tuple(dict.fromkeys(_BRACE_RE.findall(text))),
+        plural=plural,
+        flags=flags,
+    )
