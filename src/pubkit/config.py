@@ -115,7 +115,13 @@ def _parse_toml(text: str, path: Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"\(at line (\d+), column \d+\)", str(exc))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc)) or "invalid TOML"
-        raise ConfigError(f"invalid TOML: {message}", path, int(match.group(1)) if match else 1) from None
+        if match:
+            line = int(match.group(1))
+        elif "end of document" in str(exc):
+            line = text.count("\n") + 1
+        else:
+            line = 1
+        raise ConfigError(f"invalid TOML: {message}", path, line) from None
 
 
 def _key_line(text: str, key: str, section_line: int) -> int:

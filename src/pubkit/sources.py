@@ -191,18 +191,20 @@ def _parse_front_matter(text: str, path: Path, first_line: int) -> yaml.MappingN
     return node
 
 
-def _refuse_aliases(node: yaml.Node, path: Path, first_line: int, seen: set[int]) -> None:
-    # A composed alias is the same node object seen twice; refusing them rules out "billion laughs".
+def _refuse_aliases(node: yaml.Node, path: Path, first_line: int, seen: set[int], line: int | None = None) -> None:
+    # A composed alias is the same node object met twice; refusing them rules out "billion laughs".
+    # ``line`` is where the node is used (its key), since an alias node keeps its anchor's position.
     if id(node) in seen:
-        raise SourceError("YAML aliases (*name) are not allowed in front matter", path, first_line + node.start_mark.line)
+        where = line if line is not None else first_line + node.start_mark.line
+        raise SourceError("YAML aliases (*name) are not allowed in front matter", path, where)
     seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             _refuse_aliases(key, path, first_line, seen)
-            _refuse_aliases(value, path, first_line, seen)
+            _refuse_aliases(value, path, first_line, seen, first_line + key.start_mark.line)
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
-            _refuse_aliases(item, path, first_line, seen)
+            _refuse_aliases(item, path, first_line, seen, line)
 
 
 def _shift_marks(node: yaml.Node, first_line: int) -> None:
@@ -313,7 +315,7 @@ def _block_for(node: SyntaxTreeNode, first_line: int, comments, context, skip) -
         text = " ".join(children[0].content.split())
     else:
         text = message_text(node.content)
-    if skip or not text:
+    if skip or not _has_words(text):
         return Block(node, None, alt_text)
     return Block(node, _message(text, context, line, tuple(comments)), alt_text)
 
@@ -323,6 +325,11 @@ def _message(text: str, context: str | None, line: int, comments: tuple[str, ...
     # The flag makes msgfmt -c, Poedit and Weblate check that translators keep every placeholder.
     flags = ("python-brace-format",) if placeholders else ()
     return Message(text, context, line, comments, placeholders, flags=flags)
+
+
+def _has_words(text: str) -> bool:
+    """A block of only figures, placeholders and punctuation (a table cell "{area}") needs no translator."""
+    return bool(re.search(r"[^\W\d_]", _PLACEHOLDER_RE.sub("", text)))
 
 
 def message_text(content: str) -> str:

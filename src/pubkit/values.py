@@ -144,8 +144,11 @@ def _number(node: yaml.Node, path: Path, what: str) -> Decimal:
         "tag:yaml.org,2002:float",
         "tag:yaml.org,2002:str",
     ):
+        raw = node.value.strip().replace("_", "")
+        if raw.lower().lstrip("+-") in (".nan", ".inf", "nan", "inf", "infinity"):
+            raise SourceError(f"{what}: '{node.value}' is not a finite number", path, node.line)
         try:
-            number = Decimal(node.value.strip().replace("_", ""))
+            number = Decimal(raw)
         except InvalidOperation:
             number = None
         if number is not None and number.is_finite() and abs(number) < MAX_MAGNITUDE:

@@ -1,0 +1,83 @@
+"""Fixtures: mini projects copied into a temporary folder, and the CLI run in-process or as a program."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from pubkit.cli import main
+
+TESTS = Path(__file__).parent
+ROOT = TESTS.parent
+PROJECTS = TESTS / "projects"
+DATA = TESTS / "data"
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def run(capsys, monkeypatch):
+    """Run ``pubkit ARGS`` in-process in a folder, like a user in a terminal would."""
+
+    def _run(*args: str, cwd: Path) -> Result:
+        monkeypatch.chdir(cwd)
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return _run
+
+
+def copy_project(name: str, destination: Path) -> Path:
+    target = destination / name
+    shutil.copytree(PROJECTS / name, target)
+    return target
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Path:
+    """A small project exercising every kind of block, directive and value."""
+    return copy_project("mini", tmp_path)
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    """A copy of the repository's own sample project (sources, locale, templates, pubkit.toml)."""
+    target = tmp_path / "sample"
+    target.mkdir()
+    for name in ("pubkit.toml", "sources", "locale", "templates"):
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name)
+        elif source.exists():
+            shutil.copy2(source, target / name)
+    return target
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` with its bytes: to prove a failed command changed nothing."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def msgfmt_check(path: Path) -> subprocess.CompletedProcess:
+    """GNU msgfmt's own verdict on a catalog (``-c``: format strings, header, plural forms)."""
+    return subprocess.run(
+        ["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True, text=True, check=False
+    )
+
+
+def pubkit_program(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """Run pubkit as a separate program (``python -m pubkit``), as CI would."""
+    return subprocess.run(
+        [sys.executable, "-m", "pubkit", *args], cwd=cwd, capture_output=True, text=True, check=False
+    )
