@@ -36,8 +36,9 @@ def merge(catalog: polib.POFile, template: polib.POFile, nplurals: int) -> tuple
 
     - same context and msgid: translation, fuzzy flag and translator comments are kept;
     - the same message among obsolete entries: revived (no active and obsolete twin);
-    - otherwise the most similar old translated message *of the same context* becomes a fuzzy
-      suggestion with ``#| msgid`` previous, so entries that differ only in context never swap;
+    - otherwise the most similar old translated message (preferring the same context) becomes a
+      fuzzy suggestion with ``#| msgid`` previous: a translation from another context is never
+      taken as final, so entries that differ only in context never swap;
     - old messages no longer used become obsolete (``#~``), old obsolete ones stay.
     """
     report = MergeReport()
@@ -76,7 +77,8 @@ def merge(catalog: polib.POFile, template: polib.POFile, nplurals: int) -> tuple
             entries.append(None)
 
     if pending:
-        matcher = _FuzzyMatcher(list(active.values()) + [e for k, e in obsolete.items() if k not in revived])
+        # As in msgmerge, every old translation may serve, even one that also matched exactly elsewhere.
+        matcher = _FuzzyMatcher(list(active.values()) + list(obsolete.values()))
         for index, new in pending:
             source = matcher.best(new)
             if source is None:
@@ -105,23 +107,36 @@ def merge(catalog: polib.POFile, template: polib.POFile, nplurals: int) -> tuple
 
 
 class _FuzzyMatcher:
-    """Finds, for a new message, the most similar translated old message of the same context."""
+    """Finds, for a new message, the most similar translated old message.
+
+    Like msgmerge, a translation made for one context is a fair *suggestion* for another (it is
+    always marked fuzzy), but a candidate of the same context wins any tie.
+    """
 
     def __init__(self, candidates: list[polib.POEntry]):
+        self._all: tuple[list[str], list[polib.POEntry]] = ([], [])
         self._by_context: dict[str | None, tuple[list[str], list[polib.POEntry]]] = defaultdict(lambda: ([], []))
         for entry in candidates:
             if entry.msgstr or any(entry.msgstr_plural.values()):
-                ids, found = self._by_context[entry.msgctxt]
-                ids.append(entry.msgid)
-                found.append(entry)
+                for ids, found in (self._all, self._by_context[entry.msgctxt]):
+                    ids.append(entry.msgid)
+                    found.append(entry)
 
     def best(self, new: polib.POEntry) -> polib.POEntry | None:
-        if new.msgctxt not in self._by_context:
+        overall = self._search(new.msgid, self._all)
+        if overall is None:
             return None
-        ids, found = self._by_context[new.msgctxt]
-        # ratio's score_cutoff lets RapidFuzz skip candidates whose length alone rules them out.
-        match = process.extractOne(new.msgid, ids, scorer=fuzz.ratio, processor=None, score_cutoff=FUZZY_THRESHOLD)
-        return None if match is None else found[match[2]]
+        same = self._search(new.msgid, self._by_context.get(new.msgctxt, ([], [])), cutoff=overall[0])
+        return (same or overall)[1]
+
+    @staticmethod
+    def _search(msgid: str, pool: tuple[list[str], list[polib.POEntry]], cutoff: float = FUZZY_THRESHOLD):
+        ids, found = pool
+        if not ids:
+            return None
+        # score_cutoff lets RapidFuzz skip candidates whose length alone rules them out.
+        match = process.extractOne(msgid, ids, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff)
+        return None if match is None else (match[1], found[match[2]])
 
 
 def _carry_over(new: polib.POEntry, old: polib.POEntry, nplurals: int, fuzzy_source: bool) -> polib.POEntry:
