@@ -156,8 +156,26 @@ def read_catalog(path: Path) -> polib.POFile:
         match = re.search(r"\(line (\d+)\)", str(exc))
         reason = str(exc).split(": ", 1)[1] if ": " in str(exc) else "syntax error"
         raise CatalogError(f"invalid PO syntax: {reason}", path, int(match.group(1)) if match else 1) from None
+    seen: dict[tuple[str | None, str], int] = {}
+    for entry in catalog:
+        if entry.obsolete:
+            continue
+        key = (entry.msgctxt, entry.msgid)
+        if key in seen:
+            where = f" (context '{entry.msgctxt}')" if entry.msgctxt is not None else ""
+            raise CatalogError(
+                f"duplicate message '{_shorten(entry.msgid)}'{where}, first defined at line {seen[key]}",
+                path,
+                entry.linenum,
+            )
+        seen[key] = entry.linenum
     catalog.fpath = str(path)
     return catalog
+
+
+def _shorten(text: str, width: int = 40) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
 def plural_forms(language: str) -> tuple[int, str]:

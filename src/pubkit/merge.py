@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import polib
 from rapidfuzz import fuzz, process
@@ -24,7 +24,6 @@ class MergeReport:
     revived: int = 0
     new: int = 0
     obsoleted: int = 0
-    fuzzy_pairs: list[tuple[str, str]] = field(default_factory=list)
 
 
 def key_of(entry: polib.POEntry) -> Key:
@@ -44,9 +43,15 @@ def merge(catalog: polib.POFile, template: polib.POFile, nplurals: int) -> tuple
     report = MergeReport()
     active: dict[Key, polib.POEntry] = {}
     obsolete: dict[Key, polib.POEntry] = {}
+    obsolete_twins: list[polib.POEntry] = []  # kept as they are: nothing is dropped
     for entry in catalog:
-        target = obsolete if entry.obsolete else active
-        target.setdefault(key_of(entry), entry)
+        if not entry.obsolete:
+            # read_catalog refuses duplicate active entries, so this never shadows a translation.
+            active.setdefault(key_of(entry), entry)
+        elif key_of(entry) in obsolete:
+            obsolete_twins.append(entry)
+        else:
+            obsolete[key_of(entry)] = entry
 
     merged = polib.POFile(wrapwidth=catalog.wrapwidth)
     merged.header = catalog.header
@@ -87,7 +92,6 @@ def merge(catalog: polib.POFile, template: polib.POFile, nplurals: int) -> tuple
                 used.add(key_of(source))
                 entries[index] = _carry_over(new, source, nplurals, fuzzy_source=True)
                 report.fuzzy += 1
-                report.fuzzy_pairs.append((source.msgid, new.msgid))
 
     for entry in entries:
         merged.append(entry)
@@ -102,6 +106,8 @@ def merge(catalog: polib.POFile, template: polib.POFile, nplurals: int) -> tuple
         # An entry obsoleted just now is newer than an obsolete twin of the same key; one copy is enough.
         if key not in revived and key not in obsoleted:
             merged.append(old)
+    for old in obsolete_twins:
+        merged.append(old)
     return merged, report
 
 
