@@ -37,7 +37,7 @@ def test_templates_catalog_has_builtin_and_project_strings(mini: Path, run) -> N
     assert own.comment == "shown above every release of this company."
     dateline = templates[("dateline", "{place}, {date}")]
     assert "python-brace-format" in dateline.flags
-    assert dateline.occurrences[0][0] == "pubkit/templates/strings.html"
+    assert dateline.occurrences[0][0] == "pubkit/templates/release.html"
 
 
 def test_duplicate_messages_share_one_entry_with_every_reference(mini: Path, run) -> None:

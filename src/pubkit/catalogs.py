@@ -301,3 +301,52 @@ def _nplurals(catalog: polib.POFile, language: str, path: Path) -> int:
     if match is None or not 1 <= int(match.group(1)) <= 6:
         raise CatalogError(f"invalid Plural-Forms header: '{header}'", path, 1)
     return int(match.group(1))
+
+
+class Translations:
+    """The usable translations of one catalog: translated, not fuzzy. Missing ones fall back to the source.
+
+    For the source language there is no catalog and every message is its own translation.
+    """
+
+    def __init__(self, entries: dict[tuple[str | None, str], str], total: int, path: Path | None):
+        self._entries = entries
+        self.total = total
+        self.path = path
+
+    @classmethod
+    def identity(cls) -> "Translations":
+        return cls({}, 0, None)
+
+    @classmethod
+    def load(cls, project: Project, language: str, domain: str) -> "Translations":
+        """The catalog of ``language`` for ``domain``; a missing catalog translates nothing."""
+        if language == project.source_language:
+            return cls.identity()
+        path = project.po_path(language, domain)
+        if not path.exists():
+            return cls({}, -1, path)
+        catalog = read_catalog(path)
+        entries = {
+            (e.msgctxt, e.msgid): e.msgstr
+            for e in catalog
+            if not e.obsolete and "fuzzy" not in e.flags and e.msgstr and not e.msgid_plural
+        }
+        return cls(entries, len([e for e in catalog if not e.obsolete]), path)
+
+    @property
+    def is_identity(self) -> bool:
+        return self.path is None
+
+    def get(self, context: str | None, msgid: str) -> str | None:
+        """The translation, or None where the reader will see the source text instead."""
+        if self.is_identity:
+            return msgid
+        return self._entries.get((context, msgid))
+
+    def completeness(self, messages: Iterable[tuple[str | None, str]]) -> float:
+        """Percent of ``messages`` (context, msgid) that have a usable translation."""
+        keys = list(dict.fromkeys(messages))
+        if self.is_identity or not keys:
+            return 100.0
+        return round(100.0 * sum(1 for key in keys if key in self._entries) / len(keys), 1)

@@ -57,6 +57,13 @@ def _parser() -> argparse.ArgumentParser:
     status.add_argument("--lang", action="append", metavar="LANG", help="only this language (repeatable)")
     status.add_argument("--format", choices=("table", "json"), default="table")
     status.set_defaults(run=_status)
+
+    build = commands.add_parser("build", help="render every release in every language: dist/<slug>/<lang>/")
+    build.add_argument("--lang", action="append", metavar="LANG", help="only this language (repeatable)")
+    build.add_argument("--source", action="append", metavar="SLUG", help="only this release (repeatable)")
+    build.add_argument("--format", default="html,pdf", metavar="LIST", help="html, pdf or both (default: html,pdf)")
+    build.add_argument("--preview", action="store_true", help="highlight text shown in the source language")
+    build.set_defaults(run=_build)
     return parser
 
 
@@ -155,4 +162,21 @@ def _status(args: argparse.Namespace) -> int:
     for line in table:
         cells = [cell.ljust(widths[i]) if i < 2 else cell.rjust(widths[i]) for i, cell in enumerate(line)]
         print("  ".join(cells).rstrip())
+    return EXIT_OK
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .build import FORMATS, build
+
+    formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
+    if not formats or any(f not in FORMATS for f in formats):
+        raise UsageError(f"--format takes html, pdf or html,pdf, not '{args.format}'")
+    project = _project(args)
+    result = build(project, args.lang, args.source, formats, args.preview)
+    for diagnostic in result.diagnostics:
+        print(diagnostic.format(project.root), file=sys.stderr)
+    for path in result.written:
+        print(f"wrote {_show(path, project)}")
+    skipped = f", {len(result.skipped)} skipped" if result.skipped else ""
+    print(f"built {len(result.written)} files{skipped}")
     return EXIT_OK

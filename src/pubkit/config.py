@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +23,34 @@ _KEYS: dict[str, tuple[type | tuple[type, ...], Any]] = {
     "locale_dir": (str, "locale"),
     "templates_dir": (str, "templates"),
     "output_dir": (str, "dist"),
+    # rendering; each of these may also be set per language in a [language.<lang>] table
+    "paper_size": (str, "auto"),
+    "min_completeness": ((int, float), 0),
+    "font_family": (str, ""),
+    # print options for every language
+    "pdf_variant": (str, ""),
+    "crop_marks": (bool, False),
+    "bleed": (str, "0mm"),
+    "allow_network": (bool, False),
+    "language": (dict, None),
 }
 _REQUIRED = ("source_language", "languages")
+#: Settings a ``[language.<lang>]`` table may override.
+LANGUAGE_KEYS = ("paper_size", "min_completeness", "font_family")
+#: Paper sizes by name (CSS ``@page size`` keywords); "auto" picks A4 or US Letter from the locale.
+PAPER_SIZES = ("auto", "A3", "A4", "A5", "B4", "B5", "JIS-B4", "JIS-B5", "Letter", "Legal", "Ledger")
+PDF_VARIANTS = ("", "pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-4b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u", "pdf/ua-1", "pdf/ua-2")
+_LENGTH_RE = re.compile(r"^(0|\d+(\.\d+)?(mm|cm|in|pt|px))$")
+_FONT_FAMILY_RE = re.compile(r"^[\w \-,\"']+$")
+
+
+@dataclass(frozen=True)
+class LanguageSettings:
+    """The rendering settings in force for one language (project defaults, then its own table)."""
+
+    paper_size: str = "auto"
+    min_completeness: float = 0
+    font_family: str = ""
 
 _SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
@@ -41,6 +67,20 @@ class Project:
     locale_dir: Path
     templates_dir: Path
     output_dir: Path
+    pdf_variant: str = ""
+    crop_marks: bool = False
+    bleed: str = "0mm"
+    allow_network: bool = False
+    defaults: LanguageSettings = field(default_factory=LanguageSettings)
+    per_language: dict[str, LanguageSettings] = field(default_factory=dict)
+
+    @property
+    def output_languages(self) -> tuple[str, ...]:
+        """Every language published: the source language first, then the translations."""
+        return (self.source_language, *(lang for lang in self.languages if lang != self.source_language))
+
+    def settings(self, language: str) -> LanguageSettings:
+        return self.per_language.get(language, self.defaults)
 
     def pot_path(self, domain: str) -> Path:
         """``locale/<domain>.pot``: a source's slug, or ``templates``."""
@@ -163,6 +203,35 @@ def _validate(data: dict[str, Any], root: Path, path: Path, text: str, section_l
             raise fail(f"language '{tag}' is listed twice", "languages")
         languages.append(language)
 
+    for key in ("paper_size", "pdf_variant", "bleed", "font_family", "min_completeness"):
+        if key in data:
+            _check_setting(key, data[key], fail, key)
+    defaults = LanguageSettings(
+        paper_size=data.get("paper_size", "auto"),
+        min_completeness=float(data.get("min_completeness", 0)),
+        font_family=data.get("font_family", ""),
+    )
+    per_language: dict[str, LanguageSettings] = {}
+    for tag, table in data.get("language", {}).items():
+        where = f"[language.{tag}]"
+        try:
+            language = normalize_language(tag)
+        except ValueError as exc:
+            raise ConfigError(str(exc), path, _table_line(text, tag, section_line)) from None
+        if not isinstance(table, dict):
+            raise ConfigError(f"'language.{tag}' must be a table such as {where}", path, _table_line(text, tag, section_line))
+        for key, value in table.items():
+            line = _table_line(text, tag, section_line)
+            if key not in LANGUAGE_KEYS:
+                raise ConfigError(f"unknown key '{key}' in {where} (known: {', '.join(LANGUAGE_KEYS)})", path, line)
+            expected = _KEYS[key][0]
+            if not isinstance(value, expected) or isinstance(value, bool):
+                raise ConfigError(f"'{key}' in {where} must be a {_type_name(expected)}", path, line)
+            _check_setting(key, value, lambda message, _key: ConfigError(message, path, line), key)
+        per_language[language] = replace(
+            defaults, **{k: float(v) if k == "min_completeness" else v for k, v in table.items()}
+        )
+
     def folder(key: str) -> Path:
         value = data.get(key, _KEYS[key][1])
         resolved = (root / value).resolve()
@@ -179,7 +248,37 @@ def _validate(data: dict[str, Any], root: Path, path: Path, text: str, section_l
         locale_dir=folder("locale_dir"),
         templates_dir=folder("templates_dir"),
         output_dir=folder("output_dir"),
+        pdf_variant=data.get("pdf_variant", ""),
+        crop_marks=data.get("crop_marks", False),
+        bleed=data.get("bleed", "0mm"),
+        allow_network=data.get("allow_network", False),
+        defaults=defaults,
+        per_language=per_language,
     )
+
+
+def _check_setting(key: str, value: Any, fail, where: str) -> None:
+    if isinstance(value, bool) and key == "min_completeness":
+        raise fail(f"'{key}' must be a number from 0 to 100", where)
+    if key == "min_completeness" and not 0 <= value <= 100:
+        raise fail(f"'{key}' must be a number from 0 to 100, not {value}", where)
+    if key == "paper_size" and value not in PAPER_SIZES:
+        raise fail(f"paper_size '{value}' is not one of {', '.join(PAPER_SIZES)}", where)
+    if key == "pdf_variant" and value not in PDF_VARIANTS:
+        raise fail(f"pdf_variant '{value}' is not one of {', '.join(v for v in PDF_VARIANTS if v)}", where)
+    if key == "bleed" and not _LENGTH_RE.match(value):
+        raise fail(f"bleed '{value}' is not a length such as 3mm", where)
+    if key == "font_family" and value and not _FONT_FAMILY_RE.match(value):
+        raise fail(f"font_family '{value}' must be a list of font names separated by commas", where)
+
+
+def _table_line(text: str, tag: str, section_line: int) -> int:
+    lines = text.splitlines()
+    pattern = re.compile(rf"^\s*\[\s*(tool\.pubkit\.)?language\.[\"']?{re.escape(tag)}[\"']?\s*\]")
+    for index in range(section_line, len(lines)):
+        if pattern.match(lines[index]):
+            return index + 1
+    return _key_line(text, tag, section_line)
 
 
 def _type_name(kind: type | tuple[type, ...]) -> str:

@@ -52,8 +52,31 @@ class TemplateError(PubkitError):
     """A Jinja template cannot be read or parsed; the line is the template's own."""
 
 
+class RenderError(PubkitError):
+    """A document cannot be rendered: a value CLDR cannot format, a refused resource, a PDF problem."""
+
+
 class UsageError(PubkitError):
     """The command line asks for something impossible (an unknown language, a file that exists)."""
+
+
+class Diagnostic:
+    """A finding that does not stop the command (a warning or a note), shown as ``path:line: severity: text``."""
+
+    def __init__(self, message: str, path: str | os.PathLike[str] | None = None, line: int | None = None,
+                 severity: str = "warning"):
+        self.message = message
+        self.path = Path(path) if path is not None else None
+        self.line = line
+        self.severity = severity
+
+    def format(self, relative_to: Path | None = None) -> str:
+        if self.path is None:
+            return f"pubkit: {self.severity}: {self.message}"
+        return f"{display_path(self.path, relative_to)}:{self.line or 1}: {self.severity}: {self.message}"
+
+    def __repr__(self) -> str:
+        return f"Diagnostic({self.format()!r})"
 
 
 def display_path(path: Path, relative_to: Path | None = None) -> str:

@@ -9,7 +9,8 @@ import polib
 from rapidfuzz import fuzz, process
 
 #: Smallest similarity (0–100) for a changed message to inherit an old translation as a fuzzy suggestion.
-#: GNU msgmerge uses 0.6 with an insert/delete edit distance, which is exactly RapidFuzz's ``fuzz.ratio``.
+#: GNU msgmerge uses 0.6 with an insert/delete edit distance, which is exactly RapidFuzz's ``fuzz.ratio``;
+#: like msgmerge, it is computed on the UTF-8 bytes of the messages.
 FUZZY_THRESHOLD = 60.0
 
 Key = tuple[str | None, str]
@@ -124,7 +125,7 @@ class _FuzzyMatcher:
 
     def __init__(self, candidates: list[polib.POEntry]):
         self._entries = [e for e in candidates if e.msgstr or any(e.msgstr_plural.values())]
-        self._ids = [e.msgid for e in self._entries]
+        self._ids = [e.msgid.encode("utf-8") for e in self._entries]
         columns: dict[str | None, list[int]] = defaultdict(list)
         for column, entry in enumerate(self._entries):
             columns[entry.msgctxt].append(column)
@@ -139,7 +140,7 @@ class _FuzzyMatcher:
         for start in range(0, len(new_entries), self._BLOCK):
             block = new_entries[start : start + self._BLOCK]
             scores = process.cdist(
-                [e.msgid for e in block],
+                [e.msgid.encode("utf-8") for e in block],
                 self._ids,
                 scorer=fuzz.ratio,
                 processor=None,

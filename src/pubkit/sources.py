@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
 from .config import Project, is_valid_slug
@@ -64,7 +65,12 @@ class Source:
     values: dict[str, Value]
     messages: list[Message]
     body: SyntaxTreeNode
+    tokens: list[Token] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
+
+    @property
+    def message_keys(self) -> list[tuple[str | None, str]]:
+        return [(m.context, m.msgid) for m in self.messages]
 
 
 @cache
@@ -108,7 +114,8 @@ def read_source(path: Path, project: Project | None = None) -> Source:
     front_matter = _parse_front_matter("\n".join(lines[1:end]), path, first_line=2)
     fields, values, field_messages, slug = _read_fields(front_matter, path)
     body_first_line = end + 2
-    body = SyntaxTreeNode(markdown_parser().parse("\n".join(lines[end + 1 :])))
+    tokens = markdown_parser().parse("\n".join(lines[end + 1 :]))
+    body = SyntaxTreeNode(tokens)
     blocks = _read_blocks(body, path, lines, body_first_line)
 
     messages = list(field_messages)
@@ -127,6 +134,7 @@ def read_source(path: Path, project: Project | None = None) -> Source:
         values=values,
         messages=messages,
         body=body,
+        tokens=tokens,
         blocks=blocks,
     )
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import jinja2
 import jinja2.ext
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .config import Project
 from .errors import TemplateError
@@ -40,14 +41,43 @@ def reference_path(project: Project, path: Path) -> str:
     return path.relative_to(project.root).as_posix()
 
 
-def extraction_environment() -> jinja2.Environment:
-    """An environment that parses templates as rendering will, with the i18n extension."""
-    return jinja2.Environment(extensions=["jinja2.ext.i18n"], autoescape=True)
+def environment(project: Project | None = None) -> jinja2.Environment:
+    """The environment templates render in: sandboxed (a template cannot reach Python internals),
+    autoescaped, strict about undefined names, with the i18n extension, the project's templates
+    first and pubkit's built-ins second.
+    """
+    folders = [str(BUILTIN_DIR)]
+    if project is not None and project.templates_dir.is_dir():
+        folders.insert(0, str(project.templates_dir))
+    return ImmutableSandboxedEnvironment(
+        loader=jinja2.FileSystemLoader(folders),
+        extensions=["jinja2.ext.i18n"],
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def template_error(exc: BaseException, project: Project) -> TemplateError:
+    """A Jinja exception as ``template:line: error``, using the template's own line."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return TemplateError(f"template syntax error: {exc.message}", exc.filename or exc.name, exc.lineno)
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return TemplateError(f"template '{exc.name}' not found", project.templates_dir, 1)
+    path, line = None, None
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(TEMPLATE_SUFFIXES):
+            path, line = filename, tb.tb_lineno
+        tb = tb.tb_next
+    message = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else str(exc)
+    return TemplateError(f"template error: {message}", path or project.templates_dir, line or 1)
 
 
 def template_messages(project: Project) -> list[tuple[str, Message]]:
     """Every translatable string of the effective template set, as ``(reference path, message)``."""
-    env = extraction_environment()
+    env = environment()
     found: list[tuple[str, Message]] = []
     for name, path in template_files(project).items():
         if path.suffix not in TEMPLATE_SUFFIXES:

@@ -1,0 +1,90 @@
+"""HTML → PDF with WeasyPrint: the only module that imports it; resources go through a confined fetcher."""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import weasyprint
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from .errors import PubkitError, RenderError
+from .resources import ResourcePolicy
+
+_NOTDEF_RE = re.compile(r'unsupported by fonts: "(.*)" \(U\+([0-9A-F]+)\)', re.DOTALL)
+
+
+class _Refused(Exception):
+    def __init__(self, error: PubkitError):
+        super().__init__(error.message)
+        self.error = error
+
+
+class ConfinedFetcher(URLFetcher):
+    """WeasyPrint's door to every resource: local files through the project's policy, nothing else."""
+
+    def __init__(self, policy: ResourcePolicy, referrer: Path):
+        super().__init__(fail_on_errors=True, allow_redirects=False)
+        self.policy = policy
+        self.referrer = referrer
+
+    def fetch(self, url: str, headers=None):
+        scheme = urlsplit(url).scheme.lower()
+        try:
+            if scheme == "file":
+                path = self.policy.check_file(Path(unquote(urlsplit(url).path)), url, self.referrer)
+                media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": media_type})
+            self.policy.local_file(url, self.referrer.parent, self.referrer)  # refuses what is not allowed
+        except PubkitError as error:
+            raise _Refused(error) from None
+        return super().fetch(url, headers)
+
+
+class _Collector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def write_pdf(
+    html: str,
+    base_url: Path,
+    stylesheets: list[Path],
+    policy: ResourcePolicy,
+    referrer: Path,
+    variant: str = "",
+) -> tuple[bytes, list[str]]:
+    """The PDF bytes of a page, and WeasyPrint's warnings.
+
+    A glyph no installed font has (drawn as an empty box) is an error, not a warning: such a PDF
+    must not reach a printer.
+    """
+    fetcher = ConfinedFetcher(policy, referrer)
+    collector = _Collector()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collector)
+    try:
+        document = weasyprint.HTML(string=html, base_url=base_url.as_uri() + "/", url_fetcher=fetcher)
+        styles = [weasyprint.CSS(filename=str(path), url_fetcher=fetcher) for path in stylesheets]
+        data = document.write_pdf(stylesheets=styles, pdf_variant=variant or None)
+    except FatalURLFetchingError as exc:
+        cause = exc.__cause__
+        if isinstance(cause, _Refused):
+            raise cause.error from None
+        raise RenderError(f"cannot fetch a resource: {exc}", referrer) from None
+    except _Refused as exc:
+        raise exc.error from None
+    finally:
+        logger.removeHandler(collector)
+    missing = [m for m in (_NOTDEF_RE.search(message) for message in collector.messages) if m]
+    if missing:
+        shown = ", ".join(f"'{m.group(1)}' (U+{m.group(2)})" for m in missing[:5])
+        raise RenderError(f"no installed font has a glyph for {shown}: install a font for this script", referrer)
+    return data, [m for m in collector.messages if ".notdef" not in m]
