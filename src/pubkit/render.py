@@ -95,10 +95,12 @@ class Renderer:
         release_date = source.fields.get("date")
         lang = language.replace("_", "-")
 
-        def fallback_attrs(name: str) -> Markup:
+        def fallback_attrs(name: str, css_class: str = "") -> Markup:
+            """``class`` (and ``lang`` where the field shows the source text) for a field's element."""
             if name in fallback_fields:
-                return Markup(' lang="{}" class="untranslated"').format(self.project.source_language.replace("_", "-"))
-            return Markup("")
+                classes = f"{css_class} untranslated".strip()
+                return Markup(' class="{}" lang="{}"').format(classes, self.project.source_language.replace("_", "-"))
+            return Markup(' class="{}"').format(css_class) if css_class else Markup("")
 
         self._install_gettext(ui)
         context = {
@@ -192,6 +194,11 @@ class Renderer:
         return inline
 
     def _finish(self, token: Token, values, source: Source, medium: str, page: RenderedPage) -> Token:
+        if token.type == "text_special":
+            # An escaped character (\{): literal text, never a placeholder (the job of text_join, kept off).
+            token = copy.copy(token)
+            token.type = "text"
+            return token
         if token.type == "text" and "{" in token.content:
             token = copy.copy(token)
             token.content = fill(token.content, values)
