@@ -32,7 +32,7 @@ _EXPORTS = {
     "extract": "catalogs",
     "init_language": "catalogs",
     "update": "catalogs",
-    "read_catalog": "catalogs",
+    "read_catalog": "pofile",
     "merge": "merge",
     # progress
     "CatalogStatus": "status",
@@ -52,7 +52,8 @@ def __getattr__(name: str):
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
-    from .catalogs import extract, init_language, read_catalog, update
+    from .catalogs import extract, init_language, update
+    from .pofile import read_catalog
     from .config import Project, load_project, normalize_language
     from .errors import CatalogError, ConfigError, PubkitError, SourceError, TemplateError, UsageError
     from .merge import merge

@@ -18,11 +18,11 @@ from .config import Project
 from .errors import CatalogError, UsageError
 from .fileio import write_atomic
 from .merge import MergeReport, merge
+from .pofile import WRAP_WIDTH, plural_count, read_catalog, render
 from .sources import Message, read_sources
 from .templates import template_messages
 
 TEMPLATES_DOMAIN = "templates"
-WRAP_WIDTH = 78
 _CREATION_DATE_RE = re.compile(r'^"POT-Creation-Date: ([^"\\]*)\\n"$', re.MULTILINE)
 
 
@@ -123,59 +123,6 @@ def extract(project: Project) -> list[WrittenFile]:
         changed = write_atomic(path, text)
         written.append(WrittenFile(path, changed, len(located)))
     return written
-
-
-def render(catalog: polib.POFile) -> str:
-    """A catalog as PO text, with stable wrapping and a final newline."""
-    return str(catalog).rstrip("\n") + "\n"
-
-
-def read_catalog(path: Path) -> polib.POFile:
-    """Read a ``.po`` or ``.pot`` file, turning every problem into ``path:line: error``."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise CatalogError("no such catalog", path, 1) from None
-    except OSError as exc:
-        raise CatalogError(f"cannot read catalog: {exc.strerror}", path, 1) from None
-    if not data.strip():
-        raise CatalogError(
-            "catalog is empty; restore it from version control, or delete it and run `pubkit update`", path, 1
-        )
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise CatalogError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); catalogs must be UTF-8", path, line) from None
-    if "\x00" in text:
-        raise CatalogError("contains a NUL byte", path, text[: text.index("\x00")].count("\n") + 1)
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
-    try:
-        catalog = polib.pofile(text, wrapwidth=WRAP_WIDTH)
-    except (OSError, ValueError) as exc:
-        match = re.search(r"\(line (\d+)\)", str(exc))
-        reason = str(exc).split(": ", 1)[1] if ": " in str(exc) else "syntax error"
-        raise CatalogError(f"invalid PO syntax: {reason}", path, int(match.group(1)) if match else 1) from None
-    seen: dict[tuple[str | None, str], int] = {}
-    for entry in catalog:
-        if entry.obsolete:
-            continue
-        key = (entry.msgctxt, entry.msgid)
-        if key in seen:
-            where = f" (context '{entry.msgctxt}')" if entry.msgctxt is not None else ""
-            raise CatalogError(
-                f"duplicate message '{_shorten(entry.msgid)}'{where}, first defined at line {seen[key]}",
-                path,
-                entry.linenum,
-            )
-        seen[key] = entry.linenum
-    catalog.fpath = str(path)
-    return catalog
-
-
-def _shorten(text: str, width: int = 40) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
 def plural_forms(language: str) -> tuple[int, str]:
@@ -288,19 +235,16 @@ def update(project: Project, languages: Iterable[str] | None = None) -> list[Upd
             continue
         nplurals = _nplurals(catalog, language, path)
         merged, report = merge(catalog, template, nplurals)
+        # pubkit writes UTF-8, whatever the charset the file came in.
+        merged.metadata["Content-Type"] = "text/plain; charset=UTF-8"
         changed = write_atomic(path, render(merged))
         results.append(UpdatedFile(path, changed, False, report))
     return results
 
 
 def _nplurals(catalog: polib.POFile, language: str, path: Path) -> int:
-    header = catalog.metadata.get("Plural-Forms", "")
-    match = re.search(r"nplurals\s*=\s*(\d+)", header)
-    if not header:
-        return plural_forms(language)[0]
-    if match is None or not 1 <= int(match.group(1)) <= 6:
-        raise CatalogError(f"invalid Plural-Forms header: '{header}'", path, 1)
-    return int(match.group(1))
+    header = catalog.metadata.get("Plural-Forms")
+    return plural_count(header, path) if header else plural_forms(language)[0]
 
 
 class Translations:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Sequence
 
 from . import __version__
-from .errors import EXIT_BAD_INPUT, EXIT_OK, PubkitError, UsageError, display_path
+from .errors import EXIT_BAD_INPUT, EXIT_CHECKS_FAILED, EXIT_OK, PubkitError, UsageError, display_path
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -57,6 +57,12 @@ def _parser() -> argparse.ArgumentParser:
     status.add_argument("--lang", action="append", metavar="LANG", help="only this language (repeatable)")
     status.add_argument("--format", choices=("table", "json"), default="table")
     status.set_defaults(run=_status)
+
+    check = commands.add_parser("check", help="quality checks on every catalog, for people and for CI")
+    check.add_argument("--lang", action="append", metavar="LANG", help="only this language (repeatable)")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    check.set_defaults(run=_check)
 
     build = commands.add_parser("build", help="render every release in every language: dist/<slug>/<lang>/")
     build.add_argument("--lang", action="append", metavar="LANG", help="only this language (repeatable)")
@@ -163,6 +169,24 @@ def _status(args: argparse.Namespace) -> int:
         cells = [cell.ljust(widths[i]) if i < 2 else cell.rjust(widths[i]) for i, cell in enumerate(line)]
         print("  ".join(cells).rstrip())
     return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .checks import check_project
+
+    project = _project(args)
+    findings = check_project(project, _languages(args.lang))
+    counts = {severity: sum(f.severity == severity for f in findings) for severity in ("error", "warning", "info")}
+    if args.format == "json":
+        json.dump({"findings": [f.as_dict(project.root) for f in findings], **{f"{k}s": v for k, v in counts.items()}},
+                  sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        for finding in findings:
+            print(finding.format(project.root))
+        print(f"{counts['error']} errors, {counts['warning']} warnings", file=sys.stderr)
+    failed = counts["error"] or (args.strict and counts["warning"])
+    return EXIT_CHECKS_FAILED if failed else EXIT_OK
 
 
 def _build(args: argparse.Namespace) -> int:

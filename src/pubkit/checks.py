@@ -1,0 +1,312 @@
+"""Quality checks on catalogs for CI: small functions that yield findings, run by ``pubkit check``."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import polib
+from babel import Locale
+from babel.numbers import NumberFormatError, parse_decimal
+from markdown_it import MarkdownIt
+
+from .catalogs import build_template, domains, project_templates
+from .config import Project
+from .errors import PubkitError, display_path
+from .pofile import plural_count, read_catalog, render, shorten
+from .sources import placeholders_in
+
+#: Small numbers are often written as words in one language and digits in another ("three" / "3社").
+SMALL_NUMBER = 10
+
+_NUMBER_RE = re.compile(r"\d(?:[\d.,\u00a0\u202f' ]*\d)?")
+_WORD_RE = re.compile(r"(?<![\w])([^\W\d_]{2,})\s+\1(?![\w])", re.IGNORECASE)
+_CREATION_DATE_RE = re.compile(r'^"POT-Creation-Date: [^"]*"$', re.MULTILINE)
+# Sentence-ending punctuation by kind, in every script pubkit publishes.
+_END_MARKS = {
+    ".": ".。।۔", "?": "?？؟;", "!": "!！", ":": ":：", ";": ";；؛", "…": "…",
+}
+_CLOSERS = "\"')]}»”’」』）】〉》\u200f\u200e"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in a catalog: ``path:line: severity: message [check-id]``."""
+
+    path: Path
+    line: int
+    severity: str
+    message: str
+    check: str
+
+    def format(self, relative_to: Path | None = None) -> str:
+        return f"{display_path(self.path, relative_to)}:{self.line}: {self.severity}: {self.message} [{self.check}]"
+
+    def as_dict(self, relative_to: Path) -> dict[str, object]:
+        return {"path": display_path(self.path, relative_to), "line": self.line, "severity": self.severity,
+                "message": self.message, "check": self.check}
+
+
+Check = Callable[["EntryContext"], Iterator[tuple[str, str, str]]]
+
+
+@dataclass
+class EntryContext:
+    """What a check looks at: one translated entry, its catalog's language and plural count."""
+
+    entry: polib.POEntry
+    translation: str
+    language: str
+    locale: Locale
+    source_locale: Locale
+    nplurals: int
+
+
+@dataclass(frozen=True)
+class InlineParts:
+    """The parts of a message's inline Markdown that a translation must keep."""
+
+    placeholders: Counter
+    links: Counter
+    code: Counter
+    html: Counter
+    markup: Counter
+    loose_delimiters: int
+    numbers: list[str]
+
+
+_parsers: dict[bool, MarkdownIt] = {}
+
+
+def inline_parts(text: str) -> InlineParts:
+    if True not in _parsers:
+        _parsers[True] = MarkdownIt("commonmark", {"html": True}).disable("text_join")
+    links: Counter = Counter()
+    code: Counter = Counter()
+    html: Counter = Counter()
+    markup: Counter = Counter()
+    loose = 0
+    plain: list[str] = []
+    for token in _walk(_parsers[True].parseInline(text)[0].children or []):
+        if token.type in ("link_open", "image"):
+            links[token.attrs.get("href") or token.attrs.get("src") or ""] += 1
+        elif token.type == "code_inline":
+            code[token.content] += 1
+        elif token.type == "html_inline":
+            tag = re.match(r"</?\s*([A-Za-z][\w-]*)", token.content)
+            html[tag.group(1).lower() if tag else token.content] += 1
+        elif token.type in ("em_open", "strong_open"):
+            markup[token.type] += 1
+        elif token.type == "text":
+            plain.append(token.content)
+            loose += len(re.findall(r"\*+|(?<!\w)_+|_+(?!\w)|`+", token.content))
+    placeholder_free = re.sub(r"\{[A-Za-z_]\w*\}", " ", " ".join(plain))
+    return InlineParts(
+        placeholders=Counter(placeholders_in(text)),
+        links=links,
+        code=code,
+        html=html,
+        markup=markup,
+        loose_delimiters=loose,
+        numbers=_NUMBER_RE.findall(_ascii_digits(placeholder_free)),
+    )
+
+
+def _walk(tokens):
+    for token in tokens:
+        yield token
+        if token.children:
+            yield from _walk(token.children)
+
+
+# --- the checks: each yields (severity, message, check-id) --------------------------------------
+
+
+def check_placeholders(ctx: EntryContext):
+    source, target = Counter(placeholders_in(ctx.entry.msgid)), Counter(placeholders_in(ctx.translation))
+    missing, added = source - target, target - source
+    if len(missing) == 1 and len(added) == 1:
+        (old,), (new,) = missing, added
+        yield "error", f"placeholder {{{old}}} was renamed to {{{new}}}", "placeholders"
+        return
+    for name in missing:
+        yield "error", f"placeholder {{{name}}} is missing from the translation", "placeholders"
+    for name in added:
+        yield "error", f"placeholder {{{name}}} is not in the source", "placeholders"
+
+
+def check_markdown(ctx: EntryContext):
+    source, target = inline_parts(ctx.entry.msgid), inline_parts(ctx.translation)
+    for url in target.links - source.links:
+        was = ", ".join(f"'{u}'" for u in source.links - target.links) or "none"
+        yield "error", f"link target '{url}' is not in the source (source has {was})", "link-target"
+    for url in source.links - target.links:
+        if not target.links - source.links:
+            yield "error", f"link target '{url}' is missing from the translation", "link-target"
+    added, removed = target.code - source.code, source.code - target.code
+    for code in added:
+        was = ", ".join(f"`{c}`" for c in removed) or "none"
+        yield "error", f"inline code `{code}` is not in the source (source has {was})", "inline-code"
+    if not added:
+        for code in removed:
+            yield "error", f"inline code `{code}` is missing from the translation", "inline-code"
+    for tag in target.html - source.html:
+        yield "error", f"HTML <{tag}> in the translation is not in the source; it will show as text", "html"
+    if target.loose_delimiters > source.loose_delimiters:
+        yield "error", "unbalanced inline markup: a *, _ or ` is not closed", "markup"
+    elif target.markup != source.markup:
+        yield "warning", "emphasis differs from the source (bold or italic added or dropped)", "markup"
+
+
+def check_numbers(ctx: EntryContext):
+    source = inline_parts(ctx.entry.msgid).numbers
+    allowed = {_value(n, ctx.source_locale) for n in source} | {_value(n, ctx.locale) for n in source}
+    for number in inline_parts(ctx.translation).numbers:
+        value = _value(number, ctx.locale)
+        if value is None or value <= SMALL_NUMBER or value in allowed or _value(number, ctx.source_locale) in allowed:
+            continue
+        yield "warning", f"number {number} is not in the source", "numbers"
+
+
+def check_whitespace(ctx: EntryContext):
+    source, target = ctx.entry.msgid, ctx.translation
+    if (source[:1].isspace(), source[-1:].isspace()) != (target[:1].isspace(), target[-1:].isspace()):
+        yield "warning", "leading or trailing whitespace differs from the source", "whitespace"
+
+
+def check_doubled_words(ctx: EntryContext):
+    source_doubles = {m.group(1).lower() for m in _WORD_RE.finditer(ctx.entry.msgid)}
+    for match in _WORD_RE.finditer(ctx.translation):
+        if match.group(1).lower() not in source_doubles:
+            yield "warning", f"doubled word '{match.group(1)}'", "doubled-word"
+
+
+def check_end_punctuation(ctx: EntryContext):
+    source, target = _end_mark(ctx.entry.msgid), _end_mark(ctx.translation)
+    if source != target:
+        def say(mark):
+            return f"'{mark}'" if mark else "no punctuation"
+
+        yield "warning", f"ends with {say(target)} where the source ends with {say(source)}", "punctuation"
+
+
+ENTRY_CHECKS: tuple[Check, ...] = (
+    check_placeholders, check_markdown, check_numbers, check_whitespace, check_doubled_words, check_end_punctuation,
+)
+
+
+# --- running them ------------------------------------------------------------------------------
+
+
+def check_project(project: Project, languages: list[str] | None = None) -> list[Finding]:
+    """Every finding for every catalog of the chosen languages, in file and line order."""
+    findings: list[Finding] = list(_stale_templates(project))
+    names = domains(project)
+    for language in languages or project.languages:
+        for domain in names:
+            path = project.po_path(language, domain)
+            if not path.exists():
+                findings.append(Finding(path, 1, "error", "no catalog: run `pubkit update`", "missing-catalog"))
+                continue
+            findings.extend(check_catalog(path, language, project.source_language))
+    return findings
+
+
+def check_catalog(path: Path, language: str, source_language: str = "en") -> list[Finding]:
+    try:
+        catalog = read_catalog(path)
+    except PubkitError as error:
+        return [Finding(path, error.line or 1, "error", error.message, "syntax")]
+    findings: list[Finding] = []
+    header = catalog.metadata.get("Plural-Forms", "")
+    nplurals = plural_count(header, path) if header else 2
+    lines = path.read_text(encoding="utf-8", errors="replace").split("\n")
+    locale, source_locale = Locale.parse(language), Locale.parse(source_language)
+    for entry in catalog:
+        if entry.obsolete:
+            continue
+        line = _msgstr_line(lines, entry.linenum)
+        if "fuzzy" in entry.flags:
+            findings.append(Finding(path, line, "warning", f"fuzzy: '{shorten(entry.msgid)}' needs review", "fuzzy"))
+            continue
+        if not entry.translated():
+            findings.append(Finding(path, line, "warning", f"untranslated: '{shorten(entry.msgid)}'", "untranslated"))
+            continue
+        translations = [entry.msgstr]
+        if entry.msgid_plural:
+            if len(entry.msgstr_plural) != nplurals:
+                findings.append(Finding(path, line, "error", f"{len(entry.msgstr_plural)} plural forms, but "
+                                        f"Plural-Forms says nplurals={nplurals}", "plural-forms"))
+            translations = [entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural)]
+        for translation in translations:
+            context = EntryContext(entry, translation, language, locale, source_locale, nplurals)
+            for check in ENTRY_CHECKS:
+                for severity, message, check_id in check(context):
+                    findings.append(Finding(path, line, severity, message, check_id))
+    findings.extend(_msgfmt(path))
+    return sorted(set(findings), key=lambda f: (f.line, f.check, f.message))
+
+
+def _msgfmt(path: Path) -> Iterator[Finding]:
+    """Everything GNU msgfmt -c rejects, in its own words."""
+    if shutil.which("msgfmt") is None:
+        yield Finding(path, 1, "info", "msgfmt is not installed: GNU gettext's checks were skipped", "msgfmt")
+        return
+    result = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True, text=True)
+    for line in result.stderr.splitlines():
+        match = re.match(rf"^{re.escape(str(path))}:(\d+): (.*)$", line)
+        if match:
+            yield Finding(path, int(match.group(1)), "error", f"msgfmt: {match.group(2)}", "msgfmt")
+
+
+def _stale_templates(project: Project) -> Iterator[Finding]:
+    """A ``.pot`` that ``pubkit extract`` would change: translators are working on old text."""
+    for domain, located in project_templates(project).items():
+        path = project.pot_path(domain)
+        if not path.exists():
+            yield Finding(path, 1, "error", "no template: run `pubkit extract`", "stale-template")
+            continue
+        current = path.read_text(encoding="utf-8", errors="replace")
+        fresh = render(build_template(domain, located, "X"))
+        if _CREATION_DATE_RE.sub("", current) != _CREATION_DATE_RE.sub("", fresh):
+            yield Finding(path, 1, "warning", "out of date with the sources: run `pubkit extract` and "
+                          "`pubkit update`", "stale-template")
+
+
+def _msgstr_line(lines: list[str], start: int) -> int:
+    for index in range(max(start - 1, 0), min(len(lines), start + 200)):
+        if lines[index].lstrip().startswith("msgstr"):
+            return index + 1
+    return start
+
+
+def _ascii_digits(text: str) -> str:
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() and not ch.isascii() else ch for ch in text)
+
+
+def _value(number: str, locale: Locale) -> Decimal | None:
+    cleaned = number.strip()
+    try:
+        return parse_decimal(cleaned, locale=locale, strict=True)
+    except (NumberFormatError, InvalidOperation, ValueError):
+        digits = re.sub(r"\D", "", cleaned)
+        return Decimal(digits) if digits else None
+
+
+def _end_mark(text: str) -> str | None:
+    stripped = text.rstrip().rstrip(_CLOSERS).rstrip()
+    if not stripped:
+        return None
+    for mark, variants in _END_MARKS.items():
+        if stripped[-1] in variants:
+            return mark
+    return None
+
+
