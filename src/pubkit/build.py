@@ -105,6 +105,8 @@ def build(
                     policy=renderer.policy,
                     referrer=source.path,
                     variant=project.pdf_variant,
+                    max_pages=project.max_pages,
+                    max_seconds=project.max_render_seconds,
                 )
                 files[folder / pdf_name(source.slug, language)] = data
                 result.diagnostics.extend(Diagnostic(f"{language}: {w}", source.path) for w in warnings)

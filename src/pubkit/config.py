@@ -32,6 +32,9 @@ _KEYS: dict[str, tuple[type | tuple[type, ...], Any]] = {
     "crop_marks": (bool, False),
     "bleed": (str, "0mm"),
     "allow_network": (bool, False),
+    # bounds on the work one document may cause
+    "max_pages": (int, 300),
+    "max_render_seconds": ((int, float), 120),
     "language": (dict, None),
 }
 _REQUIRED = ("source_language", "languages")
@@ -71,6 +74,8 @@ class Project:
     crop_marks: bool = False
     bleed: str = "0mm"
     allow_network: bool = False
+    max_pages: int = 300
+    max_render_seconds: float = 120
     defaults: LanguageSettings = field(default_factory=LanguageSettings)
     per_language: dict[str, LanguageSettings] = field(default_factory=dict)
 
@@ -203,6 +208,9 @@ def _validate(data: dict[str, Any], root: Path, path: Path, text: str, section_l
             raise fail(f"language '{tag}' is listed twice", "languages")
         languages.append(language)
 
+    for key in ("max_pages", "max_render_seconds"):
+        if key in data and (isinstance(data[key], bool) or not 0 < data[key] <= 100_000):
+            raise fail(f"'{key}' must be a positive number", key)
     for key in ("paper_size", "pdf_variant", "bleed", "font_family", "min_completeness"):
         if key in data:
             _check_setting(key, data[key], fail, key)
@@ -252,6 +260,8 @@ def _validate(data: dict[str, Any], root: Path, path: Path, text: str, section_l
         crop_marks=data.get("crop_marks", False),
         bleed=data.get("bleed", "0mm"),
         allow_network=data.get("allow_network", False),
+        max_pages=data.get("max_pages", 300),
+        max_render_seconds=float(data.get("max_render_seconds", 120)),
         defaults=defaults,
         per_language=per_language,
     )

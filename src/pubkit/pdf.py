@@ -5,6 +5,9 @@ from __future__ import annotations
 import logging
 import mimetypes
 import re
+import signal
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -53,6 +56,29 @@ class _Collector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+class _TimeUp(BaseException):
+    """Raised inside WeasyPrint when a page takes too long; a BaseException so nothing swallows it."""
+
+
+@contextmanager
+def _time_limit(seconds: float):
+    # An interval timer can only interrupt the main thread; elsewhere the page cap still bounds work.
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise _TimeUp()
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def write_pdf(
     html: str,
     base_url: Path,
@@ -60,20 +86,29 @@ def write_pdf(
     policy: ResourcePolicy,
     referrer: Path,
     variant: str = "",
+    max_pages: int = 300,
+    max_seconds: float = 120,
 ) -> tuple[bytes, list[str]]:
     """The PDF bytes of a page, and WeasyPrint's warnings.
 
     A glyph no installed font has (drawn as an empty box) is an error, not a warning: such a PDF
-    must not reach a printer.
+    must not reach a printer. So are a document over ``max_pages`` pages, one that takes more than
+    ``max_seconds``, and anything WeasyPrint itself trips over (absurd CSS values, deep nesting).
     """
     fetcher = ConfinedFetcher(policy, referrer)
     collector = _Collector()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
-        document = weasyprint.HTML(string=html, base_url=base_url.as_uri() + "/", url_fetcher=fetcher)
-        styles = [weasyprint.CSS(filename=str(path), url_fetcher=fetcher) for path in stylesheets]
-        data = document.write_pdf(stylesheets=styles, pdf_variant=variant or None)
+        with _time_limit(max_seconds):
+            document = weasyprint.HTML(string=html, base_url=base_url.as_uri() + "/", url_fetcher=fetcher)
+            styles = [weasyprint.CSS(filename=str(path), url_fetcher=fetcher) for path in stylesheets]
+            rendered = document.render(stylesheets=styles, pdf_variant=variant or None)
+            if len(rendered.pages) > max_pages:
+                raise RenderError(
+                    f"the document has {len(rendered.pages)} pages, over the limit of {max_pages} (max_pages)", referrer
+                )
+            data = rendered.write_pdf(pdf_variant=variant or None)
     except FatalURLFetchingError as exc:
         cause = exc.__cause__
         if isinstance(cause, _Refused):
@@ -81,6 +116,12 @@ def write_pdf(
         raise RenderError(f"cannot fetch a resource: {exc}", referrer) from None
     except _Refused as exc:
         raise exc.error from None
+    except _TimeUp:
+        raise RenderError(f"rendering took longer than {max_seconds:g} s (max_render_seconds)", referrer) from None
+    except PubkitError:
+        raise
+    except (Exception, RecursionError) as exc:  # WeasyPrint's own failure on a pathological page
+        raise RenderError(f"WeasyPrint cannot render this page: {type(exc).__name__}: {exc}", referrer) from None
     finally:
         logger.removeHandler(collector)
     missing = [m for m in (_NOTDEF_RE.search(message) for message in collector.messages) if m]

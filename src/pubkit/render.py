@@ -18,11 +18,11 @@ from markupsafe import Markup, escape
 from . import __version__
 from .catalogs import Translations
 from .config import Project
-from .errors import PubkitError, RenderError
+from .errors import PubkitError, RenderError, TemplateError
 from .formatting import Formatter, paper_size, text_direction
 from .resources import policy_for
 from .sources import Source
-from .templates import BUILTIN_DIR, environment, template_error
+from .templates import BUILTIN_DIR, TEMPLATE_SUFFIXES, environment, template_error, template_files
 
 RELEASE_TEMPLATE = "release.html"
 _PLACEHOLDER_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -57,6 +57,19 @@ class Renderer:
         self.env.filters.update(css_string=css_string, page_counter=page_counter, css_font_family=css_font_family)
         self.policy = policy_for(project.root, BUILTIN_DIR, allow_network=project.allow_network)
         self._formatters: dict[str, Formatter] = {}
+        self._compile_all()
+
+    def _compile_all(self) -> None:
+        """Compile every template once, up front, so a mistake is reported against its own file."""
+        for name, path in template_files(self.project).items():
+            if path.suffix not in TEMPLATE_SUFFIXES:
+                continue
+            try:
+                self.env.get_template(name)
+            except RecursionError:
+                raise TemplateError("template is nested too deeply to compile", path, 1) from None
+            except jinja2.TemplateError as exc:
+                raise template_error(exc, self.project) from None
 
     def formatter(self, language: str) -> Formatter:
         if language not in self._formatters:
@@ -89,7 +102,7 @@ class Renderer:
             return translated
 
         fields = {name: fill(text_of(name, text), values) for name, text in _text_fields(source)}
-        body = self._body(source, text_of, values, medium, page)
+        body = self._body(source, text_of, values, medium, page, None if translations.is_identity else translations.path)
         fallback_fields = {ctx for ctx, _ in page.fallbacks}
         settings = self.project.settings(language)
         release_date = source.fields.get("date")
@@ -153,7 +166,8 @@ class Renderer:
 
         self.env.install_gettext_callables(gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext)
 
-    def _body(self, source: Source, text_of, values: dict[str, str], medium: str, page: RenderedPage) -> Markup:
+    def _body(self, source: Source, text_of, values: dict[str, str], medium: str, page: RenderedPage,
+              translations_path: Path | None) -> Markup:
         blocks = {id(block.node.token): block for block in source.blocks}
         tokens: list[Token] = []
         for token in source.tokens:
@@ -164,23 +178,27 @@ class Renderer:
                 continue
             block = blocks.get(id(token))
             message = block.message if block else None
+            referrer = source.path
             if message is None:
                 text = block.node.content if block else token.content
             else:
                 before = len(page.fallbacks)
                 text = text_of(message.context, message.msgid)
+                if len(page.fallbacks) == before and translations_path is not None:
+                    referrer = translations_path  # a reference in translated text is the catalog's doing
                 if len(page.fallbacks) > before and tokens:
                     # Fallback text is in the source language: say so, for hyphenation, fonts and readers.
                     opener = copy.copy(tokens[-1])
                     opener.attrs = {**opener.attrs, "lang": self.project.source_language.replace("_", "-"),
                                     "class": "untranslated"}
                     tokens[-1] = opener
-            tokens.append(self._inline(token, text, bool(block and block.alt_text), values, source, medium, page))
+            tokens.append(self._inline(token, text, bool(block and block.alt_text), values, referrer, source, medium,
+                                       page))
         parser = inline_parser()
         return Markup(parser.renderer.render(tokens, parser.options, {}))
 
-    def _inline(self, original: Token, text: str, alt_text: bool, values, source: Source, medium: str,
-                page: RenderedPage) -> Token:
+    def _inline(self, original: Token, text: str, alt_text: bool, values, referrer: Path, source: Source,
+                medium: str, page: RenderedPage) -> Token:
         inline = copy.copy(original)
         if alt_text:
             image = copy.copy(next(c for c in original.children or [] if c.type == "image"))
@@ -189,11 +207,11 @@ class Renderer:
             children = [image]
         else:
             children = inline_parser().parseInline(text)[0].children or []
-        inline.children = [self._finish(child, values, source, medium, page) for child in children]
+        inline.children = [self._finish(child, values, referrer, source, medium, page) for child in children]
         inline.content = text
         return inline
 
-    def _finish(self, token: Token, values, source: Source, medium: str, page: RenderedPage) -> Token:
+    def _finish(self, token: Token, values, referrer: Path, source: Source, medium: str, page: RenderedPage) -> Token:
         if token.type == "text_special":
             # An escaped character (\{): literal text, never a placeholder (the job of text_join, kept off).
             token = copy.copy(token)
@@ -204,13 +222,14 @@ class Renderer:
             token.content = fill(token.content, values)
         if token.type == "image":
             token = copy.copy(token)
-            token.attrs = {**token.attrs, "src": self._image(str(token.attrs.get("src", "")), source, medium, page)}
+            src = self._image(str(token.attrs.get("src", "")), referrer, source, medium, page)
+            token.attrs = {**token.attrs, "src": src}
         if token.children:
-            token.children = [self._finish(child, values, source, medium, page) for child in token.children]
+            token.children = [self._finish(child, values, referrer, source, medium, page) for child in token.children]
         return token
 
-    def _image(self, src: str, source: Source, medium: str, page: RenderedPage) -> str:
-        real = self.policy.local_file(src, source.path.parent, source.path)
+    def _image(self, src: str, referrer: Path, source: Source, medium: str, page: RenderedPage) -> str:
+        real = self.policy.local_file(src, source.path.parent, referrer)
         if real is None:  # data: URL, or the network where the project allows it
             return src
         if medium == "print":

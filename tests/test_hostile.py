@@ -1,0 +1,103 @@
+"""Hostile catalogs, templates and stylesheets, one data folder each: nothing read outside the project,
+nothing executed, nothing attached, no runaway work; refusals are one located error and change nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import html5lib
+import polib
+import pytest
+from pypdf import PdfReader
+
+from conftest import DATA, snapshot
+
+CASES = sorted(p for p in (DATA / "hostile").iterdir() if p.is_dir())
+pytestmark = pytest.mark.slow
+
+
+def prepare(case: Path, project: Path, run) -> None:
+    assert run("extract", cwd=project).code == 0
+    assert run("update", cwd=project).code == 0
+    overlay = case / "overlay"
+    if overlay.is_dir():
+        shutil.copytree(overlay, project, dirs_exist_ok=True)
+    if (case / "config.toml").exists():
+        config = project / "pubkit.toml"
+        config.write_text(config.read_text() + (case / "config.toml").read_text())
+    if (case / "translations.json").exists():
+        po = project / "locale" / "de" / "LC_MESSAGES" / "launch.po"
+        catalog = polib.pofile(str(po))
+        for key, text in json.loads((case / "translations.json").read_text(encoding="utf-8")).items():
+            context, msgid = key.split("|", 1)
+            entry = next(e for e in catalog if e.msgid == msgid and (e.msgctxt or "") == context)
+            entry.msgstr = text
+        catalog.save()
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
+def test_hostile_input(case: Path, mini: Path, run) -> None:
+    prepare(case, mini, run)
+    expectations = (case / "expected.txt").read_text(encoding="utf-8").splitlines()
+    before = snapshot(mini)
+
+    result = run("build", "--lang", "de", cwd=mini)
+
+    verdict = expectations[0]
+    if verdict.startswith("error: "):
+        assert result.code == 2, result.out + result.err
+        lines = result.err.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(verdict[len("error: "):]), result.err
+        assert snapshot(mini) == before, "a refused build changes no file"
+        return
+    assert verdict == "ok" and result.code == 0, result.err
+    html_path = mini / "dist" / "launch" / "de" / "index.html"
+    pdf_path = mini / "dist" / "launch" / "de" / "launch-de.pdf"
+    html = html_path.read_text(encoding="utf-8")
+    document = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(html)
+    text = "".join(document.itertext())
+    pdf_text = subprocess.run(["pdftotext", str(pdf_path), "-"], capture_output=True, text=True, check=True).stdout
+    outputs = b"".join(p.read_bytes() for p in (mini / "dist").rglob("*") if p.is_file())
+    for expectation in expectations[1:]:
+        kind, _, value = expectation.partition(": ")
+        if kind == "no-element":
+            assert not document.findall(f".//body//{value}"), f"<{value}> reached the page"
+        elif kind == "text":
+            assert value in text, "the markup shows as text on the web page"
+            assert " ".join(value.split()) in " ".join(pdf_text.split()), "and in the PDF"
+        elif kind == "absent":
+            assert value.encode() not in outputs
+        elif kind == "absent-in-html":
+            assert value not in html
+        elif kind == "no-attachments":
+            assert not PdfReader(pdf_path).attachments
+        else:
+            raise AssertionError(f"unknown expectation {expectation!r} in {case.name}")
+
+
+# Files that a corpus in git cannot hold: a FIFO, a device behind a symlink, a huge sparse file.
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device-symlink", "huge"])
+def test_special_files_inside_the_project_are_refused(mini: Path, run, kind: str) -> None:
+    run("extract", cwd=mini)
+    image = mini / "sources" / "plant.png"
+    image.unlink()
+    if kind == "fifo":
+        os.mkfifo(image)
+        message = "refused resource 'plant.png': not a regular file"
+    elif kind == "device-symlink":
+        image.symlink_to("/dev/zero")
+        message = "refused resource 'plant.png': it is outside the project"
+    else:
+        with image.open("wb") as handle:
+            handle.truncate(40 * 1024 * 1024)
+        message = "refused resource 'plant.png': 41943040 bytes is over the limit"
+    result = run("build", "--lang", "en", cwd=mini)
+    assert result.code == 2
+    assert result.err.strip().startswith(f"sources/launch.md:1: error: {message}"), result.err
+    assert not (mini / "dist").exists()
