@@ -6,6 +6,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from .errors import PubkitError
+
 
 def write_atomic(path: Path, data: bytes | str) -> bool:
     """Replace ``path`` with ``data`` atomically; return False (and touch nothing) if it already holds it.
@@ -21,8 +23,11 @@ def write_atomic(path: Path, data: bytes | str) -> bool:
         mode = path.stat().st_mode & 0o7777
     except FileNotFoundError:
         mode = 0o666 & ~_umask()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise PubkitError(f"cannot write: {exc.strerror}", path, 1) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -30,11 +35,14 @@ def write_atomic(path: Path, data: bytes | str) -> bool:
             os.fsync(handle.fileno())
         os.chmod(tmp_name, mode)
         os.replace(tmp_name, path)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp_name)
         except FileNotFoundError:
             pass
+        if isinstance(exc, OSError):
+            # A full disk or a file-size limit: the old file is still whole; say so in one line.
+            raise PubkitError(f"cannot write ({exc.strerror}); the previous file is unchanged", path, 1) from None
         raise
     _fsync_dir(path.parent)
     return True
