@@ -1,15 +1,21 @@
-"""Build jobs: every (release, language) to ``dist/<slug>/<lang>/`` as a web page and a PDF."""
+"""Build jobs: (release, language, format) → files in ``dist/``; parallel, incremental, shardable."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import __version__
 from .catalogs import TEMPLATES_DOMAIN, Translations
 from .config import Project, normalize_language
 from .errors import Diagnostic, UsageError
 from .fileio import write_atomic
-from .render import Renderer
+from .pofile import shorten
 from .sources import Source, read_sources
 from .templates import template_files
 
@@ -17,6 +23,28 @@ FORMATS = ("html", "pdf")
 #: Static files of the template set a web page links to, copied beside it.
 SCREEN_ASSETS = ("base.css", "screen.css")
 PRINT_STYLESHEETS = ("base.css", "print.css")
+#: Where a build remembers what it made from which inputs (inside the output folder).
+STATE_FILE = Path(".pubkit") / "state.json"
+
+
+@dataclass(frozen=True, order=True)
+class Job:
+    """One output of a build: a release in a language in a format."""
+
+    slug: str
+    language: str
+    format: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.slug}/{self.language}/{self.format}"
+
+
+@dataclass
+class JobResult:
+    job: Job
+    outputs: dict[str, list[int]] = field(default_factory=dict)  # relative path → [size, mtime_ns]
+    diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
 @dataclass
@@ -24,10 +52,28 @@ class BuildResult:
     written: list[Path] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    up_to_date: int = 0
+    jobs: list[Job] = field(default_factory=list)
+
+
+Progress = Callable[[int, int, JobResult | None], None]
 
 
 def pdf_name(slug: str, language: str) -> str:
     return f"{slug}-{language}.pdf"
+
+
+def parse_shard(spec: str | None) -> tuple[int, int] | None:
+    """``K/N`` → (K, N) with 1 ≤ K ≤ N; None for no sharding."""
+    if spec is None:
+        return None
+    parts = spec.split("/")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+        raise UsageError(f"--shard takes K/N, such as 2/4, not '{spec}'")
+    index, count = int(parts[0]), int(parts[1])
+    if not 1 <= index <= count:
+        raise UsageError(f"--shard {spec}: K must be between 1 and N, and N at least 1")
+    return index, count
 
 
 def select_languages(project: Project, tags: list[str] | None) -> list[str]:
@@ -55,25 +101,93 @@ def select_sources(sources: list[Source], slugs: list[str] | None) -> list[Sourc
     return [by_slug[slug] for slug in slugs]
 
 
+# --- inputs and state ----------------------------------------------------------------------------
+
+
+class Inputs:
+    """Content hashes of everything a job reads, so an unchanged job is not rendered again."""
+
+    def __init__(self, project: Project):
+        self.project = project
+        shared = hashlib.sha256(f"pubkit {__version__}\n".encode())
+        shared.update(project.config_path.read_bytes())
+        # A web page does not read print.css and a PDF does not read screen.css.
+        unread = {"html": set(PRINT_STYLESHEETS) - set(SCREEN_ASSETS), "pdf": set(SCREEN_ASSETS) - set(PRINT_STYLESHEETS)}
+        templates = {kind: hashlib.sha256() for kind in FORMATS}
+        for name, path in template_files(project).items():
+            data = f"\0template {name}\0".encode() + path.read_bytes()
+            for kind in FORMATS:
+                if name not in unread[kind]:
+                    templates[kind].update(data)
+        if project.sources_dir.is_dir():
+            for path in sorted(project.sources_dir.rglob("*")):
+                if path.is_file() and path.suffix != ".md":  # images and other assets of the sources
+                    shared.update(f"\0asset {path.relative_to(project.sources_dir)}\0".encode() + path.read_bytes())
+        self._shared = {kind: f"{shared.hexdigest()}:{templates[kind].hexdigest()}" for kind in FORMATS}
+        self._files: dict[Path, bytes] = {}
+
+    def _read(self, path: Path) -> bytes:
+        if path not in self._files:
+            self._files[path] = path.read_bytes() if path.exists() else b""
+        return self._files[path]
+
+    def digest(self, source: Source, job: Job, preview: bool) -> str:
+        h = hashlib.sha256(f"{self._shared[job.format]}\0{job.key}\0preview={preview}\0".encode())
+        h.update(self._read(source.path))
+        if job.language != self.project.source_language:
+            h.update(b"\0" + self._read(self.project.po_path(job.language, source.slug)))
+            h.update(b"\0" + self._read(self.project.po_path(job.language, TEMPLATES_DOMAIN)))
+        return h.hexdigest()
+
+
+def read_state(output_dir: Path) -> dict:
+    try:
+        state = json.loads((output_dir / STATE_FILE).read_text(encoding="utf-8"))
+        return state if isinstance(state, dict) and state.get("pubkit") == __version__ else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _up_to_date(project: Project, entry: dict | None, digest: str) -> bool:
+    if not entry or entry.get("digest") != digest:
+        return False
+    for relative, (size, mtime) in entry.get("outputs", {}).items():
+        try:
+            info = (project.output_dir / relative).stat()
+        except OSError:
+            return False
+        if info.st_size != size or info.st_mtime_ns != mtime:
+            return False
+    return True
+
+
+# --- the build ---------------------------------------------------------------------------------
+
+
 def build(
     project: Project,
     languages: list[str] | None = None,
     slugs: list[str] | None = None,
     formats: tuple[str, ...] = FORMATS,
     preview: bool = False,
+    jobs: int = 1,
+    force: bool = False,
+    shard: tuple[int, int] | None = None,
+    progress: Progress | None = None,
 ) -> BuildResult:
-    """Render the chosen releases and languages; each job's files are written only once all rendered."""
-    from .pdf import write_pdf  # WeasyPrint is imported only when a PDF is really made
+    """Render what changed since the last build, ``jobs`` at a time; each output is written atomically.
 
+    A job is skipped when the hash of its inputs (source, catalogs, templates, configuration,
+    assets, pubkit version) matches the last build and its outputs are untouched, so a rebuild
+    with nothing changed imports neither WeasyPrint nor Jinja.
+    """
     result = BuildResult()
     chosen_languages = select_languages(project, languages)
-    sources = select_sources(read_sources(project), slugs)
-    renderer = Renderer(project)
-    assets = template_files(project)
-    for source in sources:
+    sources = {s.slug: s for s in select_sources(read_sources(project), slugs)}
+    planned: list[Job] = []
+    for source in sources.values():
         for language in chosen_languages:
             translations = Translations.load(project, language, source.slug)
-            ui = Translations.load(project, language, TEMPLATES_DOMAIN)
             settings = project.settings(language)
             completeness = translations.completeness(source.message_keys)
             if completeness < settings.min_completeness:
@@ -84,46 +198,156 @@ def build(
                     translations.path or source.path,
                 ))
                 continue
-            folder = project.output_dir / source.slug / language
-            files: dict[Path, bytes | str] = {}
-            fallbacks: list[tuple[str | None, str]] = []
-            if "html" in formats:
-                page = renderer.render(source, language, translations, ui, "screen", preview)
-                fallbacks = page.fallbacks
-                files[folder / "index.html"] = page.html
-                for name in SCREEN_ASSETS:
-                    files[folder / name] = assets[name].read_bytes()
-                for relative, real in page.images:
-                    files[folder / relative] = real.read_bytes()
-            if "pdf" in formats:
-                page = renderer.render(source, language, translations, ui, "print", preview)
-                fallbacks = page.fallbacks
-                data, warnings = write_pdf(
-                    page.html,
-                    base_url=source.path.parent,
-                    stylesheets=[assets[name] for name in PRINT_STYLESHEETS],
-                    policy=renderer.policy,
-                    referrer=source.path,
-                    variant=project.pdf_variant,
-                    max_pages=project.max_pages,
-                    max_seconds=project.max_render_seconds,
-                )
-                files[folder / pdf_name(source.slug, language)] = data
-                result.diagnostics.extend(Diagnostic(f"{language}: {w}", source.path) for w in warnings)
-            if fallbacks:
-                shown = "; ".join(f"'{_shorten(msgid)}'" for _, msgid in fallbacks[:3])
-                more = f" and {len(fallbacks) - 3} more" if len(fallbacks) > 3 else ""
-                result.diagnostics.append(Diagnostic(
-                    f"{len(fallbacks)} message(s) not translated into {language} (missing or fuzzy), "
-                    f"published in {project.source_language}: {shown}{more}",
-                    translations.path or source.path,
-                ))
-            for path, data in files.items():
-                write_atomic(path, data)
-            result.written.extend(p for p in files if p.suffix in (".html", ".pdf"))
+            planned.extend(Job(source.slug, language, f) for f in FORMATS if f in formats)
+    planned.sort()
+    inputs = Inputs(project)
+    digests = {job: inputs.digest(sources[job.slug], job, preview) for job in planned}
+    everything = hashlib.sha256("".join(f"{job.key}={digests[job]}\n" for job in planned).encode()).hexdigest()
+    if shard is not None:
+        index, count = shard
+        planned = planned[index - 1 :: count]  # sorted jobs dealt round-robin: deterministic and balanced
+    result.jobs = planned
+
+    state = read_state(project.output_dir)
+    previous = state.get("jobs", {})
+    todo = [job for job in planned if force or not _up_to_date(project, previous.get(job.key), digests[job])]
+    result.up_to_date = len(planned) - len(todo)
+    report_fallbacks = {(j.slug, j.language): j.format for j in reversed(todo)}  # one report per page
+
+    if todo:
+        from .render import Renderer
+
+        Renderer(project)  # compiles every template here, so a template mistake is reported once, plainly
+    finished: dict[str, dict] = {k: v for k, v in previous.items()}
+    total = len(todo)
+    if progress:
+        progress(0, total, None)
+    try:
+        for done, job_result in enumerate(_run(project, todo, preview, report_fallbacks, jobs), start=1):
+            job = job_result.job
+            finished[job.key] = {"digest": digests[job], "outputs": job_result.outputs}
+            result.written.extend(project.output_dir / rel for rel in job_result.outputs
+                                  if rel.endswith((".html", ".pdf")))
+            result.diagnostics.extend(job_result.diagnostics)
+            if progress:
+                progress(done, total, job_result)
+    finally:
+        new_state = {
+            "pubkit": __version__,
+            "inputs": everything,
+            "shard": list(shard) if shard else None,
+            "planned": [job.key for job in planned],
+            "jobs": dict(sorted(finished.items())),
+        }
+        if finished != previous:  # something was rendered: remember it, even if a later job failed
+            write_atomic(project.output_dir / STATE_FILE, json.dumps(new_state, indent=1, sort_keys=True) + "\n")
+    result.written.sort()
     return result
 
 
-def _shorten(text: str, width: int = 40) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
+def _run(project: Project, todo: list[Job], preview: bool, report: dict, jobs: int):
+    """Yield each job's result as it finishes: in this process, or in a pool of ``jobs`` workers."""
+    if not todo:
+        return
+    if jobs <= 1 or len(todo) == 1:
+        worker = _Worker(project, preview)
+        for job in todo:
+            yield worker.run(job, report[(job.slug, job.language)] == job.format)
+        return
+    with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_init_worker,
+                             initargs=(project, preview)) as pool:
+        pending = {pool.submit(_run_in_worker, job, report[(job.slug, job.language)] == job.format) for job in todo}
+        try:
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_EXCEPTION)
+                for future in done:
+                    yield future.result()  # re-raises a worker's PubkitError with its path and line
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+_worker: "_Worker | None" = None
+
+
+def _init_worker(project: Project, preview: bool) -> None:
+    global _worker
+    _worker = _Worker(project, preview)
+
+
+def _run_in_worker(job: Job, report_fallbacks: bool) -> JobResult:
+    assert _worker is not None
+    return _worker.run(job, report_fallbacks)
+
+
+class _Worker:
+    """Renders jobs; one per process, so templates are compiled and WeasyPrint imported once."""
+
+    def __init__(self, project: Project, preview: bool):
+        from .render import Renderer
+
+        self.project = project
+        self.preview = preview
+        self.renderer = Renderer(project)
+        self.assets = template_files(project)
+        self._sources: dict[str, Source] = {}
+        self._ui: dict[str, Translations] = {}
+
+    def source(self, slug: str) -> Source:
+        if not self._sources:
+            self._sources = {s.slug: s for s in read_sources(self.project)}
+        return self._sources[slug]
+
+    def run(self, job: Job, report_fallbacks: bool) -> JobResult:
+        project, source = self.project, self.source(job.slug)
+        translations = Translations.load(project, job.language, source.slug)
+        if job.language not in self._ui:
+            self._ui[job.language] = Translations.load(project, job.language, TEMPLATES_DOMAIN)
+        ui = self._ui[job.language]
+        folder = project.output_dir / source.slug / job.language
+        files: dict[Path, bytes | str] = {}
+        result = JobResult(job)
+        if job.format == "html":
+            page = self.renderer.render(source, job.language, translations, ui, "screen", self.preview)
+            files[folder / "index.html"] = page.html
+            for name in SCREEN_ASSETS:
+                files[folder / name] = self.assets[name].read_bytes()
+            for relative, real in page.images:
+                files[folder / relative] = real.read_bytes()
+        else:
+            from .pdf import write_pdf  # WeasyPrint is imported only when a PDF is really made
+
+            page = self.renderer.render(source, job.language, translations, ui, "print", self.preview)
+            data, warnings = write_pdf(
+                page.html,
+                base_url=source.path.parent,
+                stylesheets=[self.assets[name] for name in PRINT_STYLESHEETS],
+                policy=self.renderer.policy,
+                referrer=source.path,
+                variant=project.pdf_variant,
+                max_pages=project.max_pages,
+                max_seconds=project.max_render_seconds,
+            )
+            files[folder / pdf_name(source.slug, job.language)] = data
+            result.diagnostics.extend(Diagnostic(f"{job.language}: {w}", source.path) for w in warnings)
+        if report_fallbacks and page.fallbacks:
+            shown = "; ".join(f"'{shorten(msgid)}'" for _, msgid in page.fallbacks[:3])
+            more = f" and {len(page.fallbacks) - 3} more" if len(page.fallbacks) > 3 else ""
+            result.diagnostics.append(Diagnostic(
+                f"{len(page.fallbacks)} message(s) not translated into {job.language} (missing or fuzzy), "
+                f"published in {project.source_language}: {shown}{more}",
+                translations.path or source.path,
+            ))
+        for path, data in files.items():
+            write_atomic(path, data)
+            info = path.stat()
+            result.outputs[path.relative_to(project.output_dir).as_posix()] = [info.st_size, info.st_mtime_ns]
+        return result
+
+
+def default_jobs() -> int:
+    """The number of cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)

@@ -69,7 +69,18 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--source", action="append", metavar="SLUG", help="only this release (repeatable)")
     build.add_argument("--format", default="html,pdf", metavar="LIST", help="html, pdf or both (default: html,pdf)")
     build.add_argument("--preview", action="store_true", help="highlight text shown in the source language")
+    build.add_argument("-j", "--jobs", type=_positive, default=None, metavar="N",
+                       help="render N documents at a time (default: the number of cores)")
+    build.add_argument("--force", action="store_true", help="render everything, even what is up to date")
+    build.add_argument("--shard", metavar="K/N", help="build only the K-th of N deterministic slices of the jobs")
     build.set_defaults(run=_build)
+
+    bundle = commands.add_parser("bundle", help="build, then pack every output and a manifest into one zip")
+    bundle.add_argument("-o", "--output", type=Path, metavar="ZIP", help="the bundle (default: dist/bundle.zip)")
+    bundle.add_argument("--merge", nargs="+", type=Path, metavar="DIR",
+                        help="pack the outputs of sharded builds (their dist/ folders) instead of building")
+    bundle.add_argument("-j", "--jobs", type=_positive, default=None, metavar="N")
+    bundle.set_defaults(run=_bundle)
     return parser
 
 
@@ -189,18 +200,63 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_CHECKS_FAILED if failed else EXIT_OK
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not '{text}'")
+    return int(text)
+
+
+class _Progress:
+    """A one-line progress bar on a terminal; on a log (CI), one plain line per finished job."""
+
+    def __init__(self, project, stream=None):
+        self.project = project
+        self.stream = stream or sys.stdout
+        self.tty = self.stream.isatty()
+
+    def __call__(self, done: int, total: int, result) -> None:
+        if self.tty:
+            width = 30
+            filled = width * done // total if total else width
+            job = f" {result.job.key}" if result else ""
+            self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}{job}\x1b[K")
+            if done == total:
+                self.stream.write("\n")
+            self.stream.flush()
+        elif result is not None:
+            for relative in result.outputs:
+                if relative.endswith((".html", ".pdf")):
+                    print(f"[{done}/{total}] wrote {_show(self.project.output_dir / relative, self.project)}",
+                          file=self.stream)
+
+
 def _build(args: argparse.Namespace) -> int:
-    from .build import FORMATS, build
+    from .build import FORMATS, build, default_jobs, parse_shard
 
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
     if not formats or any(f not in FORMATS for f in formats):
         raise UsageError(f"--format takes html, pdf or html,pdf, not '{args.format}'")
+    shard = parse_shard(args.shard)
     project = _project(args)
-    result = build(project, args.lang, args.source, formats, args.preview)
+    result = build(project, args.lang, args.source, formats, args.preview, jobs=args.jobs or default_jobs(),
+                   force=args.force, shard=shard, progress=_Progress(project))
     for diagnostic in result.diagnostics:
         print(diagnostic.format(project.root), file=sys.stderr)
-    for path in result.written:
-        print(f"wrote {_show(path, project)}")
-    skipped = f", {len(result.skipped)} skipped" if result.skipped else ""
-    print(f"built {len(result.written)} files{skipped}")
+    notes = [f"{len(result.skipped)} skipped"] if result.skipped else []
+    if result.up_to_date:
+        notes.append(f"{result.up_to_date} up to date")
+    print(f"built {len(result.written)} files" + (f" ({', '.join(notes)})" if notes else ""))
+    return EXIT_OK
+
+
+def _bundle(args: argparse.Namespace) -> int:
+    from .build import default_jobs
+    from .bundle import bundle, merge_bundle
+
+    project = _project(args)
+    if args.merge:
+        path, manifest = merge_bundle(project, args.merge, args.output)
+    else:
+        path, manifest = bundle(project, args.output, jobs=args.jobs or default_jobs(), progress=_Progress(project))
+    print(f"wrote {_show(path, project)} ({len(manifest['files'])} files)")
     return EXIT_OK

@@ -26,6 +26,10 @@ class PubkitError(Exception):
         self.path = Path(path) if path is not None else None
         self.line = line
 
+    def __reduce__(self):
+        # Errors cross process boundaries (parallel builds): keep the path and line when pickled.
+        return (self.__class__, (self.message, self.path, self.line))
+
     def format(self, relative_to: Path | None = None) -> str:
         """The one line shown to the user."""
         if self.path is None:
