@@ -187,8 +187,11 @@ def build(
     planned: list[Job] = []
     for source in sources.values():
         for language in chosen_languages:
-            translations = Translations.load(project, language, source.slug)
             settings = project.settings(language)
+            if settings.min_completeness <= 0:  # no catalog to read just to plan
+                planned.extend(Job(source.slug, language, f) for f in FORMATS if f in formats)
+                continue
+            translations = Translations.load(project, language, source.slug)
             completeness = translations.completeness(source.message_keys)
             if completeness < settings.min_completeness:
                 result.skipped.append((source.slug, language))
@@ -214,16 +217,17 @@ def build(
     result.up_to_date = len(planned) - len(todo)
     report_fallbacks = {(j.slug, j.language): j.format for j in reversed(todo)}  # one report per page
 
+    renderer = None
     if todo:
         from .render import Renderer
 
-        Renderer(project)  # compiles every template here, so a template mistake is reported once, plainly
+        renderer = Renderer(project)  # compiles every template here: a template mistake is reported once, plainly
     finished: dict[str, dict] = {k: v for k, v in previous.items()}
     total = len(todo)
     if progress:
         progress(0, total, None)
     try:
-        for done, job_result in enumerate(_run(project, todo, preview, report_fallbacks, jobs), start=1):
+        for done, job_result in enumerate(_run(project, todo, preview, report_fallbacks, jobs, renderer), start=1):
             job = job_result.job
             finished[job.key] = {"digest": digests[job], "outputs": job_result.outputs}
             result.written.extend(project.output_dir / rel for rel in job_result.outputs
@@ -245,12 +249,15 @@ def build(
     return result
 
 
-def _run(project: Project, todo: list[Job], preview: bool, report: dict, jobs: int):
-    """Yield each job's result as it finishes: in this process, or in a pool of ``jobs`` workers."""
+def _run(project: Project, todo: list[Job], preview: bool, report: dict, jobs: int, renderer):
+    """Yield each job's result as it finishes: in this process, or in a pool of ``jobs`` workers.
+
+    A pool costs a WeasyPrint import per worker; for a single PDF it is cheaper to stay here.
+    """
     if not todo:
         return
-    if jobs <= 1 or len(todo) == 1:
-        worker = _Worker(project, preview)
+    if jobs <= 1 or sum(job.format == "pdf" for job in todo) < 2:
+        worker = _Worker(project, preview, renderer)
         for job in todo:
             yield worker.run(job, report[(job.slug, job.language)] == job.format)
         return
@@ -283,12 +290,12 @@ def _run_in_worker(job: Job, report_fallbacks: bool) -> JobResult:
 class _Worker:
     """Renders jobs; one per process, so templates are compiled and WeasyPrint imported once."""
 
-    def __init__(self, project: Project, preview: bool):
+    def __init__(self, project: Project, preview: bool, renderer=None):
         from .render import Renderer
 
         self.project = project
         self.preview = preview
-        self.renderer = Renderer(project)
+        self.renderer = renderer or Renderer(project)
         self.assets = template_files(project)
         self._sources: dict[str, Source] = {}
         self._ui: dict[str, Translations] = {}
