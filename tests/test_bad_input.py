@@ -27,7 +27,7 @@ def assert_one_error_line(result, case: Path) -> None:
 
 
 @pytest.mark.parametrize("case", SOURCE_CASES, ids=lambda p: p.name)
-@pytest.mark.parametrize("command", [("extract",), ("init", "fr"), ("update",), ("status",)])
+@pytest.mark.parametrize("command", [("extract",), ("init", "fr"), ("update",), ("status",), ("check",), ("build", "-j", "1")])
 def test_bad_source(case: Path, command: tuple[str, ...], mini: Path, run) -> None:
     assert run("extract", cwd=mini).code == 0
     assert run("update", cwd=mini).code == 0

@@ -16,7 +16,7 @@ from .config import Project, normalize_language
 from .errors import Diagnostic, UsageError
 from .fileio import write_atomic
 from .pofile import shorten
-from .sources import Source, read_sources
+from .sources import Source, check_unique_slugs, read_source
 from .templates import template_files
 
 FORMATS = ("html", "pdf")
@@ -91,14 +91,47 @@ def select_languages(project: Project, tags: list[str] | None) -> list[str]:
     return chosen
 
 
-def select_sources(sources: list[Source], slugs: list[str] | None) -> list[Source]:
+def select_slugs(known: dict[str, Path], slugs: list[str] | None) -> list[str]:
     if not slugs:
-        return sources
-    by_slug = {source.slug: source for source in sources}
-    unknown = [slug for slug in slugs if slug not in by_slug]
+        return list(known)
+    unknown = [slug for slug in slugs if slug not in known]
     if unknown:
-        raise UsageError(f"no source with slug '{unknown[0]}' (sources: {', '.join(by_slug) or 'none'})")
-    return [by_slug[slug] for slug in slugs]
+        raise UsageError(f"no source with slug '{unknown[0]}' (sources: {', '.join(known) or 'none'})")
+    return list(dict.fromkeys(slugs))
+
+
+class SourceIndex:
+    """slug → source file, parsing only the files that changed since the last build.
+
+    The slug of an unchanged file (same bytes) is remembered in the build state: a rebuild of a
+    large project does not parse hundreds of releases just to find out there is nothing to do.
+    """
+
+    def __init__(self, project: Project, remembered: dict):
+        self.project = project
+        self.parsed: dict[str, Source] = {}
+        self.paths: dict[str, Path] = {}
+        self.cache: dict[str, dict] = {}
+        found: list[tuple[str, Path]] = []
+        for path in project.source_files():
+            relative = path.relative_to(project.root).as_posix()
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            entry = remembered.get(relative)
+            if isinstance(entry, dict) and entry.get("sha256") == digest and isinstance(entry.get("slug"), str):
+                slug = entry["slug"]
+            else:
+                source = read_source(path)
+                slug = source.slug
+                self.parsed[slug] = source
+            found.append((slug, path))
+            self.cache[relative] = {"sha256": digest, "slug": slug}
+        check_unique_slugs(found)
+        self.paths = dict(found)
+
+    def source(self, slug: str) -> Source:
+        if slug not in self.parsed:
+            self.parsed[slug] = read_source(self.paths[slug])
+        return self.parsed[slug]
 
 
 # --- inputs and state ----------------------------------------------------------------------------
@@ -131,11 +164,11 @@ class Inputs:
             self._files[path] = path.read_bytes() if path.exists() else b""
         return self._files[path]
 
-    def digest(self, source: Source, job: Job, preview: bool) -> str:
+    def digest(self, source_path: Path, job: Job, preview: bool) -> str:
         h = hashlib.sha256(f"{self._shared[job.format]}\0{job.key}\0preview={preview}\0".encode())
-        h.update(self._read(source.path))
+        h.update(self._read(source_path))
         if job.language != self.project.source_language:
-            h.update(b"\0" + self._read(self.project.po_path(job.language, source.slug)))
+            h.update(b"\0" + self._read(self.project.po_path(job.language, job.slug)))
             h.update(b"\0" + self._read(self.project.po_path(job.language, TEMPLATES_DOMAIN)))
         return h.hexdigest()
 
@@ -183,14 +216,17 @@ def build(
     """
     result = BuildResult()
     chosen_languages = select_languages(project, languages)
-    sources = {s.slug: s for s in select_sources(read_sources(project), slugs)}
+    state = read_state(project.output_dir)
+    index = SourceIndex(project, state.get("sources", {}))
+    chosen_slugs = select_slugs(index.paths, slugs)
     planned: list[Job] = []
-    for source in sources.values():
+    for slug in chosen_slugs:
         for language in chosen_languages:
             settings = project.settings(language)
-            if settings.min_completeness <= 0:  # no catalog to read just to plan
-                planned.extend(Job(source.slug, language, f) for f in FORMATS if f in formats)
+            if settings.min_completeness <= 0:  # no catalog to read, nor source to parse, just to plan
+                planned.extend(Job(slug, language, f) for f in FORMATS if f in formats)
                 continue
+            source = index.source(slug)
             translations = Translations.load(project, language, source.slug)
             completeness = translations.completeness(source.message_keys)
             if completeness < settings.min_completeness:
@@ -204,14 +240,13 @@ def build(
             planned.extend(Job(source.slug, language, f) for f in FORMATS if f in formats)
     planned.sort()
     inputs = Inputs(project)
-    digests = {job: inputs.digest(sources[job.slug], job, preview) for job in planned}
+    digests = {job: inputs.digest(index.paths[job.slug], job, preview) for job in planned}
     everything = hashlib.sha256("".join(f"{job.key}={digests[job]}\n" for job in planned).encode()).hexdigest()
     if shard is not None:
-        index, count = shard
-        planned = planned[index - 1 :: count]  # sorted jobs dealt round-robin: deterministic and balanced
+        part, parts = shard
+        planned = planned[part - 1 :: parts]  # sorted jobs dealt round-robin: deterministic and balanced
     result.jobs = planned
 
-    state = read_state(project.output_dir)
     previous = state.get("jobs", {})
     todo = [job for job in planned if force or not _up_to_date(project, previous.get(job.key), digests[job])]
     result.up_to_date = len(planned) - len(todo)
@@ -227,7 +262,8 @@ def build(
     if progress:
         progress(0, total, None)
     try:
-        for done, job_result in enumerate(_run(project, todo, preview, report_fallbacks, jobs, renderer), start=1):
+        for done, job_result in enumerate(_run(project, todo, preview, report_fallbacks, jobs, renderer, index),
+                                          start=1):
             job = job_result.job
             finished[job.key] = {"digest": digests[job], "outputs": job_result.outputs}
             result.written.extend(project.output_dir / rel for rel in job_result.outputs
@@ -242,6 +278,7 @@ def build(
             "shard": list(shard) if shard else None,
             "planned": [job.key for job in planned],
             "jobs": dict(sorted(finished.items())),
+            "sources": index.cache,
         }
         if finished != previous:  # something was rendered: remember it, even if a later job failed
             write_atomic(project.output_dir / STATE_FILE, json.dumps(new_state, indent=1, sort_keys=True) + "\n")
@@ -249,37 +286,60 @@ def build(
     return result
 
 
-def _run(project: Project, todo: list[Job], preview: bool, report: dict, jobs: int, renderer):
-    """Yield each job's result as it finishes: in this process, or in a pool of ``jobs`` workers.
+#: Documents one worker process renders before it is replaced: WeasyPrint's memory grows a little with
+#: every document (about 0.4 MB), so workers are recycled to keep a build's memory flat at any size.
+RECYCLE_AFTER = 200
+
+
+def _run(project: Project, todo: list[Job], preview: bool, report: dict, jobs: int, renderer, index: SourceIndex):
+    """Yield each job's result as it finishes: in this process, or in pools of ``jobs`` workers.
 
     A pool costs a WeasyPrint import per worker; for a single PDF it is cheaper to stay here.
     """
+    pdfs = sum(job.format == "pdf" for job in todo)
     if not todo:
         return
-    if jobs <= 1 or sum(job.format == "pdf" for job in todo) < 2:
-        worker = _Worker(project, preview, renderer)
+    if pdfs < 2 or (jobs <= 1 and pdfs <= RECYCLE_AFTER):
+        worker = _Worker(project, preview, renderer, index)
         for job in todo:
             yield worker.run(job, report[(job.slug, job.language)] == job.format)
         return
-    with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_init_worker,
-                             initargs=(project, preview)) as pool:
-        pending = {pool.submit(_run_in_worker, job, report[(job.slug, job.language)] == job.format) for job in todo}
-        try:
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_EXCEPTION)
-                for future in done:
-                    yield future.result()  # re-raises a worker's PubkitError with its path and line
-        finally:
-            for future in pending:
-                future.cancel()
+    from . import pdf  # noqa: F401  imported once here, inherited by every forked worker
+
+    workers = max(1, min(jobs, len(todo)))
+    generation = workers * RECYCLE_AFTER
+    for start in range(0, len(todo), generation):
+        batch = todo[start : start + generation]
+        # Forked workers inherit the compiled templates and parsed sources without pickling them.
+        with ProcessPoolExecutor(max_workers=min(workers, len(batch)), mp_context=_fork_context(),
+                                 initializer=_init_worker, initargs=(project, preview, renderer, index)) as pool:
+            pending = {pool.submit(_run_in_worker, job, report[(job.slug, job.language)] == job.format)
+                       for job in batch}
+            try:
+                while pending:
+                    done, pending = wait(pending, return_when=FIRST_EXCEPTION)
+                    for future in done:
+                        yield future.result()  # re-raises a worker's PubkitError with its path and line
+            finally:
+                for future in pending:
+                    future.cancel()
+
+
+def _fork_context():
+    import multiprocessing
+
+    try:
+        return multiprocessing.get_context("fork")
+    except ValueError:  # pragma: no cover - no fork on this platform
+        return None
 
 
 _worker: "_Worker | None" = None
 
 
-def _init_worker(project: Project, preview: bool) -> None:
+def _init_worker(project: Project, preview: bool, renderer, index) -> None:
     global _worker
-    _worker = _Worker(project, preview)
+    _worker = _Worker(project, preview, renderer, index)
 
 
 def _run_in_worker(job: Job, report_fallbacks: bool) -> JobResult:
@@ -290,24 +350,25 @@ def _run_in_worker(job: Job, report_fallbacks: bool) -> JobResult:
 class _Worker:
     """Renders jobs; one per process, so templates are compiled and WeasyPrint imported once."""
 
-    def __init__(self, project: Project, preview: bool, renderer=None):
-        from .render import Renderer
-
+    def __init__(self, project: Project, preview: bool, renderer, index: SourceIndex):
         self.project = project
         self.preview = preview
-        self.renderer = renderer or Renderer(project)
+        self.renderer = renderer
+        self.index = index
         self.assets = template_files(project)
-        self._sources: dict[str, Source] = {}
         self._ui: dict[str, Translations] = {}
+        self._print_styles: list | None = None
+        self._last: tuple[tuple[str, str], Translations] | None = None
 
-    def source(self, slug: str) -> Source:
-        if not self._sources:
-            self._sources = {s.slug: s for s in read_sources(self.project)}
-        return self._sources[slug]
+    def translations(self, language: str, slug: str) -> Translations:
+        # The HTML and PDF jobs of a page usually follow each other: read its catalog once.
+        if self._last is None or self._last[0] != (language, slug):
+            self._last = ((language, slug), Translations.load(self.project, language, slug))
+        return self._last[1]
 
     def run(self, job: Job, report_fallbacks: bool) -> JobResult:
-        project, source = self.project, self.source(job.slug)
-        translations = Translations.load(project, job.language, source.slug)
+        project, source = self.project, self.index.source(job.slug)
+        translations = self.translations(job.language, source.slug)
         if job.language not in self._ui:
             self._ui[job.language] = Translations.load(project, job.language, TEMPLATES_DOMAIN)
         ui = self._ui[job.language]
@@ -322,13 +383,16 @@ class _Worker:
             for relative, real in page.images:
                 files[folder / relative] = real.read_bytes()
         else:
-            from .pdf import write_pdf  # WeasyPrint is imported only when a PDF is really made
+            from .pdf import load_stylesheets, write_pdf  # WeasyPrint is imported only when a PDF is made
 
+            if self._print_styles is None:
+                paths = [self.assets[name] for name in PRINT_STYLESHEETS]
+                self._print_styles = load_stylesheets(paths, self.renderer.policy)
             page = self.renderer.render(source, job.language, translations, ui, "print", self.preview)
             data, warnings = write_pdf(
                 page.html,
                 base_url=source.path.parent,
-                stylesheets=[self.assets[name] for name in PRINT_STYLESHEETS],
+                stylesheets=self._print_styles,
                 policy=self.renderer.policy,
                 referrer=source.path,
                 variant=project.pdf_variant,

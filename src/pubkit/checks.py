@@ -9,6 +9,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from .catalogs import build_template, domains, project_templates
 from .config import Project
 from .errors import PubkitError, display_path
 from .pofile import plural_count, read_catalog, render, shorten
-from .sources import placeholders_in
+from .sources import PLACEHOLDER_RE, placeholders_in
 
 #: Small numbers are often written as words in one language and digits in another ("three" / "3社").
 SMALL_NUMBER = 10
@@ -59,14 +60,12 @@ Check = Callable[["EntryContext"], Iterator[tuple[str, str, str]]]
 
 @dataclass
 class EntryContext:
-    """What a check looks at: one translated entry, its catalog's language and plural count."""
+    """What a check looks at: one translation of an entry, and the locales of both sides."""
 
     entry: polib.POEntry
     translation: str
-    language: str
     locale: Locale
     source_locale: Locale
-    nplurals: int
 
 
 @dataclass(frozen=True)
@@ -82,19 +81,21 @@ class InlineParts:
     numbers: list[str]
 
 
-_parsers: dict[bool, MarkdownIt] = {}
+@cache
+def _parser() -> MarkdownIt:
+    """Inline Markdown with raw HTML recognised, so that HTML a translator typed can be found."""
+    return MarkdownIt("commonmark", {"html": True}).disable("text_join")
 
 
 def inline_parts(text: str) -> InlineParts:
-    if True not in _parsers:
-        _parsers[True] = MarkdownIt("commonmark", {"html": True}).disable("text_join")
+    """What a message's inline Markdown contains, for comparing a translation with its source."""
     links: Counter = Counter()
     code: Counter = Counter()
     html: Counter = Counter()
     markup: Counter = Counter()
     loose = 0
     plain: list[str] = []
-    for token in _walk(_parsers[True].parseInline(text)[0].children or []):
+    for token in _walk(_parser().parseInline(text)[0].children or []):
         if token.type in ("link_open", "image"):
             links[token.attrs.get("href") or token.attrs.get("src") or ""] += 1
         elif token.type == "code_inline":
@@ -107,7 +108,7 @@ def inline_parts(text: str) -> InlineParts:
         elif token.type == "text":
             plain.append(token.content)
             loose += len(re.findall(r"\*+|(?<!\w)_+|_+(?!\w)|`+", token.content))
-    placeholder_free = re.sub(r"\{[A-Za-z_]\w*\}", " ", " ".join(plain))
+    placeholder_free = PLACEHOLDER_RE.sub(" ", " ".join(plain))
     return InlineParts(
         placeholders=Counter(placeholders_in(text)),
         links=links,
@@ -246,7 +247,7 @@ def check_catalog(path: Path, language: str, source_language: str = "en") -> lis
                                         f"Plural-Forms says nplurals={nplurals}", "plural-forms"))
             translations = [entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural)]
         for translation in translations:
-            context = EntryContext(entry, translation, language, locale, source_locale, nplurals)
+            context = EntryContext(entry, translation, locale, source_locale)
             for check in ENTRY_CHECKS:
                 for severity, message, check_id in check(context):
                     findings.append(Finding(path, line, severity, message, check_id))

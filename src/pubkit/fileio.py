@@ -48,6 +48,28 @@ def write_atomic(path: Path, data: bytes | str) -> bool:
     return True
 
 
+def read_limited(path: Path, limit: int, error: type[PubkitError], what: str) -> bytes:
+    """The bytes of an input file, or ``error`` saying in one line why it cannot be used.
+
+    A file over ``limit`` bytes, a folder, a missing or unreadable file, and a NUL byte (a binary
+    file given by mistake) are refused; ``what`` names the kind of file in the message.
+    """
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise error(f"{what} is too large ({size} bytes; at most {limit})", path, 1)
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise error(f"no such {what}", path, 1) from None
+    except IsADirectoryError:
+        raise error(f"is a folder, not a {what}", path, 1) from None
+    except OSError as exc:
+        raise error(f"cannot read {what}: {exc.strerror}", path, 1) from None
+    if b"\x00" in data:
+        raise error("contains a NUL byte: is this a text file?", path, data[: data.index(b"\x00")].count(b"\n") + 1)
+    return data
+
+
 def _umask() -> int:
     current = os.umask(0)
     os.umask(current)

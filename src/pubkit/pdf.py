@@ -79,17 +79,36 @@ def _time_limit(seconds: float):
         signal.signal(signal.SIGALRM, previous)
 
 
+def load_stylesheets(paths: list[Path], policy: ResourcePolicy) -> list:
+    """Parse the print stylesheets once, for every document a process renders."""
+    styles = []
+    for path in paths:
+        fetcher = ConfinedFetcher(policy, path)
+        try:
+            styles.append(weasyprint.CSS(filename=str(path), url_fetcher=fetcher))
+        except FatalURLFetchingError as exc:
+            cause = exc.__cause__
+            if isinstance(cause, _Refused):
+                raise cause.error from None
+            raise RenderError(f"cannot fetch a resource: {exc}", path) from None
+        except _Refused as exc:
+            raise exc.error from None
+        except (Exception, RecursionError) as exc:
+            raise RenderError(f"WeasyPrint cannot read this stylesheet: {type(exc).__name__}: {exc}", path) from None
+    return styles
+
+
 def write_pdf(
     html: str,
     base_url: Path,
-    stylesheets: list[Path],
+    stylesheets: list,
     policy: ResourcePolicy,
     referrer: Path,
     variant: str = "",
     max_pages: int = 300,
     max_seconds: float = 120,
 ) -> tuple[bytes, list[str]]:
-    """The PDF bytes of a page, and WeasyPrint's warnings.
+    """The PDF bytes of a page (with ``stylesheets`` from :func:`load_stylesheets`), and WeasyPrint's warnings.
 
     A glyph no installed font has (drawn as an empty box) is an error, not a warning: such a PDF
     must not reach a printer. So are a document over ``max_pages`` pages, one that takes more than
@@ -102,8 +121,7 @@ def write_pdf(
     try:
         with _time_limit(max_seconds):
             document = weasyprint.HTML(string=html, base_url=base_url.as_uri() + "/", url_fetcher=fetcher)
-            styles = [weasyprint.CSS(filename=str(path), url_fetcher=fetcher) for path in stylesheets]
-            rendered = document.render(stylesheets=styles, pdf_variant=variant or None)
+            rendered = document.render(stylesheets=stylesheets, pdf_variant=variant or None)
             if len(rendered.pages) > max_pages:
                 raise RenderError(
                     f"the document has {len(rendered.pages)} pages, over the limit of {max_pages} (max_pages)", referrer

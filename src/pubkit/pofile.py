@@ -10,6 +10,7 @@ from pathlib import Path
 import polib
 
 from .errors import CatalogError
+from .fileio import read_limited
 
 WRAP_WIDTH = 78
 #: The largest catalog pubkit reads; a bigger file is a mistake, not a translation.
@@ -79,23 +80,11 @@ def plural_count(header: str, path: Path) -> int:
 
 
 def _decode(path: Path) -> str:
-    try:
-        size = path.stat().st_size
-        if size > MAX_CATALOG_BYTES:
-            raise CatalogError(f"catalog is too large ({size} bytes; at most {MAX_CATALOG_BYTES})", path, 1)
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise CatalogError("no such catalog", path, 1) from None
-    except IsADirectoryError:
-        raise CatalogError("is a folder, not a catalog", path, 1) from None
-    except OSError as exc:
-        raise CatalogError(f"cannot read catalog: {exc.strerror}", path, 1) from None
+    data = read_limited(path, MAX_CATALOG_BYTES, CatalogError, "catalog")
     if not data.strip():
         raise CatalogError(
             "catalog is empty; restore it from version control, or delete it and run `pubkit update`", path, 1
         )
-    if b"\x00" in data:
-        raise CatalogError("contains a NUL byte", path, data[: data.index(b"\x00")].count(b"\n") + 1)
     data = data.removeprefix(codecs.BOM_UTF8)
     declared = _CHARSET_RE.search(data.decode("ascii", errors="replace"))
     charset = declared.group(1) if declared and declared.group(1).upper() != "CHARSET" else "utf-8"

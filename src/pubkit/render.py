@@ -21,11 +21,10 @@ from .config import Project
 from .errors import PubkitError, RenderError, TemplateError
 from .formatting import Formatter, paper_size, text_direction
 from .resources import policy_for
-from .sources import Source
+from .sources import PLACEHOLDER_RE, Source
 from .templates import BUILTIN_DIR, TEMPLATE_SUFFIXES, environment, template_error, template_files
 
 RELEASE_TEMPLATE = "release.html"
-_PLACEHOLDER_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # CLDR numbering systems → CSS counter styles, so page numbers use the locale's digits.
 _COUNTER_STYLES = {"arab": "arabic-indic", "arabext": "persian", "deva": "devanagari", "beng": "bengali",
                    "thai": "thai", "mymr": "myanmar", "khmr": "khmer", "laoo": "lao", "tibt": "tibetan"}
@@ -248,7 +247,7 @@ def _text_fields(source: Source):
 
 def fill(text: str, values: dict[str, str]) -> str:
     """Replace ``{name}`` by its formatted value; an unknown name stays as written."""
-    return _PLACEHOLDER_RE.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+    return PLACEHOLDER_RE.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
 def css_string(text: object) -> Markup:

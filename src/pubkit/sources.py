@@ -14,6 +14,7 @@ from markdown_it.tree import SyntaxTreeNode
 
 from .config import Project, is_valid_slug
 from .errors import SourceError
+from .fileio import read_limited
 from .values import Value, mapping_items, parse_date_node, parse_values
 
 #: Front-matter fields whose text is translated; each becomes a message with the field name as context.
@@ -25,7 +26,8 @@ RESERVED_SLUGS = frozenset({"templates"})
 
 MAX_SOURCE_BYTES = 4 * 1024 * 1024
 
-_PLACEHOLDER_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+#: A placeholder: ``{name}`` naming an entry of ``values``.
+PLACEHOLDER_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _DIRECTIVE_RE = re.compile(r"^<!--\s*(translators|i18n)\s*:\s*(.*?)\s*-->\s*$", re.DOTALL | re.IGNORECASE)
 
 
@@ -88,7 +90,7 @@ def placeholders_in(text: str) -> list[str]:
     for token in markdown_parser().parseInline(text):
         for child in _walk_inline(token.children or []):
             if child.type == "text":
-                found.extend(_PLACEHOLDER_RE.findall(child.content))
+                found.extend(PLACEHOLDER_RE.findall(child.content))
     return found
 
 
@@ -99,7 +101,7 @@ def _walk_inline(tokens):
             yield from _walk_inline(token.children)
 
 
-def read_source(path: Path, project: Project | None = None) -> Source:
+def read_source(path: Path) -> Source:
     """Parse one ``sources/<slug>.md``; raise :class:`SourceError` with the offending line."""
     text = _read_text(path)
     lines = text.split("\n")
@@ -141,42 +143,31 @@ def read_source(path: Path, project: Project | None = None) -> Source:
 
 def read_sources(project: Project) -> list[Source]:
     """Every source of the project, with slugs checked to be unique (case-insensitively, for portability)."""
-    sources: list[Source] = []
-    seen: dict[str, Source] = {}
-    for path in project.source_files():
-        source = read_source(path, project)
-        key = source.slug.casefold()
-        if key in seen:
-            other = seen[key]
-            raise SourceError(
-                f"slug '{source.slug}' is already used by {other.path.name}: each release needs its own slug",
-                path,
-                _field_line(path, "slug"),
-            )
-        seen[key] = source
-        sources.append(source)
+    sources = [read_source(path) for path in project.source_files()]
+    check_unique_slugs([(source.slug, source.path) for source in sources])
     return sources
 
 
+def check_unique_slugs(slugs: list[tuple[str, Path]]) -> None:
+    """Refuse two releases with one slug: their catalogs and outputs would overwrite each other."""
+    seen: dict[str, Path] = {}
+    for slug, path in slugs:
+        other = seen.setdefault(slug.casefold(), path)
+        if other != path:
+            raise SourceError(
+                f"slug '{slug}' is already used by {other.name}: each release needs its own slug",
+                path,
+                _field_line(path, "slug"),
+            )
+
+
 def _read_text(path: Path) -> str:
-    try:
-        size = path.stat().st_size
-        if size > MAX_SOURCE_BYTES:
-            raise SourceError(f"source is too large ({size} bytes; at most {MAX_SOURCE_BYTES})", path, 1)
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise SourceError("no such source file", path, 1) from None
-    except IsADirectoryError:
-        raise SourceError("is a folder, not a source file", path, 1) from None
-    except OSError as exc:
-        raise SourceError(f"cannot read: {exc.strerror}", path, 1) from None
+    data = read_limited(path, MAX_SOURCE_BYTES, SourceError, "source file")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise SourceError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8", path, line) from None
-    if "\x00" in text:
-        raise SourceError("contains a NUL byte: is this a text file?", path, text[: text.index("\x00")].count("\n") + 1)
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -337,7 +328,7 @@ def _message(text: str, context: str | None, line: int, comments: tuple[str, ...
 
 def _has_words(text: str) -> bool:
     """A block of only figures, placeholders and punctuation (a table cell "{area}") needs no translator."""
-    return bool(re.search(r"[^\W\d_]", _PLACEHOLDER_RE.sub("", text)))
+    return bool(re.search(r"[^\W\d_]", PLACEHOLDER_RE.sub("", text)))
 
 
 def message_text(content: str) -> str:

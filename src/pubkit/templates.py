@@ -12,7 +12,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .config import Project
 from .errors import TemplateError
-from .sources import Message
+from .sources import PLACEHOLDER_RE, Message
 
 BUILTIN_DIR = Path(__file__).parent / "templates"
 #: Files of a template set that hold translatable strings.
@@ -21,7 +21,6 @@ TEMPLATE_SUFFIXES = (".html", ".j2", ".jinja")
 COMMENT_TAGS = ("translators:",)
 
 _PYTHON_FORMAT_RE = re.compile(r"%\((\w+)\)[sd]")
-_BRACE_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 def template_files(project: Project) -> dict[str, Path]:
@@ -124,7 +123,7 @@ def _message(function: str, strings, line: int, comments: list[str], path: Path)
     flags: tuple[str, ...] = ()
     if _PYTHON_FORMAT_RE.search(text):
         flags = ("python-format",)
-    elif _BRACE_RE.search(text):
+    elif PLACEHOLDER_RE.search(text):
         flags = ("python-brace-format",)
     cleaned = tuple(" ".join(c.removeprefix("translators:").split()) for c in comments)
     return Message(
@@ -132,7 +131,7 @@ def _message(function: str, strings, line: int, comments: list[str], path: Path)
         context,
         line,
         comments=tuple(c for c in cleaned if c),
-        placeholders=tuple(dict.fromkeys(_BRACE_RE.findall(text))),
+        placeholders=tuple(dict.fromkeys(PLACEHOLDER_RE.findall(text))),
         plural=plural,
         flags=flags,
     )
