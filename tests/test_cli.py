@@ -23,7 +23,7 @@ def test_python_dash_m_and_console_script(mini: Path) -> None:
 def test_help_lists_the_commands(tmp_path: Path) -> None:
     result = pubkit_program("--help", cwd=tmp_path)
     assert result.returncode == 0
-    for command in ("extract", "init", "update", "status"):
+    for command in ("new", "extract", "init", "update", "status", "check", "build", "bundle"):
         assert command in result.stdout
 
 
@@ -49,3 +49,15 @@ def test_library_import_is_light() -> None:
     code = "import sys, pubkit; print(sorted(m for m in ('polib', 'babel', 'jinja2', 'weasyprint') if m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_new_scaffolds_a_working_project(tmp_path: Path) -> None:
+    result = pubkit_program("new", "press", "--lang", "de", "--lang", "ja", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    project = tmp_path / "press"
+    assert (project / "locale" / "ja" / "LC_MESSAGES" / "example.po").exists()
+    assert (project / "locale" / "example.pot").exists()
+    built = pubkit_program("build", "--format", "html", cwd=project)
+    assert built.returncode == 0, built.stderr
+    assert (project / "dist" / "example" / "ja" / "index.html").exists()
+    assert pubkit_program("new", "press", cwd=tmp_path).returncode == 2, "an existing folder is never overwritten"

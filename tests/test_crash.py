@@ -79,14 +79,19 @@ def test_killing_update_leaves_every_catalog_old_or_new(tmp_path: Path) -> None:
 def test_killing_build_leaves_no_half_written_output(sample: Path, tmp_path: Path) -> None:
     warm = tmp_path / "warm"
     shutil.copytree(sample, warm)
-    duration = timed(["build"], warm)
+    duration = timed(["build", "-j", "2"], warm)
     for attempt in range(KILL_POINTS):
         project = tmp_path / f"build{attempt}"
         shutil.copytree(sample, project)
-        process = start(["build"], project)
+        process = start(["build", "-j", "2"], project)
         time.sleep(duration * (attempt + 0.5) / KILL_POINTS)
+        workers = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True).stdout.split()
         process.send_signal(signal.SIGKILL)
         process.wait()
+        time.sleep(0.3)
+        alive = [pid for pid in workers if Path(f"/proc/{pid}").exists()
+                 and "(zombie)" not in Path(f"/proc/{pid}/status").read_text()]
+        assert not alive, f"pool workers outlived the killed build at attempt {attempt}"
         for path in (project / "dist").rglob("*") if (project / "dist").exists() else []:
             if not path.is_file() or path.name.startswith("."):
                 continue  # a temporary file is hidden and never has the output's name

@@ -288,7 +288,7 @@ def build(
 
 #: Documents one worker process renders before it is replaced: WeasyPrint's memory grows a little with
 #: every document (about 0.4 MB), so workers are recycled to keep a build's memory flat at any size.
-RECYCLE_AFTER = 200
+RECYCLE_AFTER = 100
 
 
 def _run(project: Project, todo: list[Job], preview: bool, report: dict, jobs: int, renderer, index: SourceIndex):
@@ -339,7 +339,20 @@ _worker: "_Worker | None" = None
 
 def _init_worker(project: Project, preview: bool, renderer, index) -> None:
     global _worker
+    _die_with_parent()
     _worker = _Worker(project, preview, renderer, index)
+
+
+def _die_with_parent() -> None:
+    """A worker must not outlive a build that was killed (Ctrl-C twice, a CI timeout, SIGKILL)."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: Linux only; elsewhere the pool's pipes end it
+    except (OSError, AttributeError):  # pragma: no cover
+        pass
 
 
 def _run_in_worker(job: Job, report_fallbacks: bool) -> JobResult:

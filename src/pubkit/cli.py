@@ -42,6 +42,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
+    new = commands.add_parser("new", help="create a working project to start from")
+    new.add_argument("folder", type=Path, metavar="DIR")
+    new.add_argument("--source-language", default="en", metavar="LANG")
+    new.add_argument("--lang", action="append", metavar="LANG", help="a target language (repeatable; default de, fr)")
+    new.set_defaults(run=_new)
+
     extract = commands.add_parser("extract", help="write locale/<slug>.pot and locale/templates.pot from the sources")
     extract.set_defaults(run=_extract)
 
@@ -106,6 +112,14 @@ def _languages(tags: list[str] | None) -> list[str] | None:
 
 def _show(path: Path, project) -> str:
     return display_path(path, project.root)
+
+
+def _new(args: argparse.Namespace) -> int:
+    from .scaffold import new_project
+
+    folder = new_project(args.folder, args.source_language, tuple(args.lang or ("de", "fr")))
+    print(f"created {folder}: edit sources/example.md, translate locale/*/LC_MESSAGES/*.po, then `pubkit build`")
+    return EXIT_OK
 
 
 def _extract(args: argparse.Namespace) -> int:
