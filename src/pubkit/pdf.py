@@ -79,22 +79,30 @@ def _time_limit(seconds: float):
         signal.signal(signal.SIGALRM, previous)
 
 
+@contextmanager
+def _weasyprint_errors(referrer: Path, doing: str):
+    """Turn whatever WeasyPrint raises into one pubkit error naming the file it was working for."""
+    try:
+        yield
+    except FatalURLFetchingError as exc:
+        cause = exc.__cause__
+        if isinstance(cause, _Refused):
+            raise cause.error from None
+        raise RenderError(f"cannot fetch a resource: {exc}", referrer) from None
+    except _Refused as exc:
+        raise exc.error from None
+    except PubkitError:
+        raise
+    except (Exception, RecursionError) as exc:  # WeasyPrint's own failure on a pathological input
+        raise RenderError(f"WeasyPrint cannot {doing}: {type(exc).__name__}: {exc}", referrer) from None
+
+
 def load_stylesheets(paths: list[Path], policy: ResourcePolicy) -> list:
     """Parse the print stylesheets once, for every document a process renders."""
     styles = []
     for path in paths:
-        fetcher = ConfinedFetcher(policy, path)
-        try:
-            styles.append(weasyprint.CSS(filename=str(path), url_fetcher=fetcher))
-        except FatalURLFetchingError as exc:
-            cause = exc.__cause__
-            if isinstance(cause, _Refused):
-                raise cause.error from None
-            raise RenderError(f"cannot fetch a resource: {exc}", path) from None
-        except _Refused as exc:
-            raise exc.error from None
-        except (Exception, RecursionError) as exc:
-            raise RenderError(f"WeasyPrint cannot read this stylesheet: {type(exc).__name__}: {exc}", path) from None
+        with _weasyprint_errors(path, "read this stylesheet"):
+            styles.append(weasyprint.CSS(filename=str(path), url_fetcher=ConfinedFetcher(policy, path)))
     return styles
 
 
@@ -119,7 +127,7 @@ def write_pdf(
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
-        with _time_limit(max_seconds):
+        with _weasyprint_errors(referrer, "render this page"), _time_limit(max_seconds):
             document = weasyprint.HTML(string=html, base_url=base_url.as_uri() + "/", url_fetcher=fetcher)
             rendered = document.render(stylesheets=stylesheets, pdf_variant=variant or None)
             if len(rendered.pages) > max_pages:
@@ -127,19 +135,8 @@ def write_pdf(
                     f"the document has {len(rendered.pages)} pages, over the limit of {max_pages} (max_pages)", referrer
                 )
             data = rendered.write_pdf(pdf_variant=variant or None)
-    except FatalURLFetchingError as exc:
-        cause = exc.__cause__
-        if isinstance(cause, _Refused):
-            raise cause.error from None
-        raise RenderError(f"cannot fetch a resource: {exc}", referrer) from None
-    except _Refused as exc:
-        raise exc.error from None
     except _TimeUp:
         raise RenderError(f"rendering took longer than {max_seconds:g} s (max_render_seconds)", referrer) from None
-    except PubkitError:
-        raise
-    except (Exception, RecursionError) as exc:  # WeasyPrint's own failure on a pathological page
-        raise RenderError(f"WeasyPrint cannot render this page: {type(exc).__name__}: {exc}", referrer) from None
     finally:
         logger.removeHandler(collector)
     missing = [m for m in (_NOTDEF_RE.search(message) for message in collector.messages) if m]
