@@ -111,18 +111,20 @@ def extract(project: Project) -> list[WrittenFile]:
     written: list[WrittenFile] = []
     for domain, located in project_templates(project).items():
         path = project.pot_path(domain)
-        previous = _read_if_exists(path)
-        old_date = _CREATION_DATE_RE.search(previous) if previous else None
-        text = None
-        if old_date:
-            text = render(build_template(domain, located, old_date.group(1)))
-            if text != previous:
-                text = None
-        if text is None:
-            text = render(build_template(domain, located, timestamp()))
-        changed = write_atomic(path, text)
+        changed = write_atomic(path, template_text(domain, located, _read_if_exists(path)))
         written.append(WrittenFile(path, changed, len(located)))
     return written
+
+
+def template_text(domain: str, located: Iterable[tuple[str, Message]], previous: str | None) -> str:
+    """The ``.pot`` text ``extract`` writes: ``previous`` itself when only its date would change."""
+    located = list(located)
+    old_date = _CREATION_DATE_RE.search(previous) if previous else None
+    if old_date:
+        text = render(build_template(domain, located, old_date.group(1)))
+        if text == previous:
+            return text
+    return render(build_template(domain, located, timestamp()))
 
 
 def plural_forms(language: str) -> tuple[int, str]:

@@ -18,10 +18,10 @@ from babel import Locale
 from babel.numbers import NumberFormatError, parse_decimal
 from markdown_it import MarkdownIt
 
-from .catalogs import build_template, domains, project_templates
+from .catalogs import project_templates, template_text
 from .config import Project
 from .errors import PubkitError, display_path
-from .pofile import plural_count, read_catalog, render, shorten
+from .pofile import plural_count, read_catalog, shorten
 from .sources import PLACEHOLDER_RE, placeholders_in
 
 #: Small numbers are often written as words in one language and digits in another ("three" / "3社").
@@ -29,7 +29,6 @@ SMALL_NUMBER = 10
 
 _NUMBER_RE = re.compile(r"\d(?:[\d.,\u00a0\u202f' ]*\d)?")
 _WORD_RE = re.compile(r"(?<![\w])([^\W\d_]{2,})\s+\1(?![\w])", re.IGNORECASE)
-_CREATION_DATE_RE = re.compile(r'^"POT-Creation-Date: [^"]*"$', re.MULTILINE)
 # Sentence-ending punctuation by kind, in every script pubkit publishes.
 _END_MARKS = {
     ".": ".。।۔", "?": "?？؟;", "!": "!！", ":": ":：", ";": ";；؛", "…": "…",
@@ -208,10 +207,10 @@ ENTRY_CHECKS: tuple[Check, ...] = (
 
 def check_project(project: Project, languages: list[str] | None = None) -> list[Finding]:
     """Every finding for every catalog of the chosen languages, in file and line order."""
-    findings: list[Finding] = list(_stale_templates(project))
-    names = domains(project)
+    templates = project_templates(project)
+    findings: list[Finding] = list(_stale_templates(project, templates))
     for language in languages or project.languages:
-        for domain in names:
+        for domain in templates:
             path = project.po_path(language, domain)
             if not path.exists():
                 findings.append(Finding(path, 1, "error", "no catalog: run `pubkit update`", "missing-catalog"))
@@ -267,16 +266,15 @@ def _msgfmt(path: Path) -> Iterator[Finding]:
             yield Finding(path, int(match.group(1)), "error", f"msgfmt: {match.group(2)}", "msgfmt")
 
 
-def _stale_templates(project: Project) -> Iterator[Finding]:
+def _stale_templates(project: Project, templates: dict) -> Iterator[Finding]:
     """A ``.pot`` that ``pubkit extract`` would change: translators are working on old text."""
-    for domain, located in project_templates(project).items():
+    for domain, located in templates.items():
         path = project.pot_path(domain)
         if not path.exists():
             yield Finding(path, 1, "error", "no template: run `pubkit extract`", "stale-template")
             continue
         current = path.read_text(encoding="utf-8", errors="replace")
-        fresh = render(build_template(domain, located, "X"))
-        if _CREATION_DATE_RE.sub("", current) != _CREATION_DATE_RE.sub("", fresh):
+        if template_text(domain, located, current) != current:
             yield Finding(path, 1, "warning", "out of date with the sources: run `pubkit extract` and "
                           "`pubkit update`", "stale-template")
 
