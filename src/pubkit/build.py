@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import __version__
 from .catalogs import TEMPLATES_DOMAIN, Translations
-from .config import Project, normalize_language
+from .config import Project, parse_languages
 from .errors import Diagnostic, UsageError
 from .fileio import write_atomic
 from .pofile import shorten
@@ -79,15 +79,10 @@ def parse_shard(spec: str | None) -> tuple[int, int] | None:
 def select_languages(project: Project, tags: list[str] | None) -> list[str]:
     if not tags:
         return list(project.output_languages)
-    chosen = []
-    for tag in tags:
-        try:
-            language = normalize_language(tag)
-        except ValueError as exc:
-            raise UsageError(str(exc)) from None
+    chosen = parse_languages(tags)
+    for tag, language in zip(tags, chosen):
         if language not in project.output_languages:
             raise UsageError(f"'{tag}' is not a language of this project ({', '.join(project.output_languages)})")
-        chosen.append(language)
     return chosen
 
 

@@ -97,17 +97,9 @@ def _project(args: argparse.Namespace):
 
 
 def _languages(tags: list[str] | None) -> list[str] | None:
-    from .config import normalize_language
+    from .config import parse_languages
 
-    if not tags:
-        return None
-    chosen = []
-    for tag in tags:
-        try:
-            chosen.append(normalize_language(tag))
-        except ValueError as exc:
-            raise UsageError(str(exc)) from None
-    return chosen
+    return parse_languages(tags) if tags else None
 
 
 def _show(path: Path, project) -> str:

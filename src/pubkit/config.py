@@ -10,7 +10,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
-from .errors import ConfigError, PubkitError
+from .errors import ConfigError, PubkitError, UsageError
 
 CONFIG_FILE = "pubkit.toml"
 PYPROJECT_FILE = "pyproject.toml"
@@ -122,6 +122,17 @@ def normalize_language(tag: str) -> str:
     return "_".join(parts)
 
 
+def parse_languages(tags: list[str]) -> list[str]:
+    """Locale tags given on the command line, normalized; an unknown one is a usage error."""
+    chosen = []
+    for tag in tags:
+        try:
+            chosen.append(normalize_language(tag))
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    return chosen
+
+
 def load_project(start: Path | str = ".") -> Project:
     """Read and validate the configuration of the project in ``start``."""
     root = Path(start).resolve()
@@ -169,14 +180,18 @@ def _parse_toml(text: str, path: Path) -> dict[str, Any]:
         raise ConfigError(f"invalid TOML: {message}", path, line) from None
 
 
-def _key_line(text: str, key: str, section_line: int) -> int:
-    """The line where ``key`` is set, for error messages (TOML parsers do not keep positions)."""
-    lines = text.splitlines()
-    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
-    for index in range(section_line, len(lines)):
-        if pattern.match(lines[index]):
+def _first_line(text: str, pattern: str, start: int) -> int | None:
+    """The 1-based number of the first line from ``start`` matching ``pattern`` (TOML keeps no positions)."""
+    compiled = re.compile(pattern)
+    for index, line in enumerate(text.splitlines()[start:], start=start):
+        if compiled.match(line):
             return index + 1
-    return section_line + 1
+    return None
+
+
+def _key_line(text: str, key: str, section_line: int) -> int:
+    """The line where ``key`` is set, for error messages."""
+    return _first_line(text, rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=", section_line) or section_line + 1
 
 
 def _validate(data: dict[str, Any], root: Path, path: Path, text: str, section_line: int) -> Project:
@@ -283,12 +298,9 @@ def _check_setting(key: str, value: Any, fail, where: str) -> None:
 
 
 def _table_line(text: str, tag: str, section_line: int) -> int:
-    lines = text.splitlines()
-    pattern = re.compile(rf"^\s*\[\s*(tool\.pubkit\.)?language\.[\"']?{re.escape(tag)}[\"']?\s*\]")
-    for index in range(section_line, len(lines)):
-        if pattern.match(lines[index]):
-            return index + 1
-    return _key_line(text, tag, section_line)
+    """The line of the ``[language.<tag>]`` header (or of an inline ``<tag> = {…}``)."""
+    header = rf"^\s*\[\s*(tool\.pubkit\.)?language\.[\"']?{re.escape(tag)}[\"']?\s*\]"
+    return _first_line(text, header, section_line) or _key_line(text, tag, section_line)
 
 
 def _type_name(kind: type | tuple[type, ...]) -> str:
