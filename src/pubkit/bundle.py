@@ -19,6 +19,7 @@ from .errors import UsageError
 from .fileio import write_atomic
 from .pofile import read_catalog
 from .sources import read_sources
+from .status import catalog_status
 
 BUNDLE_NAME = "bundle.zip"
 MANIFEST_NAME = "manifest.json"
@@ -130,9 +131,9 @@ def _manifest(project: Project, files: dict[str, tuple[Job, bytes]]) -> dict:
                 path = project.po_path(language, domain)
                 if not path.exists():
                     continue
-                catalog = read_catalog(path)
-                fuzzy += sum(1 for e in catalog if not e.obsolete and "fuzzy" in e.flags)
-                untranslated += sum(1 for e in catalog if not e.obsolete and not e.translated() and "fuzzy" not in e.flags)
+                progress = catalog_status(language, domain, read_catalog(path), None, str(path))
+                fuzzy += progress.fuzzy
+                untranslated += progress.untranslated
                 for finding in check_catalog(path, language, project.source_language):
                     errors += finding.severity == "error"
                     warnings += finding.severity == "warning"

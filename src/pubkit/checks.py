@@ -9,7 +9,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -86,8 +86,12 @@ def _parser() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": True}).disable("text_join")
 
 
+@lru_cache(maxsize=4096)
 def inline_parts(text: str) -> InlineParts:
-    """What a message's inline Markdown contains, for comparing a translation with its source."""
+    """What a message's inline Markdown contains, for comparing a translation with its source.
+
+    Cached: several checks look at the same source and translation; callers must not mutate it.
+    """
     links: Counter = Counter()
     code: Counter = Counter()
     html: Counter = Counter()
