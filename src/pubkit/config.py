@@ -11,8 +11,10 @@ from typing import Any
 from babel import Locale, UnknownLocaleError
 
 from .errors import ConfigError, PubkitError, UsageError
+from .fileio import read_limited
 
 CONFIG_FILE = "pubkit.toml"
+MAX_CONFIG_BYTES = 1024 * 1024
 PYPROJECT_FILE = "pyproject.toml"
 
 #: Keys of the configuration, with the type each must have and its default.
@@ -156,13 +158,11 @@ def load_project(start: Path | str = ".") -> Project:
 
 
 def _read_text(path: Path) -> str:
+    data = read_limited(path, MAX_CONFIG_BYTES, ConfigError, "configuration file")
     try:
-        return path.read_text(encoding="utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        raise ConfigError("not valid UTF-8", path, line) from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read: {exc.strerror}", path) from None
+        raise ConfigError("not valid UTF-8", path, data[: exc.start].count(b"\n") + 1) from None
 
 
 def _parse_toml(text: str, path: Path) -> dict[str, Any]:

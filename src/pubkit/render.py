@@ -38,7 +38,6 @@ class RenderedPage:
     fallbacks: list[tuple[str | None, str]] = field(default_factory=list)
     #: Local images: (path in the page, real file), to be copied beside a screen page.
     images: list[tuple[str, Path]] = field(default_factory=list)
-    title: str = ""
 
 
 @cache
@@ -146,7 +145,6 @@ class Renderer:
             raise
         except (jinja2.TemplateError, Exception) as exc:  # a template's own mistake, shown at its line
             raise template_error(exc, self.project) from None
-        page.title = context["title"]
         return page
 
     def _install_gettext(self, ui: Translations) -> None:
