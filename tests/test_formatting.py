@@ -52,11 +52,12 @@ def test_every_value_type_formats_in_every_locale(locale: str, item: Value) -> N
     [
         ("de", 1_250_000_000, "EUR", "1,25\xa0Mrd.\xa0€"),
         ("en", 1_250_000_000, "EUR", "€1.25B"),
-        ("zh_CN", 1_250_000_000, "EUR", "€12.5亿"),
-        ("zh_CN", 375_000_000, "EUR", "€3.75亿"),
-        ("zh_CN", 3_000_000_000, "CNY", "¥30亿"),
+        # Chinese and Japanese write figure, magnitude, currency word (the press form, not "€3.75亿").
+        ("zh_CN", 1_250_000_000, "EUR", "12.5亿欧元"),
+        ("zh_CN", 375_000_000, "EUR", "3.75亿欧元"),
+        ("zh_CN", 3_000_000_000, "CNY", "30亿元"),
         ("de", 3_000_000_000, "CNY", "3\xa0Mrd.\xa0CN¥"),
-        ("ja", 375_000_000, "EUR", "€3.75億"),
+        ("ja", 375_000_000, "EUR", "3.75億ユーロ"),
     ],
 )
 def test_compact_money_never_changes_the_figure(locale, amount, currency, expected) -> None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from decimal import Decimal
 
 from babel import Locale
-from babel.dates import format_date, format_skeleton
+from babel.dates import format_date, match_skeleton
 from babel.numbers import (
     _get_compact_format,
     format_compact_currency,
@@ -21,6 +22,7 @@ from babel.numbers import (
 )
 from babel.units import format_unit
 
+from . import cldr
 from .errors import RenderError
 from .values import Value
 
@@ -32,7 +34,39 @@ MAX_COMPACT_FRACTION_DIGITS = 3
 # (Babel does not ship this table). Every other territory uses A4.
 LETTER_TERRITORIES = frozenset("BZ CA CL CO CR GT MX NI PA PH PR SV US VE".split())
 
-_LEADING_LETTERS = re.compile(r"^[^\W\d_]+(?=\W)")
+#: Calendars a project may choose per language (``calendar`` in pubkit.toml); "auto" is CLDR's
+#: preference: Buddhist for Thai (where pubkit ships the data), Gregorian everywhere else.
+CALENDARS = ("auto", "gregorian", "buddhist")
+_BUDDHIST_ERA_OFFSET = 543
+
+# Journalistic conventions beyond CLDR (docs/typesetting.md, "Values and typography").
+#: The word the press writes after a compact amount, where it is not CLDR's currency name
+#: ("30亿元", not "30亿人民币"; "3 Mrd. Yuan", not "3 Mrd. Renminbi Yuan"; "5,200억 원").
+PRESS_CURRENCY_WORDS: dict[str, dict[str, str]] = {
+    "de": {"CNY": "Yuan"},
+    "fr": {"CNY": "yuans"},
+    "zh_Hans": {"CNY": "元"},
+    "ja": {"CNY": "元", "JPY": "円"},
+    "ko": {"KRW": "원", "USD": "달러", "CNY": "위안"},
+    "he": {"USD": "דולר"},
+}
+#: Languages whose press joins a magnitude word to its currency with a preposition, elided before a vowel
+#: ("375 millions d’euros", "2 milliards de dollars", "375 millones de euros").
+PRESS_PREPOSITIONS: dict[str, tuple[str, str | None]] = {"fr": ("de ", "d’"), "es": ("de ", None), "pt": ("de ", None)}
+#: Languages whose press abbreviates the magnitude before a currency name ("3 Mrd. Yuan").
+PRESS_SHORT_MAGNITUDE = frozenset({"de"})
+#: Languages where a compact amount is always figure, magnitude, currency word ("30亿元", never "¥30亿").
+PRESS_WORD_AFTER_FIGURE = frozenset({"zh", "ja", "ko"})
+_VOWELS = frozenset("aeiouàâäéèêëîïôöùûüœæAEIOUÉÈÊÎÔÛ")
+#: Languages whose press writes the currency word against the magnitude ("30亿元", "375 ล้านยูโร").
+PRESS_NO_SPACE = frozenset({"zh", "ja", "th"})
+
+# Date pattern fields (UTS #35): letters of one field type, and the fields that may be widened.
+_FIELD_TYPE = {"L": "M", "c": "E", "e": "E", "Y": "y", "u": "y", "U": "y", "r": "y", "q": "Q"}
+_NEVER_WIDENED = frozenset("hHkKjJmsSaAbBGzZOvVXx")
+_PATTERN_PART = re.compile(r"'(?:[^']|'')*'|([A-Za-z])\1*|[^A-Za-z']+")
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+_LONG_NUMBER = re.compile(r"[0-9]{4,}")
 
 
 class Formatter:
@@ -42,8 +76,16 @@ class Formatter:
     every call makes date formatting some 30 times slower.
     """
 
-    def __init__(self, locale: Locale | str):
+    def __init__(self, locale: Locale | str, calendar: str = "auto"):
         self.locale = locale if isinstance(locale, Locale) else Locale.parse(locale)
+        buddhist = cldr.buddhist_calendar(self.locale)
+        if calendar == "buddhist" and buddhist is None:
+            raise ValueError(f"pubkit has no Buddhist calendar data for {self.locale}")
+        #: The Buddhist calendar's CLDR data when it is in force, else None (Gregorian).
+        self._buddhist = buddhist if calendar in ("auto", "buddhist") else None
+        #: A Gregorian year in a locale whose readers assume another era gets its era mark ("ค.ศ. 2025").
+        self._gregorian_era = buddhist is not None and self._buddhist is None
+        self._latin = bool(_LATIN_LETTER.search(self.locale.months["format"]["wide"][3]))
 
     def format(self, value: Value) -> str:
         """One value as a reader of this locale expects to see it."""
@@ -56,22 +98,69 @@ class Formatter:
             ) from None
 
     def date(self, day: dt.date, style: str = "long") -> str:
-        return format_date(day, format=style, locale=self.locale)
+        """A date in one of CLDR's styles (short, medium, long, full), in the calendar in force."""
+        if self._buddhist is not None:
+            return self._format_pattern(day, self._buddhist["dateFormats"][style])
+        pattern = self.locale.date_formats[style].pattern
+        if self._gregorian_era and "G" not in pattern:
+            pattern = re.sub(r"(?<![A-Za-z'])y+", lambda m: "G " + m.group(0), pattern, count=1)
+        return self._format_pattern(day, pattern)
+
+    def skeleton_pattern(self, skeleton: str) -> str:
+        """The CLDR pattern for a skeleton, fields widened as ICU's DateTimePatternGenerator does.
+
+        Babel picks the nearest ``availableFormats`` entry but prints it as is: ``yMMMMd`` gave
+        ``MMM d, y``. Like ICU, a field of the pattern takes the requested width when the matched
+        entry's field was narrower and of the same kind (text or numeric), so ``MMMM`` means the
+        full month name ("March 10, 2025", "10 марта 2025 г."); a numeric month stays numeric
+        ("2025年3月10日").
+        """
+        if self._gregorian_era and "y" in skeleton and "G" not in skeleton:
+            skeleton = "G" + skeleton
+        available = (self._buddhist["availableFormats"] if self._buddhist is not None
+                     else {key: p.pattern for key, p in self.locale.datetime_skeletons.items()})
+        matched = skeleton if skeleton in available else match_skeleton(skeleton, available, True)
+        if matched is None:
+            raise KeyError(f"CLDR has no date pattern for skeleton '{skeleton}'")
+        return _widen(available[matched], _field_widths(skeleton), _field_widths(matched))
 
     # -- one method per value type -------------------------------------------------------------
 
     def _date(self, day: dt.date, options: dict[str, str]) -> str:
         if "skeleton" in options:
-            return format_skeleton(options["skeleton"], day, locale=self.locale)
-        return format_date(day, format=options.get("style", "long"), locale=self.locale)
+            return self._format_pattern(day, self.skeleton_pattern(options["skeleton"]))
+        return self.date(day, options.get("style", "long"))
+
+    def _format_pattern(self, day: dt.date, pattern: str) -> str:
+        if self._buddhist is not None:
+            pattern = self._buddhist_pattern(pattern, day)
+        return format_date(day, format=pattern, locale=self.locale)
+
+    def _buddhist_pattern(self, pattern: str, day: dt.date) -> str:
+        """Babel knows only the Gregorian calendar: write the Buddhist year and era as literals."""
+        eras = self._buddhist["eras"]
+        year = day.year + _BUDDHIST_ERA_OFFSET
+
+        def literal(match: re.Match[str]) -> str:
+            field = match.group(1)
+            width = len(match.group(0))
+            if field == "G":
+                text = eras["wide"] if width == 4 else eras["narrow"] if width == 5 else eras["abbreviated"]
+            elif field == "y":
+                text = f"{year % 100:02d}" if width == 2 else str(year).zfill(width)
+            else:
+                return match.group(0)
+            return "'" + text.replace("'", "''") + "'"
+
+        return _PATTERN_PART.sub(literal, pattern)
 
     def _number(self, number: Decimal, options: dict[str, str]) -> str:
         if options.get("notation") == "compact":
             digits = self._compact_digits(number, "decimal_formats")
             if digits is not None:
-                return format_compact_decimal(
-                    number, format_type="short", locale=self.locale, fraction_digits=digits, numbering_system="default"
-                )
+                figure = self._compact_figure(number, self._latin_letters_in_short(number, digits))
+                if figure is not None:
+                    return figure
         return format_decimal(number, locale=self.locale, decimal_quantization=False, numbering_system="default")
 
     def _percent(self, number: Decimal, options: dict[str, str]) -> str:
@@ -82,42 +171,74 @@ class Formatter:
         currency, display = options["currency"], options.get("display", "symbol")
         if options.get("notation") == "compact":
             digits = self._compact_digits(amount, "currency_formats")
-            if digits is not None:
-                return self._compact_money(amount, currency, display, digits)
+            text = None if digits is None else self._compact_money(amount, currency, display, digits)
+            if text is not None:
+                return text
         if display == "name":
-            return format_currency(amount, currency, locale=self.locale, format_type="name", numbering_system="default")
+            return self._money_by_name(amount, currency)
         pattern = self.locale.currency_formats["standard"].pattern
         text = format_currency(
             amount, currency, format=pattern.replace("¤", "¤¤") if display == "code" else None,
             locale=self.locale, decimal_quantization=False, numbering_system="default",
         )
-        return self._narrow(text, currency) if display == "narrowSymbol" else text
+        return self._symbol(text, currency, display)
 
-    def _compact_money(self, amount: Decimal, currency: str, display: str, digits: int) -> str:
-        if display == "name":
-            number = self._compact_words(amount, digits)
-            pattern = get_currency_unit_pattern(currency, count=amount, locale=self.locale)
-            return pattern.format(number, get_currency_name(currency, count=amount, locale=self.locale))
+    def _money_by_name(self, amount: Decimal, currency: str) -> str:
+        # A press release writes "48,500,000 US dollars", never "48,500,000.00 US dollars".
+        if amount != amount.to_integral_value():
+            return format_currency(amount, currency, locale=self.locale, format_type="name",
+                                   decimal_quantization=False, numbering_system="default")
+        number = format_decimal(amount, locale=self.locale, numbering_system="default")
+        pattern = get_currency_unit_pattern(currency, count=amount, locale=self.locale)
+        return pattern.format(number, get_currency_name(currency, count=amount, locale=self.locale))
+
+    def _compact_money(self, amount: Decimal, currency: str, display: str, digits: int) -> str | None:
+        if display == "name" or (display != "code" and (
+                self.locale.language in PRESS_WORD_AFTER_FIGURE or self._latin_letters_in_short(amount, digits))):
+            return self._press_money(amount, currency)
         text = format_compact_currency(
             amount, currency, locale=self.locale, fraction_digits=digits, numbering_system="default"
         )
         if display == "code":
-            symbol = get_currency_symbol(currency, locale=self.locale)
-            text = re.sub(rf"(\d?){re.escape(symbol)}(\d?)", _spaced(currency), text, count=1)
-        elif display == "narrowSymbol":
-            text = self._narrow(text, currency)
-        return text
+            text = text.replace(get_currency_symbol(currency, locale=self.locale), currency, 1)
+        return self._symbol(text, currency, display)
 
-    def _compact_words(self, amount: Decimal, digits: int) -> str:
-        try:
-            return format_compact_decimal(
-                amount, format_type="long", locale=self.locale, fraction_digits=digits, numbering_system="default"
-            )
-        except KeyError:
-            # CLDR has no long compact forms for some locales (zh, ja): the short form is correct there.
-            return format_compact_decimal(
-                amount, format_type="short", locale=self.locale, fraction_digits=digits, numbering_system="default"
-            )
+    def _press_money(self, amount: Decimal, currency: str) -> str | None:
+        """A compact amount as the press writes it: "375 millions d’euros", "30亿元", "5,200억 원"."""
+        language = self.locale.language
+        figure = self._compact_figure(amount, language not in PRESS_SHORT_MAGNITUDE)
+        if figure is None:
+            return None
+        key = f"{language}_{self.locale.script}" if f"{language}_{self.locale.script}" in PRESS_CURRENCY_WORDS else language
+        word = PRESS_CURRENCY_WORDS.get(key, {}).get(currency) or get_currency_name(
+            currency, count=amount, locale=self.locale)
+        plain = format_decimal(amount, locale=self.locale, numbering_system="default")
+        if language in PRESS_PREPOSITIONS and figure != plain:  # a magnitude word: "millions d’euros"
+            preposition, elided = PRESS_PREPOSITIONS[language]
+            word = (elided if elided and word[:1] in _VOWELS else preposition) + word
+        if language in PRESS_NO_SPACE:
+            return figure + word
+        return get_currency_unit_pattern(currency, count=amount, locale=self.locale).format(figure, word)
+
+    def _compact_figure(self, number: Decimal, long: bool) -> str | None:
+        """A compact figure, grouped as the press does ("5,200억"); None if it cannot be shown exactly."""
+        length = "long" if long and self.locale.compact_decimal_formats.get("long") else "short"
+        digits = self._compact_digits(number, "decimal_formats", length)
+        if digits is None:
+            return None
+        text = format_compact_decimal(
+            number, format_type=length, locale=self.locale, fraction_digits=digits, numbering_system="default"
+        )
+        return _LONG_NUMBER.sub(lambda m: format_decimal(int(m.group(0)), locale=self.locale,
+                                                         numbering_system="default"), text, count=1)
+
+    def _latin_letters_in_short(self, number: Decimal, digits: int) -> bool:
+        """True where CLDR's short compact form puts Latin letters in a non-Latin text ("375M" in Hebrew)."""
+        if self._latin:
+            return False
+        short = format_compact_decimal(number, format_type="short", locale=self.locale, fraction_digits=digits,
+                                       numbering_system="default")
+        return bool(_LATIN_LETTER.search(short))
 
     def _unit(self, number: Decimal, options: dict[str, str]) -> str:
         unit = options["unit"]
@@ -134,9 +255,9 @@ class Formatter:
 
     # -- helpers --------------------------------------------------------------------------------
 
-    def _compact_digits(self, number: Decimal, kind: str) -> int | None:
+    def _compact_digits(self, number: Decimal, kind: str, length: str = "short") -> int | None:
         """Fraction digits that show the compact figure exactly, or None if it needs too many."""
-        formats = getattr(self.locale, "compact_" + kind).get("short")
+        formats = getattr(self.locale, "compact_" + kind).get(length)
         if not formats:
             return None
         scaled, _pattern = _get_compact_format(number, formats, self.locale, fraction_digits=12)
@@ -144,20 +265,67 @@ class Formatter:
         digits = max(0, -exponent) if isinstance(exponent, int) else 0
         return digits if digits <= MAX_COMPACT_FRACTION_DIGITS else None
 
-    def _narrow(self, text: str, currency: str) -> str:
-        # Babel has no CLDR narrow symbols; for most currencies they are the standard symbol
-        # without its letter prefix (CN¥ → ¥, US$ → $, HK$ → $).
+    def _symbol(self, text: str, currency: str, display: str) -> str:
+        """The symbol Babel printed, made narrow if asked (CLDR data shipped by pubkit), then spaced."""
         symbol = get_currency_symbol(currency, locale=self.locale)
-        narrow = _LEADING_LETTERS.sub("", symbol) or symbol
-        return text.replace(symbol, narrow, 1)
+        if display == "code":
+            symbol = currency
+        elif display == "narrowSymbol":
+            narrow = cldr.narrow_symbol(self.locale, currency) or symbol
+            text, symbol = text.replace(symbol, narrow, 1), narrow
+        return currency_spaced(text, symbol)
 
 
-def _spaced(code: str):
-    def replace(match: re.Match[str]) -> str:
-        before, after = match.group(1), match.group(2)
-        return f"{before}\u00a0{code}{after}" if before else (f"{code}\u00a0{after}" if after else code)
+def currency_spaced(text: str, symbol: str) -> str:
+    """CLDR's currencySpacing: a symbol ending or starting in a letter is kept apart from the digits
+    ("JPY 1,250,000", "1 250 000 JPY"); "$1,250" and "CN¥3" stay joined."""
+    at = text.find(symbol)
+    if at < 0 or not symbol:
+        return text
+    before, after = text[:at], text[at + len(symbol):]
+    rules = cldr.currency_spacing()
+    if after[:1].isdigit() and _currency_match(symbol[-1]):
+        after = rules["afterCurrency"]["insertBetween"] + after
+    if before[-1:].isdigit() and _currency_match(symbol[0]):
+        before = before + rules["beforeCurrency"]["insertBetween"]
+    return before + symbol + after
 
-    return replace
+
+def _currency_match(char: str) -> bool:
+    # CLDR's currencyMatch is [[:^S:]&[:^Z:]]: neither a symbol nor a separator.
+    return unicodedata.category(char)[0] not in "SZ"
+
+
+def _field_widths(skeleton: str) -> dict[str, tuple[str, int]]:
+    """Each field type of a skeleton or pattern: (letter, width)."""
+    widths: dict[str, tuple[str, int]] = {}
+    for match in _PATTERN_PART.finditer(skeleton):
+        if match.group(1):
+            widths[_FIELD_TYPE.get(match.group(1), match.group(1))] = (match.group(1), len(match.group(0)))
+    return widths
+
+
+def _is_text(letter: str, width: int) -> bool:
+    return letter in "GEa" or (letter in "MLQqec" and width >= 3)
+
+
+def _widen(pattern: str, requested: dict[str, tuple[str, int]], matched: dict[str, tuple[str, int]]) -> str:
+    """ICU's adjustFieldTypes: give each field of ``pattern`` the width the skeleton asked for."""
+
+    def adjust(match: re.Match[str]) -> str:
+        letter = match.group(1)
+        if not letter or letter in _NEVER_WIDENED:
+            return match.group(0)
+        kind = _FIELD_TYPE.get(letter, letter)
+        if kind not in requested or kind not in matched:
+            return match.group(0)
+        width, (skeleton_letter, skeleton_width) = len(match.group(0)), matched[kind]
+        wanted = requested[kind][1]
+        if skeleton_width == wanted or _is_text(letter, width) != _is_text(skeleton_letter, skeleton_width):
+            return match.group(0)  # the entry already had this width, or text and number differ (y年M月d日)
+        return letter * wanted
+
+    return _PATTERN_PART.sub(adjust, pattern)
 
 
 def paper_size(locale: Locale) -> str:
