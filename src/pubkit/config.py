@@ -29,6 +29,8 @@ _KEYS: dict[str, tuple[type | tuple[type, ...], Any]] = {
     "paper_size": (str, "auto"),
     "min_completeness": ((int, float), 0),
     "font_family": (str, ""),
+    "calendar": (str, "auto"),
+    "typography": (bool, True),
     # print options for every language
     "pdf_variant": (str, ""),
     "crop_marks": (bool, False),
@@ -41,7 +43,9 @@ _KEYS: dict[str, tuple[type | tuple[type, ...], Any]] = {
 }
 _REQUIRED = ("source_language", "languages")
 #: Settings a ``[language.<lang>]`` table may override.
-LANGUAGE_KEYS = ("paper_size", "min_completeness", "font_family")
+LANGUAGE_KEYS = ("paper_size", "min_completeness", "font_family", "calendar", "typography")
+#: Calendars for dates ("auto": Buddhist for Thai, Gregorian elsewhere); see formatting.CALENDARS.
+CALENDARS = ("auto", "gregorian", "buddhist")
 #: Paper sizes by name (CSS ``@page size`` keywords); "auto" picks A4 or US Letter from the locale.
 PAPER_SIZES = ("auto", "A3", "A4", "A5", "B4", "B5", "JIS-B4", "JIS-B5", "Letter", "Legal", "Ledger")
 PDF_VARIANTS = ("", "pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-4b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u", "pdf/ua-1", "pdf/ua-2")
@@ -56,6 +60,9 @@ class LanguageSettings:
     paper_size: str = "auto"
     min_completeness: float = 0
     font_family: str = ""
+    calendar: str = "auto"
+    #: Locale typography (quotes, French spacing, CJK punctuation) at render time.
+    typography: bool = True
 
 _SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
@@ -226,13 +233,15 @@ def _validate(data: dict[str, Any], root: Path, path: Path, text: str, section_l
     for key in ("max_pages", "max_render_seconds"):
         if key in data and (isinstance(data[key], bool) or not 0 < data[key] <= 100_000):
             raise fail(f"'{key}' must be a positive number", key)
-    for key in ("paper_size", "pdf_variant", "bleed", "font_family", "min_completeness"):
+    for key in ("paper_size", "pdf_variant", "bleed", "font_family", "min_completeness", "calendar"):
         if key in data:
             _check_setting(key, data[key], fail, key)
     defaults = LanguageSettings(
         paper_size=data.get("paper_size", "auto"),
         min_completeness=float(data.get("min_completeness", 0)),
         font_family=data.get("font_family", ""),
+        calendar=data.get("calendar", "auto"),
+        typography=data.get("typography", True),
     )
     per_language: dict[str, LanguageSettings] = {}
     for tag, table in data.get("language", {}).items():
@@ -248,12 +257,14 @@ def _validate(data: dict[str, Any], root: Path, path: Path, text: str, section_l
             if key not in LANGUAGE_KEYS:
                 raise ConfigError(f"unknown key '{key}' in {where} (known: {', '.join(LANGUAGE_KEYS)})", path, line)
             expected = _KEYS[key][0]
-            if not isinstance(value, expected) or isinstance(value, bool):
+            if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
                 raise ConfigError(f"'{key}' in {where} must be a {_type_name(expected)}", path, line)
             _check_setting(key, value, lambda message, _key: ConfigError(message, path, line), key)
         per_language[language] = replace(
             defaults, **{k: float(v) if k == "min_completeness" else v for k, v in table.items()}
         )
+
+    _check_calendars(languages, source_language, defaults, per_language, path, text, section_line)
 
     def folder(key: str) -> Path:
         value = data.get(key, _KEYS[key][1])
@@ -293,8 +304,25 @@ def _check_setting(key: str, value: Any, fail, where: str) -> None:
         raise fail(f"pdf_variant '{value}' is not one of {', '.join(v for v in PDF_VARIANTS if v)}", where)
     if key == "bleed" and not _LENGTH_RE.match(value):
         raise fail(f"bleed '{value}' is not a length such as 3mm", where)
+    if key == "calendar" and value not in CALENDARS:
+        raise fail(f"calendar '{value}' is not one of {', '.join(CALENDARS)}", where)
     if key == "font_family" and value and not _FONT_FAMILY_RE.match(value):
         raise fail(f"font_family '{value}' must be a list of font names separated by commas", where)
+
+
+def _check_calendars(languages: list[str], source_language: str, defaults: LanguageSettings,
+                     per_language: dict[str, LanguageSettings], path: Path, text: str, section_line: int) -> None:
+    """``calendar = "buddhist"`` needs CLDR data pubkit ships (Thai): say so at the line that asks."""
+    from .cldr import buddhist_calendar, buddhist_locales
+
+    for language in dict.fromkeys([source_language, *languages]):
+        if per_language.get(language, defaults).calendar != "buddhist":
+            continue
+        if buddhist_calendar(Locale.parse(language)) is None:
+            own = language in per_language and per_language[language].calendar != defaults.calendar
+            line = _table_line(text, language, section_line) if own else _key_line(text, "calendar", section_line)
+            raise ConfigError(f"no Buddhist calendar data for '{language}' (pubkit has it for: "
+                              f"{', '.join(buddhist_locales())})", path, line)
 
 
 def _table_line(text: str, tag: str, section_line: int) -> int:

@@ -34,9 +34,8 @@ MAX_COMPACT_FRACTION_DIGITS = 3
 # (Babel does not ship this table). Every other territory uses A4.
 LETTER_TERRITORIES = frozenset("BZ CA CL CO CR GT MX NI PA PH PR SV US VE".split())
 
-#: Calendars a project may choose per language (``calendar`` in pubkit.toml); "auto" is CLDR's
-#: preference: Buddhist for Thai (where pubkit ships the data), Gregorian everywhere else.
-CALENDARS = ("auto", "gregorian", "buddhist")
+# Calendars (``calendar`` in pubkit.toml): "auto" is CLDR's preference, Buddhist for Thai (where pubkit
+# ships the data), Gregorian elsewhere; "gregorian" in Thai adds the era mark a Thai reader needs.
 _BUDDHIST_ERA_OFFSET = 543
 
 # Journalistic conventions beyond CLDR (docs/typesetting.md, "Values and typography").

@@ -23,6 +23,7 @@ from .formatting import Formatter, paper_size, text_direction
 from .resources import policy_for
 from .sources import PLACEHOLDER_RE, Source
 from .templates import BUILTIN_DIR, TEMPLATE_SUFFIXES, environment, template_error, template_files
+from .typography import typesetter
 
 RELEASE_TEMPLATE = "release.html"
 # CLDR numbering systems → CSS counter styles, so page numbers use the locale's digits.
@@ -71,7 +72,7 @@ class Renderer:
 
     def formatter(self, language: str) -> Formatter:
         if language not in self._formatters:
-            self._formatters[language] = Formatter(Locale.parse(language))
+            self._formatters[language] = Formatter(Locale.parse(language), self.project.settings(language).calendar)
         return self._formatters[language]
 
     def render(
@@ -93,11 +94,12 @@ class Renderer:
         page = RenderedPage(html="")
 
         def text_of(context: str | None, msgid: str) -> str:
+            # Locale typography is applied here, to every message's text, never to values or catalogs.
             translated = translations.get(context, msgid)
             if translated is None:
                 page.fallbacks.append((context, msgid))
-                return msgid
-            return translated
+                return self.typeset(self.project.source_language, msgid)
+            return self.typeset(language, translated)
 
         fields = {name: fill(text_of(name, text), values) for name, text in _text_fields(source)}
         body = self._body(source, text_of, values, medium, page, None if translations.is_identity else translations.path)
@@ -146,6 +148,10 @@ class Renderer:
         except (jinja2.TemplateError, Exception) as exc:  # a template's own mistake, shown at its line
             raise template_error(exc, self.project) from None
         return page
+
+    def typeset(self, language: str, text: str) -> str:
+        """``text`` with the typography of ``language`` unless the project switched it off there."""
+        return typesetter(language)(text) if self.project.settings(language).typography else text
 
     def _install_gettext(self, ui: Translations) -> None:
         # Jinja marks what gettext returns as safe; escaping here keeps catalog text as text.
@@ -244,8 +250,18 @@ def _text_fields(source: Source):
 
 
 def fill(text: str, values: dict[str, str]) -> str:
-    """Replace ``{name}`` by its formatted value; an unknown name stays as written."""
-    return PLACEHOLDER_RE.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+    """Replace ``{name}`` by its formatted value; an unknown name stays as written.
+
+    A value ending in a full stop ("10 марта 2025 г.") that ends a sentence gives one stop, not two.
+    """
+
+    def value(match: re.Match[str]) -> str:
+        text_value = values.get(match.group(1), match.group(0))
+        if text_value.endswith(".") and text.startswith(".", match.end()) and not text.startswith("..", match.end()):
+            return text_value[:-1]
+        return text_value
+
+    return PLACEHOLDER_RE.sub(value, text)
 
 
 def css_string(text: object) -> Markup:
