@@ -59,6 +59,32 @@ def print_pages(project: Path, folder: Path) -> list[tuple[Path, Path]]:
     return pages
 
 
+def typography_seconds(project: Path) -> float:
+    """Time spent in locale typography while rendering every page of the project once (HTML for print),
+    measured around the one call that applies it (Renderer.typeset), caches warm as in a build."""
+    from pubkit import load_project, read_sources
+    from pubkit.catalogs import TEMPLATES_DOMAIN, Translations
+    from pubkit.render import Renderer
+
+    spent = [0.0]
+
+    class TimedRenderer(Renderer):
+        def typeset(self, language: str, text: str) -> str:
+            started = time.perf_counter()
+            try:
+                return super().typeset(language, text)
+            finally:
+                spent[0] += time.perf_counter() - started
+
+    loaded = load_project(project)
+    renderer = TimedRenderer(loaded)
+    for source in read_sources(loaded):
+        for language in loaded.output_languages:
+            renderer.render(source, language, Translations.load(loaded, language, source.slug),
+                            Translations.load(loaded, language, TEMPLATES_DOMAIN), "print")
+    return spent[0]
+
+
 _STYLES: list = []
 
 
@@ -171,6 +197,10 @@ def main() -> None:
             one = wall(PUBKIT + ["build", "-j", "2"], project)
             row(f"rebuild after one .po changed ({language})", f"{one:.2f} s",
                 f"{one / bare:.2f} × import weasyprint ({bare:.2f} s; target ≤ 1.5)")
+
+        typography = typography_seconds(project)
+        row("locale typography (render time)", f"{typography:.3f} s",
+            f"{100 * typography / build1:.2f} % of the full build -j1 (target < 3 %)")
 
         help_time = wall(PUBKIT + ["--help"], project, repeat=5)
         status_time = wall(PUBKIT + ["status"], project, repeat=5)
