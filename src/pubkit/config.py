@@ -44,7 +44,7 @@ _KEYS: dict[str, tuple[type | tuple[type, ...], Any]] = {
 _REQUIRED = ("source_language", "languages")
 #: Settings a ``[language.<lang>]`` table may override.
 LANGUAGE_KEYS = ("paper_size", "min_completeness", "font_family", "calendar", "typography")
-#: Calendars for dates ("auto": Buddhist for Thai, Gregorian elsewhere); see formatting.CALENDARS.
+#: Calendars for dates ("auto": Buddhist for Thai, Gregorian elsewhere); docs/typesetting.md.
 CALENDARS = ("auto", "gregorian", "buddhist")
 #: Paper sizes by name (CSS ``@page size`` keywords); "auto" picks A4 or US Letter from the locale.
 PAPER_SIZES = ("auto", "A3", "A4", "A5", "B4", "B5", "JIS-B4", "JIS-B5", "Letter", "Legal", "Ledger")
