@@ -38,7 +38,7 @@ _PROTECTED = re.compile(
 _STAND_IN = "\ue000"  # a private-use character: reads as a word to the rules below
 
 _HAN_KANA = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
-_CJK_BEFORE = re.compile(rf"(?<=[{_HAN_KANA}」』”）\ue000])([,.!?:;])(?![.\d])[ \t]?")
+_CJK_BEFORE = re.compile(rf"(?<=[{_HAN_KANA}」』”）\ue000])([,.!?:;])(?![.\d])(?!(?<=!)\[)[ \t]?")
 _CJK_PARENS = re.compile(rf"\(([^()]*[{_HAN_KANA}][^()]*)\)")
 _CJK_ELLIPSIS = re.compile(rf"(?<=[{_HAN_KANA}])\.\.\.")
 _HEBREW_LETTER = "\u05d0-\u05ea"
@@ -122,7 +122,7 @@ def _french(text: str) -> str:
     """Narrow no-break spaces inside « » and before ; ! ? and a colon that ends a clause."""
     text = re.sub(r"«[ \u00a0\u202f]*", "«" + NNBSP, text)
     text = re.sub(r"[ \u00a0\u202f]*»", NNBSP + "»", text)
-    text = re.sub(r"(?<=[^\s;!?«\u202f])[ \u00a0]?(?=[;!?])", NNBSP, text)
+    text = re.sub(r"(?<=[^\s;!?«\u202f])[ \u00a0]?(?=[;?]|!(?!\[))", NNBSP, text)  # "![" opens an image
     # A colon takes the space only before a space or the end: 10:30 and "1:2" stay as written.
     return re.sub(r"(?<=[^\s:«\u202f])[ \u00a0]?:(?=\s|$)", NNBSP + ":", text)
 
