@@ -76,7 +76,7 @@ def test_code_urls_placeholders_and_escapes_are_left_alone(language: str) -> Non
 
 @pytest.mark.parametrize("language, text", [("fr", "Voir ![le plan](plan.png) ici"), ("ja", "工場![地図](map.png)")])
 def test_an_image_stays_an_image(language: str, text: str) -> None:
-    assert "![" in typesetter(language)(text)
+    assert typesetter(language)(text) == text
 
 
 def test_text_without_anything_to_do_is_returned_unchanged() -> None:
