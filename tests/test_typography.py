@@ -61,6 +61,7 @@ def test_cjk_full_width_punctuation(language: str, text: str, expected: str) -> 
 
 def test_hebrew_geresh_gershayim_and_quotes() -> None:
     assert typesetter("he")('צה"ל אמר "שלום" למנכ"ל ח\'') == "צה״ל אמר ”שלום” למנכ״ל ח׳"
+    assert typesetter("he")("הוא אמר 'כן' לח'") == "הוא אמר ’כן’ לח׳"  # CLDR's Hebrew alternate quotes
 
 
 @pytest.mark.parametrize("language", ["en", "fr", "de", "ja", "zh_CN", "he"])

@@ -38,7 +38,7 @@ _PROTECTED = re.compile(
 _STAND_IN = "\ue000"  # a private-use character: reads as a word to the rules below
 
 _HAN_KANA = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
-_CJK_BEFORE = re.compile(rf"(?<=[{_HAN_KANA}」』”）\ue000])([,.!?:;])(?![.\d])(?!(?<=!)\[)[ \t]?")
+_CJK_BEFORE = re.compile(rf"(?<=[{_HAN_KANA}」』”）\ue000])([,.!?:;])(?![.\d\ue000])(?!(?<=!)\[)[ \t]?")
 _CJK_PARENS = re.compile(rf"\(([^()]*[{_HAN_KANA}][^()]*)\)")
 _CJK_ELLIPSIS = re.compile(rf"(?<=[{_HAN_KANA}])\.\.\.")
 _HEBREW_LETTER = "\u05d0-\u05ea"
@@ -136,6 +136,18 @@ def _cjk(text: str, marks: dict[str, str]) -> str:
 
 
 def _hebrew(text: str) -> str:
-    """Gershayim inside an acronym (צה"ל), geresh after an abbreviated letter (ח')."""
+    """Gershayim inside an acronym (צה"ל), geresh after an abbreviated letter (ח'); a ' that closes a
+    quotation opened with ' is left to the quotation rule."""
     text = re.sub(rf'(?<=[{_HEBREW_LETTER}])"(?=[{_HEBREW_LETTER}])', GERSHAYIM, text)
-    return re.sub(rf"(?<=[{_HEBREW_LETTER}])'", GERESH, text)
+    out, quoting = [], False
+    for i, char in enumerate(text):
+        if char == "'":
+            before = text[i - 1] if i else " "
+            if before in _OPENING_CONTEXT:
+                quoting = True
+            elif quoting:
+                quoting = False
+            elif re.match(rf"[{_HEBREW_LETTER}]", before):
+                char = GERESH
+        out.append(char)
+    return "".join(out)
