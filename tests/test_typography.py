@@ -68,10 +68,11 @@ def test_hebrew_geresh_gershayim_and_quotes() -> None:
 def test_code_urls_placeholders_and_escapes_are_left_alone(language: str) -> None:
     text = ('Run `say "hi"; echo: ok!` or see [the "site"](https://example.com/a?b=1 "Title") and '
             '<https://example.org/x?y> or https://example.net/p?q=1; mail press@example.com. '
-            '{figure}: \\"kept\\" <b>"bold"</b>')
+            '{figure}: \\"kept\\" <b>"bold"</b> {{ "x" }} {% include \'y\' %}')
     result = typesetter(language)(text)
     for kept in ('`say "hi"; echo: ok!`', '(https://example.com/a?b=1 "Title")', "<https://example.org/x?y>",
-                 "https://example.net/p?q=1", "press@example.com", "{figure}", '\\"kept\\"', '<b>"bold"</b>'):
+                 "https://example.net/p?q=1", "press@example.com", "{figure}", '\\"kept\\"', '<b>"bold"</b>',
+                 '{{ "x" }}', "{% include 'y' %}"):
         assert kept in result, (language, kept, result)
 
 

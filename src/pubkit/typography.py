@@ -32,6 +32,7 @@ _PROTECTED = re.compile(
     r"|(?:(?:https?|ftp)://|www\.)[^\s<>]*[^\s<>.,;:!?'\")\]*_]"  # bare URL, without the full stop after it
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail address
     r"|\{[A-Za-z_][A-Za-z0-9_]*\}"  # placeholder
+    r"|\{\{.*?\}\}|\{%.*?%\}"  # template syntax typed as text is shown as written
     r"|\\[!-/:-@\[-`{-~]"  # backslash escape
     r"|&#?\w+;"  # character reference
 )
