@@ -52,6 +52,7 @@ def test_french_spacing_is_french_only() -> None:
     ("ja", "開業しました. 皆さん,ようこそ!", "開業しました。皆さん、ようこそ！"),
     ("ja", "工場(東京)です", "工場（東京）です"),
     ("zh_CN", "投资3.75亿欧元", "投资3.75亿欧元"),  # a decimal point is not a full stop
+    ("ja", "予算は{budget}で,{visitors}人.", "予算は{budget}で、{visitors}人。"),
     ("ja", "Version 2.0, ready.", "Version 2.0, ready."),  # Latin text keeps Latin punctuation
     ("ko", "개장했다. 환영합니다!", "개장했다. 환영합니다!"),  # Korean uses Western punctuation
 ])

@@ -39,7 +39,7 @@ _PROTECTED = re.compile(
 _STAND_IN = "\ue000"  # a private-use character: reads as a word to the rules below
 
 _HAN_KANA = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
-_CJK_BEFORE = re.compile(rf"(?<=[{_HAN_KANA}」』”）\ue000])([,.!?:;])(?![.\d\ue000])(?!(?<=!)\[)[ \t]?")
+_CJK_BEFORE = re.compile(rf"(?<=[{_HAN_KANA}」』”）\ue000])([,.!?:;])(?!(?<=\.)[.\d\ue000])(?!(?<=,)\d)(?!(?<=!)\[)[ \t]?")
 _CJK_PARENS = re.compile(rf"\(([^()]*[{_HAN_KANA}][^()]*)\)")
 _CJK_ELLIPSIS = re.compile(rf"(?<=[{_HAN_KANA}])\.\.\.")
 _HEBREW_LETTER = "\u05d0-\u05ea"
