@@ -44,7 +44,8 @@ _BUDDHIST_ERA_OFFSET = 543
 PRESS_CURRENCY_WORDS: dict[str, dict[str, str]] = {
     "de": {"CNY": "Yuan"},
     "fr": {"CNY": "yuans"},
-    "zh_Hans": {"CNY": "元"},
+    "zh": {"CNY": "元"},
+    "zh_Hant": {},  # Traditional Chinese keeps CLDR's names: 30億人民幣
     "ja": {"CNY": "元", "JPY": "円"},
     "ko": {"KRW": "원", "USD": "달러", "CNY": "위안"},
     "he": {"USD": "דולר"},
@@ -208,9 +209,9 @@ class Formatter:
         figure = self._compact_figure(amount, language not in PRESS_SHORT_MAGNITUDE)
         if figure is None:
             return None
-        key = f"{language}_{self.locale.script}" if f"{language}_{self.locale.script}" in PRESS_CURRENCY_WORDS else language
-        word = PRESS_CURRENCY_WORDS.get(key, {}).get(currency) or get_currency_name(
-            currency, count=amount, locale=self.locale)
+        scripted = f"{language}_{self.locale.script}"
+        words = PRESS_CURRENCY_WORDS.get(scripted if scripted in PRESS_CURRENCY_WORDS else language, {})
+        word = words.get(currency) or get_currency_name(currency, count=amount, locale=self.locale)
         plain = format_decimal(amount, locale=self.locale, numbering_system="default")
         if language in PRESS_PREPOSITIONS and figure != plain:  # a magnitude word: "millions d’euros"
             preposition, elided = PRESS_PREPOSITIONS[language]
