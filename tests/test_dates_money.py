@@ -189,3 +189,13 @@ def test_narrow_symbols_come_from_cldr() -> None:
     assert money("en", 1_250_000, "JPY", "code") == "JPY\xa01,250,000"  # Babel alone: "JPY1,250,000"
     assert money("fr", 2_500_000, "USD", "narrowSymbol", "compact") == "2,5\xa0M\xa0$"  # not "$US"
     assert money("ja", 1000, "JPY", "narrowSymbol") == "￥1,000"  # CLDR's narrow yen in Japanese is full-width
+
+
+def test_shipped_cldr_data_is_the_release_it_names() -> None:
+    from pubkit import cldr
+
+    assert cldr.cldr_version() == {"numbers": "47.0.0", "delimiters": "46.1.0", "buddhist": "39.0.0"}
+    # formatting.currency_spaced implements exactly this rule; a CLDR release that changes it must be noticed.
+    for side in ("beforeCurrency", "afterCurrency"):
+        assert cldr.currency_spacing()[side] == {"currencyMatch": "[[:^S:]&[:^Z:]]", "surroundingMatch": "[:digit:]",
+                                                 "insertBetween": "\xa0"}
