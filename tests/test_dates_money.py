@@ -160,6 +160,16 @@ def test_a_number_may_ask_for_compact_notation(locale: str, expected: str) -> No
     assert Formatter(locale).format(value("number", Decimal(1_250_000), notation="compact")) == expected
 
 
+@pytest.mark.parametrize("locale", ["ja", "zh_CN", "zh_TW", "ko", "de", "en", "fr", "ru", "ar", "hi"])
+def test_compact_numbers_match_icu(locale: str) -> None:
+    icu = pytest.importorskip("icu")
+    formatter = icu.NumberFormatter.forSkeleton("compact-short").locale(icu.Locale(locale))
+    # Figures ICU's two significant digits show exactly: pubkit never rounds (1.25M stays 1.25M, ICU says 1.2M).
+    for number in (1_200_000, 30_000, 3_000_000_000, 120_000_000):
+        ours = Formatter(locale).format(value("number", Decimal(number), notation="compact"))
+        assert ours == formatter.formatDouble(float(number)), (locale, number)
+
+
 @pytest.mark.parametrize("locale, expected", [("en", "48,500,000 US dollars"), ("de", "48.500.000 US-Dollar"),
                                               ("fr", "48\u202f500\u202f000 dollars des États-Unis")])
 def test_an_amount_by_name_drops_zero_fraction_digits(locale: str, expected: str) -> None:

@@ -29,6 +29,7 @@ def test_japanese_and_traditional_chinese_use_corner_brackets(language: str) -> 
 
 def test_apostrophes_are_not_quotes() -> None:
     assert typesetter("en")("It's the company's 90's plan") == "It’s the company’s 90’s plan"
+    assert typesetter("en")("Back in '95 it began") == "Back in ’95 it began"
     assert typesetter("fr")("l'entreprise d'État") == "l’entreprise d’État"
 
 

@@ -92,6 +92,7 @@ def _quotes(text: str, open1: str, close1: str, open2: str, close2: str) -> str:
         return text
     out: list[str] = []
     double_open = single_open = False
+    single_at = -1
     for i, char in enumerate(text):
         before = text[i - 1] if i else " "
         after = text[i + 1] if i + 1 < len(text) else " "
@@ -107,6 +108,7 @@ def _quotes(text: str, open1: str, close1: str, open2: str, close2: str) -> str:
             if before.isalnum() and (after.isalnum() or not single_open):
                 out.append(APOSTROPHE)  # l'entreprise, it's, 90's
             elif opening and not after.isspace():
+                single_at = len(out)
                 out.append(open2)
                 single_open = True
             elif single_open:
@@ -116,6 +118,8 @@ def _quotes(text: str, open1: str, close1: str, open2: str, close2: str) -> str:
                 out.append(APOSTROPHE)
         else:
             out.append(char)
+    if single_open:  # never closed: it was an elision ('90s, 'til), not a quotation
+        out[single_at] = APOSTROPHE
     return "".join(out)
 
 
