@@ -294,6 +294,9 @@ class _Parser:
             previous_msgid_plural=comments.get("previous_msgid_plural"),
             linenum=entry["line"],
         )
+        # A lone "#" line reads as an empty comment, which polib cannot tell from no comment: remember it.
+        made.blank_comments = {mark for mark, name in (("#", "tcomment"), ("#.", "comment"))
+                               if comments.get(name) == [""]}
         if made.msgid == "" and made.msgctxt is None and not made.obsolete and not self.catalog.metadata \
                 and not len(self.catalog):
             self._header(made)
@@ -302,6 +305,7 @@ class _Parser:
 
     def _header(self, entry: polib.POEntry) -> None:
         self.catalog.header = entry.tcomment
+        self.catalog.header_blank = bool(entry.blank_comments)
         self.catalog.metadata_is_fuzzy = "fuzzy" in entry.flags
         metadata: dict[str, str] = {}
         raw: list[tuple[str, str, str]] = []

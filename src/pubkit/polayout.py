@@ -45,8 +45,9 @@ def render(catalog: polib.POFile) -> str:
 def entry_text(entry: polib.POEntry) -> str:
     """One entry in GNU's order: comments, extracted comments, references, flags, previous, strings."""
     lines: list[str] = []
-    lines.extend(_comment_lines("#", entry.tcomment))
-    lines.extend(_comment_lines("#.", entry.comment))
+    blank = getattr(entry, "blank_comments", ())
+    lines.extend(_comment_lines("#", entry.tcomment, "#" in blank))
+    lines.extend(_comment_lines("#.", entry.comment, "#." in blank))
     lines.extend(reference_lines(entry.occurrences))
     if entry.flags:
         lines.append("#, " + ", ".join(sorted_flags(entry.flags)))
@@ -72,6 +73,7 @@ def entry_text(entry: polib.POEntry) -> str:
 def _header(catalog: polib.POFile) -> str:
     entry = polib.POEntry(msgid="", msgstr=header_text(catalog))
     entry.tcomment = catalog.header
+    entry.blank_comments = {"#"} if getattr(catalog, "header_blank", False) else set()
     if catalog.metadata_is_fuzzy:
         entry.flags = ["fuzzy"]
     return entry_text(entry)
@@ -113,10 +115,10 @@ def sorted_flags(flags: list[str]) -> list[str]:
     return sorted(dict.fromkeys(flags), key=rank)
 
 
-def _comment_lines(mark: str, text: str | None) -> list[str]:
+def _comment_lines(mark: str, text: str | None, blank: bool = False) -> list[str]:
     # Comments are written as they were read, never rewrapped: GNU keeps them byte for byte too.
     if not text:
-        return []
+        return [mark] if blank and text == "" else []
     return [f"{mark} {line}" if line else mark for line in text.split("\n")]
 
 
@@ -126,7 +128,7 @@ def reference_lines(occurrences: list[tuple[str, str]]) -> list[str]:
         return []
     lines: list[str] = []
     line, column = "#:", 2
-    for path, number in occurrences:
+    for path, number in dict.fromkeys(occurrences):  # a reference twice is written once, as GNU does
         reference = f"{path}:{number}" if number not in (None, "") else path
         if column > 2 and column + len(reference) + 1 > PAGE_WIDTH:
             lines.append(line)
