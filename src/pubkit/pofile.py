@@ -45,6 +45,13 @@ def read_catalog(path: Path) -> polib.POFile:
     return catalog
 
 
+def parse_text(text: str, path: Path = Path("<text>")) -> polib.POFile:
+    """A catalog from PO text already decoded, with the same checks as :func:`read_catalog`."""
+    catalog = _Parser(path).parse(text)
+    _check_entries(catalog, path, text)
+    return catalog
+
+
 def render(catalog: polib.POFile) -> str:
     """A catalog as PO text, in GNU msgcat's layout (see :mod:`pubkit.polayout`)."""
     return polayout.render(catalog)
