@@ -224,10 +224,11 @@ class _Parser:
             entry["msgstr"] = value
         else:
             if "msgid_plural" not in entry:
-                raise self.error(f"'msgstr[{index}]' without 'msgid_plural'", number)
+                raise self.error(f"missing 'msgid_plural' section before 'msgstr[{index}]'", entry["line"])
             forms = entry.setdefault("msgstr_plural", {})
             if int(index) != len(forms):
-                raise self.error(f"plural form has the wrong index: expected msgstr[{len(forms)}]", number)
+                raise self.error("first plural form has nonzero index" if not forms else
+                                 f"plural form has wrong index: expected msgstr[{len(forms)}]", number)
             forms[int(index)] = value
             entry["msgstr"] = ""
             name = ("msgstr_plural", int(index))

@@ -17,7 +17,6 @@ import unicodedata
 from functools import cache, lru_cache
 
 import polib
-from unicode_segmentation_rs import line_breaks
 
 PAGE_WIDTH = 79
 
@@ -255,6 +254,10 @@ def _unistring_breaks(library: ctypes.CDLL, text: str, forbidden: set[int], widt
 
 @lru_cache(maxsize=8192)
 def _opportunities(text: str) -> tuple[int, ...]:
+    try:  # translate-toolkit's UAX #14 implementation, if installed; else after every space
+        from unicode_segmentation_rs import line_breaks
+    except ImportError:
+        return tuple(index + 1 for index, char in enumerate(text[:-1]) if char == " " and text[index + 1] != " ")
     encoded = text.encode("utf-8")
     offsets = [offset for offset, _mandatory in line_breaks(text)]
     return tuple(len(encoded[:offset].decode("utf-8")) for offset in offsets if 0 < offset < len(encoded))
