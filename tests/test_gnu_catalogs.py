@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from pubkit.checks import check_catalog
 from pubkit.errors import CatalogError
+from pubkit.merge import merge
 from pubkit.polayout import sorted_flags
 from pubkit.pofile import read_catalog, render
 
@@ -230,6 +231,13 @@ def test_catalogs_from_other_tools_are_read_and_kept(tool_catalogs: Path, tmp_pa
     assert content(read_catalog(written)) == content(catalog)
     assert gnu("msgcat", written).stdout == gnu("msgcat", path).stdout
     assert gnu("msgcat", written).stdout == written.read_bytes()
+
+    template = read_catalog(tool_catalogs / "app.pot")
+    merged, _ = merge(catalog, template, 2)
+    assert [e.msgid for e in merged if not e.obsolete] == [e.msgid for e in template]
+    translated = {(e.msgctxt, e.msgid): e.msgstr for e in catalog if e.msgstr and not e.obsolete}
+    assert all(merged.find(msgid, msgctxt=ctxt, include_obsolete_entries=True).msgstr == text
+               for (ctxt, msgid), text in translated.items())
 
 
 # --- severities: gettext's own verdict ----------------------------------------------------------

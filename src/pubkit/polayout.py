@@ -222,9 +222,7 @@ def _libunistring() -> ctypes.CDLL | None:
     Its line breaking (UAX #14 with its own tailoring) and character widths are what GNU's layout is
     made of, so calling it gives msgcat's cuts exactly; without it an approximation is used.
     """
-    name = ctypes.util.find_library("unistring")
-    if name is None:
-        return None
+    name = ctypes.util.find_library("unistring") or "libunistring.so.2"
     try:
         library = ctypes.CDLL(name)
         function = library.u8_width_linebreaks
