@@ -54,7 +54,7 @@ def entry_text(entry: polib.POEntry) -> str:
     previous_prefix = "#~| " if entry.obsolete else "#| "
     for name in ("msgctxt", "msgid", "msgid_plural"):
         value = getattr(entry, f"previous_{name}", None)
-        if value is not None and (value or name == "msgid"):
+        if value is not None:  # an empty previous context is still a context, as for GNU
             lines.extend(string_lines(name, value, previous_prefix, wrap))
     prefix = "#~ " if entry.obsolete else ""
     if entry.msgctxt is not None:
