@@ -290,3 +290,13 @@ def test_msgmerge_with_an_unchanged_template_changes_nothing(sample: Path) -> No
         merged = gnu("msgmerge", "--quiet", "-o", "-", po, pot)
         assert merged.returncode == 0 and merged.stdout == po.read_bytes(), po
         assert gnu("msgcat", pot).stdout == pot.read_bytes(), pot
+
+
+def test_every_catalog_pubkit_writes_survives_msgcat(mini: Path, run) -> None:
+    assert run("extract", cwd=mini).code == 0
+    assert run("update", cwd=mini).code == 0
+    assert run("init", "ja", cwd=mini).code == 0
+    written = sorted((mini / "locale").rglob("*.po*"))
+    assert len(written) >= 4
+    for path in written:
+        assert gnu("msgcat", path).stdout == path.read_bytes(), path

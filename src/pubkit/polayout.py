@@ -23,6 +23,7 @@ PAGE_WIDTH = 79
 _ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v",
             "\\": "\\\\", '"': '\\"'}
 _PORTION_RE = re.compile(r"[^\n]*\n|[^\n]+")
+_NEEDS_ESCAPE = re.compile(r'[\a\b\f\n\r\t\v\\"]')
 
 #: GNU's order of format flags (gettext's ``format_language`` table); fuzzy comes before them all,
 #: ``range:`` and ``[no-]wrap`` after them. Flags GNU does not know keep their order, at the end.
@@ -174,6 +175,8 @@ def _escaped(portion: str) -> tuple[list[str], set[int]]:
     """The piece as written (escapes expanded, one list item per character) and where no break may go."""
     chars: list[str] = []
     forbidden: set[int] = set()
+    if _NEEDS_ESCAPE.search(portion) is None:
+        return list(portion), forbidden
     for char in portion:
         escape = _ESCAPES.get(char)
         if escape is None:
@@ -192,6 +195,8 @@ def _breaks(text: str, forbidden: set[int], width: int, start: int) -> list[int]
     libunistring's ``ulc_width_linebreaks``: text between two break opportunities is an unbreakable
     piece; a line is cut at the last opportunity before the piece that would pass the width.
     """
+    if start + (len(text) if text.isascii() else 2 * len(text)) <= width:
+        return []  # fits even if every character were two columns wide: nothing to cut (the common case)
     library = _libunistring()
     if library is not None:
         return _unistring_breaks(library, text, forbidden, width, start)
