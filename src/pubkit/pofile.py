@@ -204,7 +204,7 @@ class _Parser:
                 self.finish()
                 entry = None
             if entry is not None and (name == "msgctxt" or "msgid" in entry):
-                raise self.error(f"missing 'msgstr' section", entry["line"])
+                raise self.error("missing 'msgstr' section", entry["line"])
             if entry is None:
                 entry = self.entry = {"line": number, "obsolete": obsolete, "comments": self.comments}
                 self.comments = {}
