@@ -18,7 +18,7 @@ from .config import Project
 from .errors import CatalogError, UsageError
 from .fileio import write_atomic
 from .merge import MergeReport, merge
-from .pofile import WRAP_WIDTH, plural_count, read_catalog, render
+from .pofile import WRAP_WIDTH, parse_text, plural_count, read_catalog, render
 from .sources import Message, read_sources
 from .templates import template_messages
 
@@ -122,9 +122,29 @@ def template_text(domain: str, located: Iterable[tuple[str, Message]], previous:
     old_date = _CREATION_DATE_RE.search(previous) if previous else None
     if old_date:
         text = render(build_template(domain, located, old_date.group(1)))
-        if text == previous:
-            return text
+        if text == previous or same_content(text, previous):
+            return text  # the date stays even when only the layout changes (e.g. a msgcat rewrite)
     return render(build_template(domain, located, timestamp()))
+
+
+def same_content(text: str, other: str) -> bool:
+    """Two catalog texts with the same header and entries, whatever their layout.
+
+    Extracted comments are compared word by word: pubkit before 0.2 rewrapped long ones, and
+    restoring their single line is a change of layout, not of content.
+    """
+    try:
+        left, right = parse_text(text), parse_text(other)
+    except CatalogError:
+        return False
+
+    def content(catalog: polib.POFile) -> list:
+        return [catalog.header, catalog.metadata] + [
+            (e.obsolete, e.msgctxt, e.msgid, e.msgid_plural, e.msgstr, e.msgstr_plural, e.tcomment, e.comment.split(),
+             e.occurrences, sorted(e.flags), e.previous_msgctxt, e.previous_msgid, e.previous_msgid_plural)
+            for e in catalog]
+
+    return content(left) == content(right)
 
 
 def plural_forms(language: str) -> tuple[int, str]:

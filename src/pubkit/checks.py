@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import polib
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.numbers import NumberFormatError, parse_decimal
 from markdown_it import MarkdownIt
 
@@ -232,7 +232,14 @@ def check_catalog(path: Path, language: str, source_language: str = "en") -> lis
     header = catalog.metadata.get("Plural-Forms", "")
     nplurals = plural_count(header, path) if header else 2
     lines = path.read_text(encoding="utf-8", errors="replace").split("\n")
-    locale, source_locale = Locale.parse(language), Locale.parse(source_language)
+    locale, source_locale = _locale(language), _locale(source_language)
+    checks = ENTRY_CHECKS
+    if locale is None or source_locale is None:
+        unknown = language if locale is None else source_language
+        findings.append(Finding(path, 1, "info", f"language '{unknown}' is not in CLDR: syntax, placeholders "
+                                "and markup are checked, numbers and punctuation are not", "unknown-language"))
+        locale = source_locale = Locale("root")
+        checks = tuple(c for c in ENTRY_CHECKS if c not in (check_numbers, check_end_punctuation))
     for entry in catalog:
         if entry.obsolete:
             continue
@@ -251,23 +258,38 @@ def check_catalog(path: Path, language: str, source_language: str = "en") -> lis
             translations = [entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural)]
         for translation in translations:
             context = EntryContext(entry, translation, locale, source_locale)
-            for check in ENTRY_CHECKS:
+            for check in checks:
                 for severity, message, check_id in check(context):
                     findings.append(Finding(path, line, severity, message, check_id))
     findings.extend(_msgfmt(path))
     return sorted(set(findings), key=lambda f: (f.line, f.check, f.message))
 
 
+def _locale(language: str) -> Locale | None:
+    try:
+        return Locale.parse(language)
+    except (UnknownLocaleError, ValueError):
+        return None
+
+
 def _msgfmt(path: Path) -> Iterator[Finding]:
-    """Everything GNU msgfmt -c rejects, in its own words."""
+    """GNU msgfmt -c's verdict in its own words: what it rejects is an error, what it only warns of a warning."""
     if shutil.which("msgfmt") is None:
         yield Finding(path, 1, "info", "msgfmt is not installed: GNU gettext's checks were skipped", "msgfmt")
         return
-    result = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True, text=True)
-    for line in result.stderr.splitlines():
-        match = re.match(rf"^{re.escape(str(path))}:(\d+): (.*)$", line)
+    result = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True)
+    # msgfmt writes in the locale's charset, or quotes the file's bytes: decode without ever failing.
+    found: list[Finding] = []
+    for line in result.stderr.decode("utf-8", errors="replace").splitlines():
+        match = re.match(rf"^(?:msgfmt: )?{re.escape(str(path))}:(?:(\d+):)? (warning: )?(.*)$", line)
         if match:
-            yield Finding(path, int(match.group(1)), "error", f"msgfmt: {match.group(2)}", "msgfmt")
+            severity = "warning" if match.group(2) or result.returncode == 0 else "error"
+            found.append(Finding(path, int(match.group(1) or 1), severity, f"msgfmt: {match.group(3)}", "msgfmt"))
+    if result.returncode != 0 and not any(f.severity == "error" for f in found):
+        # msgfmt -c counts some of its warnings as fatal (a missing header): its verdict decides.
+        found = [Finding(f.path, f.line, "error", f.message, f.check) for f in found] or [
+            Finding(path, 1, "error", "msgfmt -c rejects this catalog", "msgfmt")]
+    yield from found
 
 
 def _stale_templates(project: Project, templates: dict) -> Iterator[Finding]:

@@ -57,6 +57,7 @@ def merge(catalog: polib.POFile, template: polib.POFile, nplurals: int) -> tuple
     merged = polib.POFile(wrapwidth=catalog.wrapwidth)
     merged.header = catalog.header
     merged.metadata = dict(catalog.metadata)
+    merged.header_fields = getattr(catalog, "header_fields", [])  # the header's own layout, for the writer
     merged.metadata_is_fuzzy = catalog.metadata_is_fuzzy
     if "POT-Creation-Date" in template.metadata:
         merged.metadata["POT-Creation-Date"] = template.metadata["POT-Creation-Date"]
