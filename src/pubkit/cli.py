@@ -81,6 +81,18 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--shard", metavar="K/N", help="build only the K-th of N deterministic slices of the jobs")
     build.set_defaults(run=_build)
 
+    export = commands.add_parser("export", help="write the catalogs as XLIFF for CAT tools: DIR/<lang>/<slug>.xlf")
+    export.add_argument("--format", choices=("xliff",), default="xliff")
+    export.add_argument("--xliff-version", choices=("1.2", "2.1"), default="1.2")
+    export.add_argument("--lang", action="append", metavar="LANG", help="only this language (repeatable)")
+    export.add_argument("-o", "--output", type=Path, default=Path("xliff"), metavar="DIR",
+                        help="the folder to write into (default: xliff/)")
+    export.set_defaults(run=_export)
+
+    import_ = commands.add_parser("import", help="bring the translations of XLIFF files back into the catalogs")
+    import_.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    import_.set_defaults(run=_import)
+
     bundle = commands.add_parser("bundle", help="build, then pack every output and a manifest into one zip")
     bundle.add_argument("-o", "--output", type=Path, metavar="ZIP", help="the bundle (default: dist/bundle.zip)")
     bundle.add_argument("--merge", nargs="+", type=Path, metavar="DIR",
@@ -266,3 +278,29 @@ def _bundle(args: argparse.Namespace) -> int:
         path, manifest = bundle(project, args.output, jobs=args.jobs or default_jobs(), progress=_Progress(project))
     print(f"wrote {_show(path, project)} ({len(manifest['files'])} files)")
     return EXIT_OK
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .xliff import export
+
+    project = _project(args)
+    folder = args.output if args.output.is_absolute() else Path.cwd() / args.output
+    for written in export(project, _languages(args.lang), folder, args.xliff_version):
+        print(f"wrote {_show(written.path, project)} ({written.units} units)")
+    return EXIT_OK
+
+
+def _import(args: argparse.Namespace) -> int:
+    from .xliff import import_files
+
+    project = _project(args)
+    result = import_files(project, [Path.cwd() / f for f in args.files])
+    for path, line, message in result.notes:
+        print(f"{_show(path, project)}:{line}: note: {message}", file=sys.stderr)
+    for path, line, message, check in result.refused:
+        print(f"{_show(path, project)}:{line}: error: {message} [{check}]", file=sys.stderr)
+    for report in result.catalogs:
+        state = "" if report.changed else " (unchanged)"
+        print(f"{_show(report.path, project)}: {report.imported} imported, {report.refused} refused, "
+              f"{report.unchanged} unchanged{state}")
+    return EXIT_CHECKS_FAILED if result.refused else EXIT_OK
