@@ -17,12 +17,14 @@ from pathlib import Path
 import polib
 from babel import Locale
 from lxml import etree
+from rapidfuzz import fuzz
 
 from . import inline
 from .catalogs import domains
 from .config import Project
 from .errors import CatalogError, ExchangeError
 from .fileio import read_limited, write_atomic
+from .merge import FUZZY_THRESHOLD
 from .pofile import read_catalog, render
 
 NS12 = "urn:oasis:names:tc:xliff:document:1.2"
@@ -372,8 +374,16 @@ def _apply(project, catalog, report, language, file, version, path, result) -> N
             state = segment.get("state", "initial")
         entry = current.get(uid)
         source_changed = False
+        source_text = entry.msgid if entry is not None else None
         if entry is None and uid in previous:
             entry, source_changed = previous[uid], True
+            source_text = entry.previous_msgid
+        if entry is None and uid not in gone:
+            # Changed since the export and not translated then: find it by its old text, as update would.
+            found = _closest(catalog, unit, ns, uid)
+            if found is not None:
+                entry, source_text = found
+                source_changed = True
         if entry is None:
             if uid in gone:
                 result.notes.append((path, unit.sourceline, f"unit '{uid}' is no longer in the template: skipped"))
@@ -382,7 +392,6 @@ def _apply(project, catalog, report, language, file, version, path, result) -> N
                                 path, unit.sourceline)
         if target is None or (not (target.text or "") and not len(target)):
             continue  # an empty target never erases a translation
-        source_text = entry.previous_msgid if source_changed else entry.msgid
         try:
             text = _text(target, _numbered(inline.parse(source_text)), ns)
         except ValueError as reason:
@@ -408,10 +417,53 @@ def _apply(project, catalog, report, language, file, version, path, result) -> N
         if fuzzy:
             if "fuzzy" not in entry.flags:
                 entry.flags.append("fuzzy")
+            if source_changed and not entry.previous_msgid:
+                entry.previous_msgid, entry.previous_msgctxt = source_text, entry.msgctxt
         else:
             entry.flags = [f for f in entry.flags if f != "fuzzy"]
             entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
         report.imported += 1
+
+
+def _closest(catalog: polib.POFile, unit: etree._Element, ns: str, uid: str) -> tuple[polib.POEntry, str] | None:
+    """The current message a unit's old source became (merge's similarity rule), with that old source."""
+    element = unit.find(f".//{{{ns}}}source")
+    try:
+        old = _source_text(element, ns) if element is not None else None
+    except ValueError:
+        return None
+    context = unit.get("resname" if ns == NS12 else "name")
+    if old is None or unit_id(context, old) != uid:
+        return None  # the source was not rebuilt exactly: better refuse than guess
+    best, score = None, FUZZY_THRESHOLD
+    for entry in catalog:
+        if entry.obsolete or entry.msgid_plural or entry.msgctxt != context:
+            continue
+        similarity = fuzz.ratio(old.encode("utf-8"), entry.msgid.encode("utf-8"))
+        if similarity >= score and (not entry.msgstr or "fuzzy" in entry.flags):
+            best, score = entry, similarity
+    return (best, old) if best is not None else None
+
+
+def _source_text(element: etree._Element, ns: str) -> str:
+    """A source element's Markdown from the originals its codes carry (1.2 ``<g>``: by its ctype)."""
+    parts = [element.text or ""]
+    for child in element:
+        if not isinstance(child.tag, str):
+            parts.append(child.tail or "")
+            continue
+        name = etree.QName(child).localname
+        if name in ("x", "ph"):
+            parts.append(child.get("equiv-text") or child.get("equiv") or "".join(child.itertext()))
+        elif name == "pc":
+            parts.append(child.get("equivStart", "") + _source_text(child, ns) + child.get("equivEnd", ""))
+        elif name == "g" and child.get("ctype") in ("bold", "italic"):
+            mark = "**" if child.get("ctype") == "bold" else "*"
+            parts.append(mark + _source_text(child, ns) + mark)
+        else:
+            raise ValueError(name)
+        parts.append(child.tail or "")
+    return "".join(parts)
 
 
 def _text(element: etree._Element, codes: dict, ns: str) -> str:
