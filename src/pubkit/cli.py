@@ -57,6 +57,8 @@ def _parser() -> argparse.ArgumentParser:
 
     update = commands.add_parser("update", help="merge the templates into every catalog, keeping every translation")
     update.add_argument("--lang", action="append", metavar="LANG", help="only this language (repeatable)")
+    update.add_argument("--memory", action="append", type=Path, default=[], metavar="FILE",
+                        help="also fill from this translation memory: a .po compendium or a .tmx file (repeatable)")
     update.set_defaults(run=_update)
 
     status = commands.add_parser("status", help="translated, fuzzy and untranslated messages and words")
@@ -155,14 +157,14 @@ def _update(args: argparse.Namespace) -> int:
     from .catalogs import update
 
     project = _project(args)
-    for result in update(project, _languages(args.lang)):
+    for result in update(project, _languages(args.lang), [Path.cwd() / m for m in args.memory]):
         report = result.report
         if result.created:
-            summary = f"created ({report.new} messages)"
+            summary = f"created ({report.new} messages, {result.from_memory} from memory)"
         else:
             summary = (
                 f"{report.kept} kept, {report.fuzzy} fuzzy, {report.revived} revived, "
-                f"{report.new} new, {report.obsoleted} obsolete"
+                f"{report.new} new, {report.obsoleted} obsolete, {result.from_memory} from memory"
             )
             if not result.changed:
                 summary += " (unchanged)"
@@ -180,7 +182,7 @@ def _status(args: argparse.Namespace) -> int:
                   sys.stdout, ensure_ascii=False, indent=2)
         print()
         return EXIT_OK
-    header = ("language", "catalog", "translated", "fuzzy", "untranslated", "words done", "percent")
+    header = ("language", "catalog", "translated", "fuzzy", "untranslated", "words done", "percent", "from memory")
     table = [header]
     for row in rows:
         words = row.translated_words + row.fuzzy_words + row.untranslated_words
@@ -192,6 +194,7 @@ def _status(args: argparse.Namespace) -> int:
             str(row.untranslated),
             f"{row.translated_words}/{words}",
             f"{row.percent:.1f}%",
+            str(row.from_memory),
         ))
     widths = [max(len(line[i]) for line in table) for i in range(len(header))]
     for line in table:
