@@ -81,6 +81,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="render N documents at a time (default: the number of cores)")
     build.add_argument("--force", action="store_true", help="render everything, even what is up to date")
     build.add_argument("--shard", metavar="K/N", help="build only the K-th of N deterministic slices of the jobs")
+    build.add_argument("--pseudo", action="store_true",
+                       help="render the pseudo-locales en-XA and ar-XB from the source text into dist-pseudo/")
     build.set_defaults(run=_build)
 
     export = commands.add_parser("export", help="write the catalogs as XLIFF for CAT tools: DIR/<lang>/<slug>.xlf")
@@ -259,8 +261,19 @@ def _build(args: argparse.Namespace) -> int:
         raise UsageError(f"--format takes html, pdf or html,pdf, not '{args.format}'")
     shard = parse_shard(args.shard)
     project = _project(args)
-    result = build(project, args.lang, args.source, formats, args.preview, jobs=args.jobs or default_jobs(),
-                   force=args.force, shard=shard, progress=_Progress(project))
+    if args.pseudo:
+        from dataclasses import replace
+
+        from .pseudo import OUTPUT_FOLDER, build_pseudo
+
+        if args.lang or args.preview or shard:
+            raise UsageError("--pseudo builds every release in en-XA and ar-XB: it takes no --lang, --preview or --shard")
+        shown = replace(project, output_dir=project.root / OUTPUT_FOLDER)
+        result = build_pseudo(project, args.source, formats, jobs=args.jobs or default_jobs(), force=args.force,
+                              progress=_Progress(shown))
+    else:
+        result = build(project, args.lang, args.source, formats, args.preview, jobs=args.jobs or default_jobs(),
+                       force=args.force, shard=shard, progress=_Progress(project))
     for diagnostic in result.diagnostics:
         print(diagnostic.format(project.root), file=sys.stderr)
     notes = [f"{len(result.skipped)} skipped"] if result.skipped else []
