@@ -89,8 +89,8 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("xliff",), default="xliff")
     export.add_argument("--xliff-version", choices=("1.2", "2.1"), default="1.2")
     export.add_argument("--lang", action="append", metavar="LANG", help="only this language (repeatable)")
-    export.add_argument("-o", "--output", type=Path, default=Path("xliff"), metavar="DIR",
-                        help="the folder to write into (default: xliff/)")
+    export.add_argument("-o", "--output", type=Path, default=None, metavar="DIR",
+                        help="the folder to write into (default: the project's xliff/)")
     export.set_defaults(run=_export)
 
     import_ = commands.add_parser("import", help="bring the translations of XLIFF files back into the catalogs")
@@ -300,7 +300,7 @@ def _export(args: argparse.Namespace) -> int:
     from .xliff import export
 
     project = _project(args)
-    folder = args.output if args.output.is_absolute() else Path.cwd() / args.output
+    folder = Path.cwd() / args.output if args.output else project.root / "xliff"
     for written in export(project, _languages(args.lang), folder, args.xliff_version):
         print(f"wrote {_show(written.path, project)} ({written.units} units)")
     return EXIT_OK
