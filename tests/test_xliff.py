@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import polib
@@ -33,6 +34,8 @@ def project(mini: Path, run) -> Path:
     record.msgstr, record.flags = "In **Rekord**zeit gebaut", ["fuzzy"]
     record.previous_msgid = "Built in record time"
     catalog.save()
+    # A catalog as another tool laid it out (GNU msgcat, narrow lines): import must not rewrite it.
+    subprocess.run(["msgcat", "--width=50", "-o", str(mini / DE), str(mini / DE)], check=True)
     return mini
 
 
@@ -121,9 +124,9 @@ def test_import_takes_a_translation_and_refuses_a_broken_placeholder(project: Pa
     opening = unit_id(None, "Opening on {day}")
     share = unit_id(None, "Share of exports: {share}")
 
-    def good(target):  # the CAT tool kept the protected code and moved it
+    def good(target):  # the CAT tool kept the protected code (its content mangled: only the id counts)
         target.text = "Eröffnung am "
-        etree.SubElement(target, f"{{{NS12}}}ph", id="1").text = "{day}"
+        etree.SubElement(target, f"{{{NS12}}}ph", id="1").text = "{Tag}"
 
     def broken(target):  # the translator typed the placeholder instead of the code, and misspelt it
         target.text = "Exportanteil: {shares}"
@@ -239,3 +242,34 @@ def test_exported_files_validate_against_the_oasis_schemas(project: Path, run, v
     run("export", "--xliff-version", version, cwd=project)
     for path in (project / "xliff").rglob("*.xlf"):
         assert validator.validate(etree.parse(str(path))), (path, validator.error_log)
+
+
+def test_link_targets_and_emphasis_come_from_the_source(project: Path, run) -> None:
+    run("export", cwd=project)
+    path = project / "xliff/de/launch.xlf"
+    paragraph = next(e.msgid for e in polib.pofile(str(project / DE)) if e.msgid.startswith("The plant covers"))
+    tree = etree.parse(str(path))
+    unit = next(u for u in tree.getroot().iter(f"{{{NS12}}}trans-unit") if u.get("id") == unit_id(None, paragraph))
+    target = unit.find(f"{{{NS12}}}target")
+    for child in list(target):
+        target.remove(child)
+    # The translator reordered the sentence: the link (id 5) first, then the placeholders.
+    target.text = "Siehe "
+    link = etree.SubElement(target, f"{{{NS12}}}g", id="5", ctype="link")
+    link.text = "unseren Link"
+    link.tail = ": "
+    for key, words in (("1", " und "), ("2", ", "), ("4", " Menschen, "), ("6", " bleibt Code, "),):
+        etree.SubElement(target, f"{{{NS12}}}ph", id=key).tail = words
+    emphasis = etree.SubElement(target, f"{{{NS12}}}g", id="3", ctype="italic")
+    emphasis.text = "neue"
+    emphasis.tail = " Stellen; \\{escaped\\} ist Text."
+    target.set("state", "translated")
+    tree.write(str(path), xml_declaration=True, encoding="UTF-8")
+
+    result = run("import", "xliff/de/launch.xlf", cwd=project)
+
+    assert result.code == 0, result.err
+    assert polib.pofile(str(project / DE)).find(paragraph).msgstr == (
+        "Siehe [unseren Link](https://example.com/plant): {area} und {cost}, {people} Menschen, "
+        "`{code}` bleibt Code, *neue* Stellen; \\{escaped\\} ist Text."
+    )
