@@ -67,11 +67,13 @@ def main() -> None:
     ours = time.perf_counter() - started
     print(f"pubkit merge   {ours:7.2f} s   kept {report.kept}, fuzzy {report.fuzzy}, new {report.new}, obsolete {report.obsoleted}")
 
-    # Translation memory: another catalog of the same language (10,000 translated messages) fills the
-    # merged catalog's untranslated messages, exact or close, as `pubkit update` does after merging.
+    # Translation memory: another release's catalog of the same language (10,000 other translated
+    # messages, none shared: the worst case) fills the merged catalog's untranslated messages, exact or
+    # close, as `pubkit update` does after merging.
+    other, _ = make_inputs(args.messages, 0, 0, seed=8)
     started = time.perf_counter()
     memory = Memory()
-    remember_catalog(memory, old, "other.po", (1,))
+    remember_catalog(memory, other, "other.po", (1,))
     filled = fill(merged, memory, "this.po")
     recall = time.perf_counter() - started
     print(f"pubkit memory  {recall:7.2f} s   filled {filled}; merge + memory {ours + recall:.2f} s "

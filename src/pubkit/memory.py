@@ -147,7 +147,11 @@ def fill(catalog: polib.POFile, memory: Memory, own_origin: str) -> int:
             note += "; differs from " + "; ".join(f"'{shorten(text, 60)}' in {origin}" for text, origin in others)
         _annotate(entry, note)
         filled += 1
-    pool = [(entry, candidate) for entry, candidate in memory.entries if candidate.origin != own_origin]
+    # A text this catalog already has translated was already a candidate of the merge: offering it
+    # again as a similar text adds nothing, and leaving it out keeps lookups cheap in big catalogs.
+    offered = {(e.msgctxt, e.msgid) for e in catalog if e.msgstr and "fuzzy" not in e.flags}
+    pool = [(entry, candidate) for entry, candidate in memory.entries
+            if candidate.origin != own_origin and (entry.msgctxt, entry.msgid) not in offered]
     if close and pool:
         matches = closest_translations([entry for entry, _ in pool], close)
         origins = {id(entry): candidate for entry, candidate in pool}
