@@ -273,3 +273,20 @@ def test_link_targets_and_emphasis_come_from_the_source(project: Path, run) -> N
         "Siehe [unseren Link](https://example.com/plant): {area} und {cost}, {people} Menschen, "
         "`{code}` bleibt Code, *neue* Stellen; \\{escaped\\} ist Text."
     )
+
+
+def test_a_file_saved_by_translate_toolkit_imports(project: Path, run) -> None:
+    run("export", cwd=project)
+    path = project / "xliff/de/launch.xlf"
+    store = tt_xliff.xlifffile.parsefile(str(path))
+    unit = next(u for u in store.units if u.getid().endswith(unit_id("place", "Berlin")))
+    unit.target = "Berlin (Hauptstadt)"
+    unit.markfuzzy(False)
+    unit.markapproved(True)
+    path.write_bytes(bytes(store))
+
+    result = run("import", str(path.relative_to(project)), cwd=project)
+
+    assert result.code == 0, result.err
+    entry = polib.pofile(str(project / DE)).find("Berlin", msgctxt="place")
+    assert entry.msgstr == "Berlin (Hauptstadt)" and "fuzzy" not in entry.flags

@@ -14,11 +14,15 @@ import re
 import tempfile
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polib
 
 from . import inline
 from .config import Project
+
+if TYPE_CHECKING:
+    from .build import BuildResult
 
 #: Pseudo-locale (gettext spelling, as folder names) → the real locale its values are formatted in.
 PSEUDO_LOCALES = {"en_XA": "en", "ar_XB": "ar"}
@@ -108,7 +112,8 @@ def pseudo_catalogs(project: Project, folder: Path) -> None:
             write_atomic(folder / language / "LC_MESSAGES" / f"{domain}.po", render(catalog))
 
 
-def build_pseudo(project: Project, slugs: list[str] | None = None, formats: tuple[str, ...] | None = None, **options):
+def build_pseudo(project: Project, slugs: list[str] | None = None, formats: tuple[str, ...] | None = None,
+                 **options) -> "BuildResult":
     """Build the releases in the source language, ``en-XA`` and ``ar-XB`` into ``dist-pseudo/``.
 
     The same build as ``pubkit build`` (incremental, parallel), run on a copy of the project whose
