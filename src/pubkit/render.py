@@ -71,8 +71,9 @@ class Renderer:
                 raise template_error(exc, self.project) from None
 
     def formatter(self, language: str) -> Formatter:
+        language = base_locale(language)  # a pseudo-locale (en_XA) formats values like its real one (en)
         if language not in self._formatters:
-            self._formatters[language] = Formatter(Locale.parse(base_locale(language)))
+            self._formatters[language] = Formatter(Locale.parse(language))
         return self._formatters[language]
 
     def render(
