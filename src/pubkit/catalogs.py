@@ -17,6 +17,7 @@ from . import __version__
 from .config import Project
 from .errors import CatalogError, UsageError
 from .fileio import write_atomic
+from .memory import fill, language_memory, origin_of
 from .merge import MergeReport, merge
 from .pofile import WRAP_WIDTH, parse_text, plural_count, read_catalog, render
 from .sources import Message, read_sources
@@ -229,13 +230,16 @@ class UpdatedFile:
     changed: bool
     created: bool
     report: MergeReport
+    from_memory: int = 0
 
 
-def update(project: Project, languages: Iterable[str] | None = None) -> list[UpdatedFile]:
+def update(project: Project, languages: Iterable[str] | None = None,
+           memory_files: Iterable[Path] = ()) -> list[UpdatedFile]:
     """Merge every ``.pot`` into every ``.po`` of every language, creating missing catalogs.
 
-    Every catalog is read (and so checked) before any is written: a malformed file stops the
-    command with nothing changed.
+    Untranslated messages are then filled from the translation memory (``memory.py``): the
+    language's other catalogs and the ``memory_files``. Every catalog and memory is read (and so
+    checked) before any is written: a malformed file stops the command with nothing changed.
     """
     chosen = list(languages) if languages is not None else list(project.languages)
     names = domains(project)
@@ -246,21 +250,33 @@ def update(project: Project, languages: Iterable[str] | None = None) -> list[Upd
             path = project.po_path(language, domain)
             catalog = read_catalog(path) if path.exists() else None
             plan.append((path, catalog, language, domain))
+    external = list(memory_files)
+    memories = {
+        language: language_memory(
+            project.locale_dir / language / "LC_MESSAGES", project.root,
+            {path: catalog for path, catalog, lang, _ in plan if lang == language},
+            external, language, project.source_language,
+        )
+        for language in chosen
+    }
 
     results: list[UpdatedFile] = []
     for path, catalog, language, domain in plan:
         template = templates[domain]
+        own = origin_of(path, project.root)
         if catalog is None:
             fresh = new_catalog(template, language, domain)
+            filled = fill(fresh, memories[language], own)
             write_atomic(path, render(fresh))
-            results.append(UpdatedFile(path, True, True, MergeReport(new=len(template))))
+            results.append(UpdatedFile(path, True, True, MergeReport(new=len(template)), filled))
             continue
         nplurals = _nplurals(catalog, language, path)
         merged, report = merge(catalog, template, nplurals)
+        filled = fill(merged, memories[language], own)
         # pubkit writes UTF-8, whatever the charset the file came in.
         merged.metadata["Content-Type"] = "text/plain; charset=UTF-8"
         changed = write_atomic(path, render(merged))
-        results.append(UpdatedFile(path, changed, False, report))
+        results.append(UpdatedFile(path, changed, False, report, filled))
     return results
 
 

@@ -57,6 +57,8 @@ def _parser() -> argparse.ArgumentParser:
 
     update = commands.add_parser("update", help="merge the templates into every catalog, keeping every translation")
     update.add_argument("--lang", action="append", metavar="LANG", help="only this language (repeatable)")
+    update.add_argument("--memory", action="append", type=Path, default=[], metavar="FILE",
+                        help="also fill from this translation memory: a .po compendium or a .tmx file (repeatable)")
     update.set_defaults(run=_update)
 
     status = commands.add_parser("status", help="translated, fuzzy and untranslated messages and words")
@@ -79,7 +81,21 @@ def _parser() -> argparse.ArgumentParser:
                        help="render N documents at a time (default: the number of cores)")
     build.add_argument("--force", action="store_true", help="render everything, even what is up to date")
     build.add_argument("--shard", metavar="K/N", help="build only the K-th of N deterministic slices of the jobs")
+    build.add_argument("--pseudo", action="store_true",
+                       help="render the pseudo-locales en-XA and ar-XB from the source text into dist-pseudo/")
     build.set_defaults(run=_build)
+
+    export = commands.add_parser("export", help="write the catalogs as XLIFF for CAT tools: DIR/<lang>/<slug>.xlf")
+    export.add_argument("--format", choices=("xliff",), default="xliff")
+    export.add_argument("--xliff-version", choices=("1.2", "2.1"), default="1.2")
+    export.add_argument("--lang", action="append", metavar="LANG", help="only this language (repeatable)")
+    export.add_argument("-o", "--output", type=Path, default=None, metavar="DIR",
+                        help="the folder to write into (default: the project's xliff/)")
+    export.set_defaults(run=_export)
+
+    import_ = commands.add_parser("import", help="bring the translations of XLIFF files back into the catalogs")
+    import_.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    import_.set_defaults(run=_import)
 
     bundle = commands.add_parser("bundle", help="build, then pack every output and a manifest into one zip")
     bundle.add_argument("-o", "--output", type=Path, metavar="ZIP", help="the bundle (default: dist/bundle.zip)")
@@ -143,14 +159,14 @@ def _update(args: argparse.Namespace) -> int:
     from .catalogs import update
 
     project = _project(args)
-    for result in update(project, _languages(args.lang)):
+    for result in update(project, _languages(args.lang), [Path.cwd() / m for m in args.memory]):
         report = result.report
         if result.created:
-            summary = f"created ({report.new} messages)"
+            summary = f"created ({report.new} messages, {result.from_memory} from memory)"
         else:
             summary = (
                 f"{report.kept} kept, {report.fuzzy} fuzzy, {report.revived} revived, "
-                f"{report.new} new, {report.obsoleted} obsolete"
+                f"{report.new} new, {report.obsoleted} obsolete, {result.from_memory} from memory"
             )
             if not result.changed:
                 summary += " (unchanged)"
@@ -168,7 +184,7 @@ def _status(args: argparse.Namespace) -> int:
                   sys.stdout, ensure_ascii=False, indent=2)
         print()
         return EXIT_OK
-    header = ("language", "catalog", "translated", "fuzzy", "untranslated", "words done", "percent")
+    header = ("language", "catalog", "translated", "fuzzy", "untranslated", "words done", "percent", "from memory")
     table = [header]
     for row in rows:
         words = row.translated_words + row.fuzzy_words + row.untranslated_words
@@ -180,6 +196,7 @@ def _status(args: argparse.Namespace) -> int:
             str(row.untranslated),
             f"{row.translated_words}/{words}",
             f"{row.percent:.1f}%",
+            str(row.from_memory),
         ))
     widths = [max(len(line[i]) for line in table) for i in range(len(header))]
     for line in table:
@@ -244,8 +261,19 @@ def _build(args: argparse.Namespace) -> int:
         raise UsageError(f"--format takes html, pdf or html,pdf, not '{args.format}'")
     shard = parse_shard(args.shard)
     project = _project(args)
-    result = build(project, args.lang, args.source, formats, args.preview, jobs=args.jobs or default_jobs(),
-                   force=args.force, shard=shard, progress=_Progress(project))
+    if args.pseudo:
+        from dataclasses import replace
+
+        from .pseudo import OUTPUT_FOLDER, build_pseudo
+
+        if args.lang or args.preview or shard:
+            raise UsageError("--pseudo builds every release in en-XA and ar-XB: it takes no --lang, --preview or --shard")
+        shown = replace(project, output_dir=project.root / OUTPUT_FOLDER)
+        result = build_pseudo(project, args.source, formats, jobs=args.jobs or default_jobs(), force=args.force,
+                              progress=_Progress(shown))
+    else:
+        result = build(project, args.lang, args.source, formats, args.preview, jobs=args.jobs or default_jobs(),
+                       force=args.force, shard=shard, progress=_Progress(project))
     for diagnostic in result.diagnostics:
         print(diagnostic.format(project.root), file=sys.stderr)
     notes = [f"{len(result.skipped)} skipped"] if result.skipped else []
@@ -266,3 +294,29 @@ def _bundle(args: argparse.Namespace) -> int:
         path, manifest = bundle(project, args.output, jobs=args.jobs or default_jobs(), progress=_Progress(project))
     print(f"wrote {_show(path, project)} ({len(manifest['files'])} files)")
     return EXIT_OK
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .xliff import export
+
+    project = _project(args)
+    folder = Path.cwd() / args.output if args.output else project.root / "xliff"
+    for written in export(project, _languages(args.lang), folder, args.xliff_version):
+        print(f"wrote {_show(written.path, project)} ({written.units} units)")
+    return EXIT_OK
+
+
+def _import(args: argparse.Namespace) -> int:
+    from .xliff import import_files
+
+    project = _project(args)
+    result = import_files(project, [Path.cwd() / f for f in args.files])
+    for path, line, message in result.notes:
+        print(f"{_show(path, project)}:{line}: note: {message}", file=sys.stderr)
+    for path, line, message, check in result.refused:
+        print(f"{_show(path, project)}:{line}: error: {message} [{check}]", file=sys.stderr)
+    for report in result.catalogs:
+        state = "" if report.changed else " (unchanged)"
+        print(f"{_show(report.path, project)}: {report.imported} imported, {report.refused} refused, "
+              f"{report.unchanged} unchanged{state}")
+    return EXIT_CHECKS_FAILED if result.refused else EXIT_OK

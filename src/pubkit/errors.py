@@ -60,6 +60,10 @@ class RenderError(PubkitError):
     """A document cannot be rendered: a value CLDR cannot format, a refused resource, a PDF problem."""
 
 
+class ExchangeError(PubkitError):
+    """An exchange file (XLIFF, TMX) cannot be read, or names a language, catalog or message pubkit does not have."""
+
+
 class UsageError(PubkitError):
     """The command line asks for something impossible (an unknown language, a file that exists)."""
 

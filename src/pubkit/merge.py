@@ -113,6 +113,11 @@ def merge(catalog: polib.POFile, template: polib.POFile, nplurals: int) -> tuple
     return merged, report
 
 
+def closest_translations(candidates: list[polib.POEntry], new_entries: list[polib.POEntry]) -> list[polib.POEntry | None]:
+    """For each new entry, the most similar translated candidate by the merge's rule, or None."""
+    return _FuzzyMatcher(candidates).best_matches(new_entries)
+
+
 class _FuzzyMatcher:
     """Finds, for new messages, the most similar translated old message.
 

@@ -20,6 +20,7 @@ from .catalogs import Translations
 from .config import Project
 from .errors import PubkitError, RenderError, TemplateError
 from .formatting import Formatter, paper_size, text_direction
+from .pseudo import base_locale
 from .resources import policy_for
 from .sources import PLACEHOLDER_RE, Source
 from .templates import BUILTIN_DIR, TEMPLATE_SUFFIXES, environment, template_error, template_files
@@ -71,6 +72,7 @@ class Renderer:
                 raise template_error(exc, self.project) from None
 
     def formatter(self, language: str) -> Formatter:
+        language = base_locale(language)  # a pseudo-locale (en_XA) formats values like its real one (en)
         if language not in self._formatters:
             self._formatters[language] = Formatter(Locale.parse(language), self.project.settings(language).calendar)
         return self._formatters[language]

@@ -8,6 +8,7 @@ import polib
 
 from .catalogs import domains, read_catalog
 from .config import Project
+from .memory import filled_count
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class CatalogStatus:
     translated_words: int
     fuzzy_words: int
     untranslated_words: int
+    from_memory: int = 0  # messages `update` filled from translation memory
 
     @property
     def total(self) -> int:
@@ -70,6 +72,7 @@ def catalog_status(language: str, domain: str, catalog: polib.POFile | None, tem
         translated_words=counts["translated"][1],
         fuzzy_words=counts["fuzzy"][1],
         untranslated_words=counts["untranslated"][1],
+        from_memory=filled_count(catalog) if catalog is not None else 0,
     )
 
 

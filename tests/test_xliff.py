@@ -1,0 +1,292 @@
+"""`pubkit export` / `pubkit import`: catalogs to XLIFF for CAT tools and back, losing nothing."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import polib
+import pytest
+from lxml import etree
+from translate.storage import xliff as tt_xliff
+from translate.storage import xliff2 as tt_xliff2
+
+from conftest import msgfmt_check, snapshot
+from pubkit.inline import Code, Pair, original, parse
+from pubkit.xliff import NS2, NS12, unit_id
+
+DE = Path("locale/de/LC_MESSAGES/launch.po")
+PARAGRAPH = "The plant covers {area} and cost {cost}, with *new* jobs for {people} people."
+
+
+@pytest.fixture
+def project(mini: Path, run) -> Path:
+    """The mini project with German half done: translated, fuzzy with previous text, untranslated, comments."""
+    run("extract", cwd=mini)
+    run("update", cwd=mini)
+    catalog = polib.pofile(str(mini / DE))
+    title = catalog.find("A new plant opens", msgctxt="title")
+    title.msgstr, title.tcomment = "Ein neues Werk öffnet", "Kurz halten, max. 40 Zeichen"
+    paragraph = next(e for e in catalog if e.msgid.startswith("The plant covers"))
+    paragraph.msgstr = paragraph.msgid.replace("The plant covers", "Das Werk umfasst")
+    record = catalog.find("Built in **record** time")
+    record.msgstr, record.flags = "In **Rekord**zeit gebaut", ["fuzzy"]
+    record.previous_msgid = "Built in record time"
+    catalog.save()
+    # A catalog as another tool laid it out (GNU msgcat, narrow lines): import must not rewrite it.
+    subprocess.run(["msgcat", "--width=50", "-o", str(mini / DE), str(mini / DE)], check=True)
+    return mini
+
+
+def _units(path: Path) -> dict[str, etree._Element]:
+    root = etree.parse(str(path)).getroot()
+    return {u.get("id"): u for u in root.iter(f"{{{NS12}}}trans-unit", f"{{{NS2}}}unit")}
+
+
+@pytest.mark.parametrize("version", ["1.2", "2.1"])
+def test_export_then_import_without_edits_changes_no_byte(project: Path, run, version: str) -> None:
+    before = snapshot(project / "locale")
+    exported = run("export", "--xliff-version", version, cwd=project)
+    assert exported.code == 0, exported.err
+    files = sorted(str(p.relative_to(project)) for p in (project / "xliff").rglob("*.xlf"))
+    assert files == ["xliff/de/launch.xlf", "xliff/de/templates.xlf",
+                     "xliff/zh_CN/launch.xlf", "xliff/zh_CN/templates.xlf"]
+
+    imported = run("import", *files, cwd=project)
+
+    assert imported.code == 0, imported.err
+    assert snapshot(project / "locale") == before
+    assert "locale/de/LC_MESSAGES/launch.po: 0 imported, 0 refused, 3 unchanged (unchanged)" in imported.out
+
+
+def test_xliff_12_as_translate_toolkit_reads_it(project: Path, run) -> None:
+    run("export", cwd=project)
+    store = tt_xliff.xlifffile.parsefile(str(project / "xliff/de/launch.xlf"))
+    catalog = polib.pofile(str(project / DE))
+    entries = [e for e in catalog if not e.obsolete]
+    assert len(store.units) == len(entries)
+    units = {u.getid().split("\x04")[-1]: u for u in store.units}
+    title = units[unit_id("title", "A new plant opens")]
+    assert (title.target, title.istranslated(), title.isfuzzy()) == ("Ein neues Werk öffnet", True, False)
+    assert title.getnotes() == "title\nKurz halten, max. 40 Zeichen"  # context, then the translator's comment
+    record = units[unit_id(None, "Built in **record** time")]
+    assert record.isfuzzy() and "Built in record time" in record.getnotes()  # previous source text
+    paragraph = units[unit_id(None, next(e.msgid for e in entries if e.msgid.startswith("The plant")))]
+    for placeholder in ("{area}", "{cost}", "{people}", "`{code}`"):
+        assert placeholder in paragraph.source and placeholder in paragraph.target
+    untranslated = units[unit_id("place", "Berlin")]
+    assert not untranslated.istranslated() and not untranslated.isfuzzy()
+    assert untranslated.getnotes() == "place"
+    assert "a list of key facts; keep it short." in units[unit_id(None, "Built in **record** time")].getnotes()
+
+
+def test_xliff_21_states_codes_and_notes(project: Path, run) -> None:
+    run("export", "--xliff-version", "2.1", cwd=project)
+    path = project / "xliff/de/launch.xlf"
+    store = tt_xliff2.Xliff2File.parsefile(str(path))
+    units = {u.getid(): u for u in store.units}
+    assert len(units) == len([e for e in polib.pofile(str(project / DE)) if not e.obsolete])
+    title = units[unit_id("title", "A new plant opens")]
+    assert title.istranslated() and not title.isfuzzy()
+    assert units[unit_id(None, "Built in **record** time")].isfuzzy()
+    assert not units[unit_id("place", "Berlin")].istranslated()
+
+    ours = _units(path)
+    notes = {n.get("category"): n.text for n in ours[unit_id("title", "A new plant opens")].iter(f"{{{NS2}}}note")}
+    assert notes == {"context": "title", "translator": "Kurz halten, max. 40 Zeichen"}
+    previous = ours[unit_id(None, "Built in **record** time")].find(f".//{{{NS2}}}note[@category='previous-source']")
+    assert previous.text == "Built in record time" and previous.get("appliesTo") == "source"
+    paragraph = next(u for u in ours.values() if "The plant covers" in (u.find(f".//{{{NS2}}}source").text or ""))
+    codes = paragraph.find(f".//{{{NS2}}}source").findall(f"{{{NS2}}}ph")
+    assert [c.get("equiv") for c in codes] == ["{area}", "{cost}", "{people}", "`{code}`"]
+    assert all(c.get("canDelete") == "no" for c in codes)
+    link = paragraph.find(f".//{{{NS2}}}source/{{{NS2}}}pc[@type='link']")
+    assert link.get("equivEnd") == "](https://example.com/plant)" and link.text == "our link"
+
+
+def _set_target(path: Path, uid: str, build) -> None:
+    """Edit one unit's target as a CAT tool would: ``build(target)`` fills it."""
+    tree = etree.parse(str(path))
+    unit = next(u for u in tree.getroot().iter(f"{{{NS12}}}trans-unit") if u.get("id") == uid)
+    target = unit.find(f"{{{NS12}}}target")
+    for child in list(target):
+        target.remove(child)
+    target.text = None
+    build(target)
+    target.set("state", "translated")
+    tree.write(str(path), xml_declaration=True, encoding="UTF-8")
+
+
+def test_import_takes_a_translation_and_refuses_a_broken_placeholder(project: Path, run) -> None:
+    run("export", cwd=project)
+    path = project / "xliff/de/launch.xlf"
+    opening = unit_id(None, "Opening on {day}")
+    share = unit_id(None, "Share of exports: {share}")
+
+    def good(target):  # the CAT tool kept the protected code (its content mangled: only the id counts)
+        target.text = "Eröffnung am "
+        etree.SubElement(target, f"{{{NS12}}}ph", id="1").text = "{Tag}"
+
+    def broken(target):  # the translator typed the placeholder instead of the code, and misspelt it
+        target.text = "Exportanteil: {shares}"
+
+    _set_target(path, opening, good)
+    _set_target(path, share, broken)
+    line = next(u for u in etree.parse(str(path)).getroot().iter(f"{{{NS12}}}trans-unit")
+                if u.get("id") == share).find(f"{{{NS12}}}target").sourceline
+
+    result = run("import", "xliff/de/launch.xlf", cwd=project)
+
+    assert result.code == 1
+    assert result.err.strip() == (f"xliff/de/launch.xlf:{line}: error: placeholder {{share}} was renamed "
+                                  "to {shares} [placeholders]")
+    assert "1 imported, 1 refused" in result.out
+    catalog = polib.pofile(str(project / DE))
+    assert catalog.find("Opening on {day}").msgstr == "Eröffnung am {day}"
+    assert catalog.find("Share of exports: {share}").msgstr == ""
+    assert catalog.find("A new plant opens", msgctxt="title").tcomment == "Kurz halten, max. 40 Zeichen"
+    assert msgfmt_check(project / DE).returncode == 0
+    assert run("check", "--lang", "de", cwd=project).out.count("[placeholders]") == 0
+
+
+def test_import_of_a_fuzzy_unit_marked_translated_clears_fuzzy_and_previous(project: Path, run) -> None:
+    run("export", cwd=project)
+    path = project / "xliff/de/launch.xlf"
+    tree = etree.parse(str(path))
+    unit = next(u for u in tree.getroot().iter(f"{{{NS12}}}trans-unit")
+                if u.get("id") == unit_id(None, "Built in **record** time"))
+    unit.find(f"{{{NS12}}}target").set("state", "signed-off")  # the reviewer approved it as it is
+    tree.write(str(path), xml_declaration=True, encoding="UTF-8")
+
+    assert run("import", "xliff/de/launch.xlf", cwd=project).code == 0
+
+    entry = polib.pofile(str(project / DE)).find("Built in **record** time")
+    assert entry.msgstr == "In **Rekord**zeit gebaut"
+    assert "fuzzy" not in entry.flags and entry.previous_msgid is None
+
+
+def test_a_unit_whose_source_changed_since_export_comes_back_fuzzy(project: Path, run) -> None:
+    run("export", "--xliff-version", "2.1", cwd=project)
+    path = project / "xliff/de/launch.xlf"
+    tree = etree.parse(str(path))
+    unit = next(u for u in tree.getroot().iter(f"{{{NS2}}}unit") if u.get("id") == unit_id("subtitle", "Production starts in spring"))
+    segment = unit.find(f"{{{NS2}}}segment")
+    etree.SubElement(segment, f"{{{NS2}}}target").text = "Die Produktion beginnt im Frühjahr"
+    segment.set("state", "final")
+    tree.write(str(path), xml_declaration=True, encoding="UTF-8")
+    # Meanwhile the editor changed the subtitle.
+    source = project / "sources/launch.md"
+    source.write_text(source.read_text().replace("starts in spring", "starts in early spring"))
+    run("extract", cwd=project)
+    run("update", cwd=project)
+
+    assert run("import", "xliff/de/launch.xlf", cwd=project).code == 0
+
+    entry = polib.pofile(str(project / DE)).find("Production starts in early spring", msgctxt="subtitle")
+    assert entry.msgstr == "Die Produktion beginnt im Frühjahr"
+    assert "fuzzy" in entry.flags and entry.previous_msgid == "Production starts in spring"
+
+
+BAD = {
+    "not-xml": ("<xliff version='1.2'>\n<file>\n</xliff>\n", 3, "not well-formed XML"),
+    "not-xliff": ("<?xml version='1.0'?>\n<html/>\n", 2, "not an XLIFF file"),
+    "unknown-version": (f"\n<xliff xmlns='{NS12}' version='1.1'/>\n", 2, "unknown XLIFF version '1.1'"),
+    "unknown-language": (f"<xliff xmlns='{NS12}' version='1.2'>\n<file original='launch.po' source-language='en'"
+                         " target-language='pt-BR' datatype='po'><body/></file></xliff>", 2, "unknown language 'pt-BR'"),
+    "unknown-catalog": (f"<xliff xmlns='{NS12}' version='1.2'>\n<file original='locale/de/LC_MESSAGES/other.po' "
+                        "source-language='en' target-language='de' datatype='po'><body/></file></xliff>", 2,
+                        "unknown catalog 'locale/de/LC_MESSAGES/other.po'"),
+    "unknown-unit": (f"<xliff xmlns='{NS12}' version='1.2'><file original='locale/de/LC_MESSAGES/launch.po' "
+                     "source-language='en' target-language='de' datatype='po'><body>\n<trans-unit id='m0'>"
+                     "<source>x</source><target>y</target></trans-unit></body></file></xliff>", 2,
+                     "unit 'm0' is not a message of launch.po"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_a_bad_xliff_file_changes_nothing(project: Path, run, case: str) -> None:
+    run("export", cwd=project)
+    good = project / "xliff/de/launch.xlf"
+    tree = etree.parse(str(good))  # a good file in the same import is not applied either
+    next(tree.getroot().iter(f"{{{NS12}}}target")).text = "Ein neues Werk eröffnet"
+    tree.write(str(good), xml_declaration=True, encoding="UTF-8")
+    text, line, message = BAD[case]
+    (project / "bad.xlf").write_text(text, encoding="utf-8")
+    before = snapshot(project / "locale")
+
+    result = run("import", "xliff/de/launch.xlf", "bad.xlf", cwd=project)
+
+    assert result.code == 2
+    assert result.err.startswith(f"bad.xlf:{line}: error: {message}"), result.err
+    assert len(result.err.strip().splitlines()) == 1
+    assert snapshot(project / "locale") == before
+
+
+def test_inline_split_is_lossless_and_finds_codes() -> None:
+    nodes = parse("Built in **record** time, see [the *site*](https://x.example/a_b) and `{raw}` for {area}.")
+    assert nodes[1] == Pair("strong", "**", "**", ["record"])
+    assert nodes[3] == Pair("link", "[", "](https://x.example/a_b)", ["the ", Pair("em", "*", "*", ["site"])])
+    assert Code("code", "`{raw}`") in nodes and Code("placeholder", "{area}") in nodes
+    for text in ("a * b", "[no link", "snake_case_name", "\\{escaped\\}", "**open", "x_", "![alt](p.png)"):
+        assert original(parse(text)) == text
+
+
+SCHEMAS = os.environ.get("PUBKIT_XLIFF_SCHEMAS")
+
+
+@pytest.mark.skipif(not SCHEMAS, reason="set PUBKIT_XLIFF_SCHEMAS to a folder with the OASIS XSDs (docs/translators.md)")
+@pytest.mark.parametrize("version,schema", [("1.2", "xliff-core-1.2-strict.xsd"), ("2.1", "xliff_core_2.0.xsd")])
+def test_exported_files_validate_against_the_oasis_schemas(project: Path, run, version: str, schema: str) -> None:
+    validator = etree.XMLSchema(etree.parse(str(Path(SCHEMAS) / schema)))
+    run("export", "--xliff-version", version, cwd=project)
+    for path in (project / "xliff").rglob("*.xlf"):
+        assert validator.validate(etree.parse(str(path))), (path, validator.error_log)
+
+
+def test_link_targets_and_emphasis_come_from_the_source(project: Path, run) -> None:
+    run("export", cwd=project)
+    path = project / "xliff/de/launch.xlf"
+    paragraph = next(e.msgid for e in polib.pofile(str(project / DE)) if e.msgid.startswith("The plant covers"))
+    tree = etree.parse(str(path))
+    unit = next(u for u in tree.getroot().iter(f"{{{NS12}}}trans-unit") if u.get("id") == unit_id(None, paragraph))
+    target = unit.find(f"{{{NS12}}}target")
+    for child in list(target):
+        target.remove(child)
+    # The translator reordered the sentence: the link (id 5) first, then the placeholders.
+    target.text = "Siehe "
+    link = etree.SubElement(target, f"{{{NS12}}}g", id="5", ctype="link")
+    link.text = "unseren Link"
+    link.tail = ": "
+    for key, words in (("1", " und "), ("2", ", "), ("4", " Menschen, "), ("6", " bleibt Code, "),):
+        etree.SubElement(target, f"{{{NS12}}}ph", id=key).tail = words
+    emphasis = etree.SubElement(target, f"{{{NS12}}}g", id="3", ctype="italic")
+    emphasis.text = "neue"
+    emphasis.tail = " Stellen; \\{escaped\\} ist Text."
+    target.set("state", "translated")
+    tree.write(str(path), xml_declaration=True, encoding="UTF-8")
+
+    result = run("import", "xliff/de/launch.xlf", cwd=project)
+
+    assert result.code == 0, result.err
+    assert polib.pofile(str(project / DE)).find(paragraph).msgstr == (
+        "Siehe [unseren Link](https://example.com/plant): {area} und {cost}, {people} Menschen, "
+        "`{code}` bleibt Code, *neue* Stellen; \\{escaped\\} ist Text."
+    )
+
+
+def test_a_file_saved_by_translate_toolkit_imports(project: Path, run) -> None:
+    run("export", cwd=project)
+    path = project / "xliff/de/launch.xlf"
+    store = tt_xliff.xlifffile.parsefile(str(path))
+    unit = next(u for u in store.units if u.getid().endswith(unit_id("place", "Berlin")))
+    unit.target = "Berlin (Hauptstadt)"
+    unit.markfuzzy(False)
+    unit.markapproved(True)
+    path.write_bytes(bytes(store))
+
+    result = run("import", str(path.relative_to(project)), cwd=project)
+
+    assert result.code == 0, result.err
+    entry = polib.pofile(str(project / DE)).find("Berlin", msgctxt="place")
+    assert entry.msgstr == "Berlin (Hauptstadt)" and "fuzzy" not in entry.flags
