@@ -153,7 +153,7 @@ class Renderer:
 
     def typeset(self, language: str, text: str) -> str:
         """``text`` with the typography of ``language`` unless the project switched it off there."""
-        return typesetter(language)(text) if self.project.settings(language).typography else text
+        return typesetter(base_locale(language))(text) if self.project.settings(language).typography else text
 
     def _install_gettext(self, ui: Translations) -> None:
         # Jinja marks what gettext returns as safe; escaping here keeps catalog text as text.
