@@ -473,6 +473,7 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, open_browser: b
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host.strip("[]"), port))
+        sock.listen(128)  # a browser opening the printed URL waits in the queue until uvicorn accepts
     except OSError as exc:
         sock.close()
         raise PubkitError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
