@@ -18,7 +18,12 @@ from review_desk import GERMAN, SLUG, UNTRANSLATED, Desk, review_project, wait_u
 
 pytest.importorskip("starlette")
 webdriver = pytest.importorskip("selenium.webdriver")
+from selenium.common.exceptions import (  # noqa: E402
+    NoSuchElementException, NoSuchFrameException, StaleElementReferenceException)
 from selenium.webdriver.common.by import By  # noqa: E402
+
+#: What Selenium raises when it looks at a page that is being replaced by its reload.
+RELOADING = (NoSuchElementException, NoSuchFrameException, StaleElementReferenceException)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -62,13 +67,32 @@ def column(browser, language: str):
 
 
 def frame_text(browser, language: str, selector: str = "body") -> str:
-    """The text of an element in a language's page, read inside its frame."""
+    """The text of an element in a language's page, read inside its frame ("" while the page reloads)."""
     browser.switch_to.default_content()
-    browser.switch_to.frame(column(browser, language).find_element(By.TAG_NAME, "iframe"))
     try:
+        browser.switch_to.frame(column(browser, language).find_element(By.TAG_NAME, "iframe"))
         return browser.find_element(By.CSS_SELECTOR, selector).text
+    except RELOADING:
+        return ""
     finally:
         browser.switch_to.default_content()
+
+
+def error_line(browser) -> str | None:
+    """The build error shown at the top of the review view ("" when none; None while reloading)."""
+    try:
+        banner = browser.find_element(By.ID, "pubkit-build-error")
+        return banner.text if banner.is_displayed() else ""
+    except RELOADING:
+        return None
+
+
+def counts(browser, language: str) -> str:
+    """What the review view counts in a language's column ("" while the page reloads)."""
+    try:
+        return column(browser, language).find_element(By.CSS_SELECTOR, ".counts").text
+    except RELOADING:
+        return ""
 
 
 def test_dashboard(desk, browser):
@@ -87,9 +111,9 @@ def test_review_view_marks_untranslated_text_where_it_appears(desk, browser):
     browser.get(f"{desk.url}review/{SLUG}?lang=en&lang=de&lang=fr")
     assert [c.get_attribute("data-language") for c in browser.find_elements(By.CSS_SELECTOR, ".column")] == \
         ["en", "de", "fr"]
-    wait_until(lambda: column(browser, "de").find_element(By.CSS_SELECTOR, ".counts").text, what="the counts")
-    assert column(browser, "de").find_element(By.CSS_SELECTOR, ".counts").text == "1 untranslated"
-    assert column(browser, "fr").find_element(By.CSS_SELECTOR, ".counts").text == "everything translated"
+    wait_until(lambda: counts(browser, "de"), what="the counts")
+    assert counts(browser, "de") == "1 untranslated"
+    assert counts(browser, "fr") == "everything translated"
     # Every PDF page is a thumbnail that PDFium drew.
     for language in ("en", "de", "fr"):
         images = column(browser, language).find_elements(By.CSS_SELECTOR, ".thumbnails img")
@@ -122,7 +146,7 @@ def test_review_view_marks_untranslated_text_where_it_appears(desk, browser):
 
 def test_a_saved_catalog_appears_without_a_reload_and_errors_show_in_place(desk, browser):
     browser.get(f"{desk.url}review/{SLUG}?lang=en&lang=de&lang=fr")
-    wait_until(lambda: column(browser, "de").find_element(By.CSS_SELECTOR, ".counts").text, what="the counts")
+    wait_until(lambda: counts(browser, "de"), what="the counts")
     browser.execute_script("window.notReloaded = true")  # a manual reload would clear it; ours is scripted
     po = desk.project / "locale/de/LC_MESSAGES" / f"{SLUG}.po"
     good = po.read_text(encoding="utf-8")
@@ -134,21 +158,19 @@ def test_a_saved_catalog_appears_without_a_reload_and_errors_show_in_place(desk,
     wait_until(lambda: GERMAN in frame_text(browser, "de", "h2"), what="the new German text")
     print(f"on screen {time.monotonic() - saved:.2f} s after the save")
     assert browser.execute_script("return window.notReloaded") is None  # the page reloaded itself
-    wait_until(lambda: column(browser, "de").find_element(By.CSS_SELECTOR, ".counts").text == "everything translated",
-               what="the counts to follow")
+    wait_until(lambda: counts(browser, "de") == "everything translated", what="the counts to follow")
 
     # A broken catalog: the error line is on the page, the server keeps serving.
     fixed = po.read_text(encoding="utf-8")
     po.write_text(fixed.replace(f'msgstr "{GERMAN}"', f'msgstr "{GERMAN}'), encoding="utf-8")
-    banner = wait_until(lambda: browser.find_element(By.ID, "pubkit-build-error").text, what="the error line")
+    banner = wait_until(lambda: error_line(browser), what="the error line")
     assert banner.startswith(f"locale/de/LC_MESSAGES/{SLUG}.po:") and ": error: " in banner
     assert len(banner.splitlines()) == 1
-    assert GERMAN in frame_text(browser, "de", "h2")  # the last good page stays on screen
+    wait_until(lambda: GERMAN in frame_text(browser, "de", "h2"), what="the last good page to stay")
 
     # The next good save recovers.
     po.write_text(fixed.replace(f'msgstr "{GERMAN}"', 'msgstr "Ein Park für alles rund ums Aluminium"'),
                   encoding="utf-8")
     wait_until(lambda: "Ein Park für alles rund ums Aluminium" in frame_text(browser, "de", "h2"),
                what="the recovered page")
-    wait_until(lambda: not browser.find_element(By.ID, "pubkit-build-error").is_displayed(),
-               what="the error to go away")
+    wait_until(lambda: error_line(browser) == "", what="the error to go away")

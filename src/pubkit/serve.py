@@ -202,6 +202,7 @@ class Desk:
     async def lifespan(self, app):
         self._loop = asyncio.get_running_loop()
         self._changed, self._dirty, self._stop = asyncio.Event(), asyncio.Event(), asyncio.Event()
+        self._dirty.set()  # catch up with saves made during the first build, before anything watched
         folders, top = self.watched()
         tasks = [asyncio.create_task(self._builder()),
                  asyncio.create_task(self._watch(folders, True)),

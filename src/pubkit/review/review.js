@@ -18,7 +18,11 @@
       .map(function (k) { return counts[k] + " " + k; });
     var column = frame.closest(".column");
     column.querySelector(".counts").textContent = shown.length ? shown.join(", ") : "everything translated";
-    frame.style.height = Math.max(doc.documentElement.scrollHeight + 20, 200) + "px";
+    // The page grows as its fonts and images arrive: keep the frame as tall as its content.
+    // Measured from the content, not the frame, so that a taller frame cannot make itself taller still.
+    function fit() { frame.style.height = Math.max(doc.body.getBoundingClientRect().bottom + 40, 200) + "px"; }
+    fit();
+    new ResizeObserver(fit).observe(doc.body);
   }
   document.querySelectorAll("iframe.page").forEach(function (frame) {
     frame.addEventListener("load", function () { mark(frame); });
