@@ -8,6 +8,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -161,3 +162,10 @@ def test_a_network_host_is_served_with_a_warning(desk, tmp_path):
     finally:
         server.stop()
     assert "unpublished text is visible" in server.process.stderr.read()
+
+
+def test_a_taken_port_is_one_line_and_status_2(desk):
+    result = subprocess.run([sys.executable, "-m", "pubkit", "serve", "--port", str(desk.port)], cwd=desk.project,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"pubkit: error: cannot listen on 127.0.0.1:{desk.port}: Address already in use"
