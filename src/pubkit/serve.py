@@ -375,7 +375,8 @@ class Desk:
             # Every open page reloads itself when the desk rebuilds: one script tag, added on the way out.
             text = path.read_text(encoding="utf-8", errors="replace")
             tag = '<script src="/_pubkit/live.js"></script>'
-            text = text.replace("</body>", tag + "</body>", 1) if "</body>" in text else text + tag
+            end = text.rfind("</body>")
+            text = text[:end] + tag + text[end:] if end >= 0 else text + tag
             return HTMLResponse(text, headers=_HEADERS)
         return FileResponse(path, headers=_HEADERS)
 
