@@ -36,6 +36,16 @@ def review_project(folder: Path) -> Path:
     return project
 
 
+def _die_with_the_tests() -> None:
+    """A server must not outlive an interrupted test run (Linux: SIGTERM when its parent ends)."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 class Desk:
     """``pubkit serve --port 0`` in a project, as a user would start it; stopped with SIGTERM."""
 
@@ -44,7 +54,7 @@ class Desk:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         self.process = subprocess.Popen([sys.executable, "-m", "pubkit", "serve", "--port", "0", *args],
                                         cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                        env=env)
+                                        env=env, preexec_fn=_die_with_the_tests)
         self.url = self._wait_for_url(timeout)
 
     def _wait_for_url(self, timeout: float) -> str:
@@ -65,6 +75,12 @@ class Desk:
     @property
     def port(self) -> int:
         return int(self.url.rsplit(":", 1)[1].strip("/"))
+
+    def kill(self) -> None:
+        """Make sure the server is gone, whatever happened in the test."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 15) -> int:
         if self.process.poll() is None:

@@ -38,8 +38,11 @@ SCREENSHOTS = Path(os.environ.get("PUBKIT_SCREENSHOTS", tempfile.gettempdir()))
 @pytest.fixture(scope="module")
 def desk(tmp_path_factory):
     server = Desk(review_project(tmp_path_factory.mktemp("browser")))
-    yield server
-    server.stop()
+    try:
+        yield server
+        assert server.stop() == 0
+    finally:
+        server.kill()
 
 
 @pytest.fixture(scope="module")

@@ -25,8 +25,11 @@ pytestmark = pytest.mark.slow
 def desk(tmp_path_factory):
     project = review_project(tmp_path_factory.mktemp("serve"))
     server = Desk(project)
-    yield server
-    server.stop()
+    try:
+        yield server
+        assert server.stop() == 0
+    finally:
+        server.kill()
 
 
 def request(desk: Desk, path: str, method: str = "GET", headers: dict | None = None):
@@ -140,18 +143,21 @@ def prebuilt(desk: Desk, folder: Path) -> Path:
 def test_stops_cleanly_with_a_live_page_open(desk, tmp_path, sig):
     project = prebuilt(desk, tmp_path)
     server = Desk(project)
-    stream = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
-    stream.request("GET", "/_pubkit/events")
-    events = stream.getresponse()
-    first = json.loads(events.readline().decode().removeprefix("data: "))
-    assert first["error"] is None and first["generation"] == 0  # prebuilt: nothing to render
-    children = _children(server.process.pid)
-    started = time.monotonic()
-    assert server.stop(sig) == 0
-    assert time.monotonic() - started < 5
-    alive = [pid for pid in children if os.path.exists(f"/proc/{pid}")]
-    assert alive == []
-    stream.close()
+    try:
+        stream = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        stream.request("GET", "/_pubkit/events")
+        events = stream.getresponse()
+        first = json.loads(events.readline().decode().removeprefix("data: "))
+        assert first["error"] is None and first["generation"] == 0  # prebuilt: nothing to render
+        children = _children(server.process.pid)
+        started = time.monotonic()
+        assert server.stop(sig) == 0
+        assert time.monotonic() - started < 5
+        alive = [pid for pid in children if os.path.exists(f"/proc/{pid}")]
+        assert alive == []
+        stream.close()
+    finally:
+        server.kill()
 
 
 def test_a_network_host_is_served_with_a_warning(desk, tmp_path):
@@ -159,8 +165,9 @@ def test_a_network_host_is_served_with_a_warning(desk, tmp_path):
     server = Desk(project, "--host", "0.0.0.0")
     try:
         assert server.url.startswith("http://0.0.0.0:")
-    finally:
         server.stop()
+    finally:
+        server.kill()
     assert "unpublished text is visible" in server.process.stderr.read()
 
 
@@ -169,3 +176,34 @@ def test_a_taken_port_is_one_line_and_status_2(desk):
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert result.stderr.strip() == f"pubkit: error: cannot listen on 127.0.0.1:{desk.port}: Address already in use"
+
+
+def test_preview_pages_say_why_text_is_in_the_source_language(tmp_path):
+    from dataclasses import replace
+
+    from pubkit.build import build
+    from pubkit.config import load_project
+
+    project_dir = review_project(tmp_path)
+    po = project_dir / "locale/de/LC_MESSAGES" / f"{SLUG}.po"
+    text = po.read_text(encoding="utf-8")
+    for reference in ("md:2\n", "md:23\n"):  # the title (a field) and a paragraph (a block) become fuzzy
+        text = text.replace(f"#: sources/{SLUG}.{reference}", f"#: sources/{SLUG}.{reference}#, fuzzy\n")
+    po.write_text(text, encoding="utf-8")
+    project = load_project(project_dir)
+    build(replace(project, output_dir=project_dir / "dist-preview"), languages=["de"], formats=("html",),
+          preview=True, jobs=1)
+    page = (project_dir / "dist-preview" / SLUG / "de" / "index.html").read_text(encoding="utf-8")
+    lines = po.read_text(encoding="utf-8").split("\n")
+    untranslated_line = lines.index('msgstr ""', lines.index(f'msgid "{UNTRANSLATED}"')) + 1
+    assert (f'data-pubkit-state="untranslated" data-pubkit-where="locale/de/LC_MESSAGES/{SLUG}.po:'
+            f'{untranslated_line}"') in page
+    fuzzy = 'data-pubkit-state="fuzzy" data-pubkit-where="locale/de/LC_MESSAGES/{}.po:{}" ' \
+            'data-pubkit-finding="fuzzy: the translation needs review; shown in en"'
+    for reference in ("md:2", "md:23"):
+        start = lines.index(f"#: sources/{SLUG}.{reference}")
+        line = next(n for n in range(start, len(lines)) if lines[n].startswith("msgstr")) + 1
+        assert fuzzy.format(SLUG, line) in page, reference
+    published = build(project, languages=["de"], formats=("html",), jobs=1)
+    assert "data-pubkit-" not in (project_dir / "dist" / SLUG / "de" / "index.html").read_text(encoding="utf-8")
+    assert published.written
