@@ -6,18 +6,21 @@ import hashlib
 import json
 import os
 from collections.abc import Callable
-from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
-from .catalogs import TEMPLATES_DOMAIN, Translations
 from .config import Project, parse_languages
 from .errors import Diagnostic, UsageError
 from .fileio import write_atomic
-from .pofile import shorten
-from .sources import Source, check_unique_slugs, read_source
 from .templates import template_files
+
+# Catalogs, sources and the process pool are imported where they are used: a rebuild that finds
+# nothing to do must not pay for Babel's catalogs, YAML, Markdown or Jinja (CLI speed, issue 14).
+if TYPE_CHECKING:  # pragma: no cover
+    from .catalogs import Translations
+    from .sources import Source
 
 FORMATS = ("html", "pdf")
 #: Static files of the template set a web page links to, copied beside it.
@@ -25,6 +28,9 @@ SCREEN_ASSETS = ("base.css", "screen.css")
 PRINT_STYLESHEETS = ("base.css", "print.css")
 #: Where a build remembers what it made from which inputs (inside the output folder).
 STATE_FILE = Path(".pubkit") / "state.json"
+#: The catalog of the template strings: ``catalogs.TEMPLATES_DOMAIN``, spelled out here so that hashing
+#: the inputs does not import the catalog machinery (a test keeps the two equal).
+UI_DOMAIN = "templates"
 
 
 @dataclass(frozen=True, order=True)
@@ -115,16 +121,24 @@ class SourceIndex:
             if isinstance(entry, dict) and entry.get("sha256") == digest and isinstance(entry.get("slug"), str):
                 slug = entry["slug"]
             else:
+                from .sources import read_source
+
                 source = read_source(path)
                 slug = source.slug
                 self.parsed[slug] = source
             found.append((slug, path))
             self.cache[relative] = {"sha256": digest, "slug": slug}
-        check_unique_slugs(found)
+        if self.parsed:
+            # Only files parsed now can bring a new slug: the others were checked unique by the last build.
+            from .sources import check_unique_slugs
+
+            check_unique_slugs(found)
         self.paths = dict(found)
 
     def source(self, slug: str) -> Source:
         if slug not in self.parsed:
+            from .sources import read_source
+
             self.parsed[slug] = read_source(self.paths[slug])
         return self.parsed[slug]
 
@@ -164,7 +178,7 @@ class Inputs:
         h.update(self._read(source_path))
         if job.language != self.project.source_language:
             h.update(b"\0" + self._read(self.project.po_path(job.language, job.slug)))
-            h.update(b"\0" + self._read(self.project.po_path(job.language, TEMPLATES_DOMAIN)))
+            h.update(b"\0" + self._read(self.project.po_path(job.language, UI_DOMAIN)))
         return h.hexdigest()
 
 
@@ -221,6 +235,8 @@ def build(
             if settings.min_completeness <= 0:  # no catalog to read, nor source to parse, just to plan
                 planned.extend(Job(slug, language, f) for f in FORMATS if f in formats)
                 continue
+            from .catalogs import Translations
+
             source = index.source(slug)
             translations = Translations.load(project, language, source.slug)
             completeness = translations.completeness(source.message_keys)
@@ -299,6 +315,8 @@ def _run(project: Project, todo: list[Job], preview: bool, report: dict, jobs: i
         for job in todo:
             yield worker.run(job, report[(job.slug, job.language)] == job.format)
         return
+    from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+
     from . import pdf  # noqa: F401  imported once here, inherited by every forked worker
 
     workers = max(1, min(jobs, len(todo)))
@@ -368,13 +386,18 @@ class _Worker:
         self._print_styles: list | None = None
         self._last: tuple[tuple[str, str], Translations] | None = None
 
-    def translations(self, language: str, slug: str) -> Translations:
+    def translations(self, language: str, slug: str) -> "Translations":
         # The HTML and PDF jobs of a page usually follow each other: read its catalog once.
         if self._last is None or self._last[0] != (language, slug):
+            from .catalogs import Translations
+
             self._last = ((language, slug), Translations.load(self.project, language, slug))
         return self._last[1]
 
     def run(self, job: Job, report_fallbacks: bool) -> JobResult:
+        from .catalogs import TEMPLATES_DOMAIN, Translations
+        from .pofile import shorten
+
         project, source = self.project, self.index.source(job.slug)
         translations = self.translations(job.language, source.slug)
         if job.language not in self._ui:
@@ -397,6 +420,11 @@ class _Worker:
                 paths = [self.assets[name] for name in PRINT_STYLESHEETS]
                 self._print_styles = load_stylesheets(paths, self.renderer.policy)
             page = self.renderer.render(source, job.language, translations, ui, "print", self.preview)
+            from .hyphenation import preload  # parsed dictionaries from the user's cache: see hyphenation.py
+
+            preload(job.language)
+            if page.fallbacks:
+                preload(project.source_language)
             data, warnings = write_pdf(
                 page.html,
                 base_url=source.path.parent,

@@ -103,6 +103,13 @@ def _parser() -> argparse.ArgumentParser:
                         help="pack the outputs of sharded builds (their dist/ folders) instead of building")
     bundle.add_argument("-j", "--jobs", type=_positive, default=None, metavar="N")
     bundle.set_defaults(run=_bundle)
+
+    serve = commands.add_parser("serve", help="the review desk: every language side by side in a browser, live")
+    serve.add_argument("--port", type=_port, default=8000, metavar="N", help="the port (default 8000; 0: any free one)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="the address to listen on (default 127.0.0.1: this machine only)")
+    serve.add_argument("--open", action="store_true", help="open the desk in the web browser")
+    serve.set_defaults(run=_serve)
     return parser
 
 
@@ -320,3 +327,16 @@ def _import(args: argparse.Namespace) -> int:
         print(f"{_show(report.path, project)}: {report.imported} imported, {report.refused} refused, "
               f"{report.unchanged} unchanged{state}")
     return EXIT_CHECKS_FAILED if result.refused else EXIT_OK
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number from 0 to 65535, not '{text}'")
+    return int(text)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    try:
+        from .serve import serve
+    except ImportError as exc:
+        raise UsageError(f"`pubkit serve` needs its extra packages ({exc.name} is missing): "
+                         "pip install 'pubkit[serve]'") from None
+    return serve(_project(args).root, host=args.host, port=args.port, open_browser=args.open)

@@ -104,7 +104,9 @@ class Renderer:
             return self.typeset(language, translated)
 
         fields = {name: fill(text_of(name, text), values) for name, text in _text_fields(source)}
-        body = self._body(source, text_of, values, medium, page, None if translations.is_identity else translations.path)
+        annotate = preview_annotations(self.project, translations) if preview else None
+        body = self._body(source, text_of, values, medium, page, None if translations.is_identity else translations.path,
+                          annotate)
         fallback_fields = {ctx for ctx, _ in page.fallbacks}
         settings = self.project.settings(language)
         release_date = source.fields.get("date")
@@ -114,7 +116,11 @@ class Renderer:
             """``class`` (and ``lang`` where the field shows the source text) for a field's element."""
             if name in fallback_fields:
                 classes = f"{css_class} untranslated".strip()
-                return Markup(' class="{}" lang="{}"').format(classes, self.project.source_language.replace("_", "-"))
+                attrs = Markup(' class="{}" lang="{}"').format(classes, self.project.source_language.replace("_", "-"))
+                if annotate is not None:
+                    msgid = next(m for c, m in page.fallbacks if c == name)
+                    attrs += Markup("").join(Markup(' {}="{}"').format(k, v) for k, v in annotate(name, msgid).items())
+                return attrs
             return Markup(' class="{}"').format(css_class) if css_class else Markup("")
 
         self._install_gettext(ui)
@@ -172,7 +178,7 @@ class Renderer:
         self.env.install_gettext_callables(gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext)
 
     def _body(self, source: Source, text_of, values: dict[str, str], medium: str, page: RenderedPage,
-              translations_path: Path | None) -> Markup:
+              translations_path: Path | None, annotate=None) -> Markup:
         blocks = {id(block.node.token): block for block in source.blocks}
         tokens: list[Token] = []
         for token in source.tokens:
@@ -196,6 +202,8 @@ class Renderer:
                     opener = copy.copy(tokens[-1])
                     opener.attrs = {**opener.attrs, "lang": self.project.source_language.replace("_", "-"),
                                     "class": "untranslated"}
+                    if annotate is not None:
+                        opener.attrs.update(annotate(message.context, message.msgid))
                     tokens[-1] = opener
             tokens.append(self._inline(token, text, bool(block and block.alt_text), values, referrer, source, medium,
                                        page))
@@ -290,3 +298,39 @@ def css_font_family(value: object) -> Markup:
     """A comma-separated list of font names as quoted CSS family names."""
     names = [name.strip().strip("\"'") for name in str(value).split(",") if name.strip()]
     return Markup(", ".join(str(css_string(name)) for name in names) + ", sans-serif")
+
+
+# --- preview annotations -------------------------------------------------------------------------
+# A minimal version of the shared interface (TEAM.md) that issue 14's review desk reads: in a preview
+# build, fallback text says why it is in the source language and where its catalog entry is. Issue 8
+# implements the full verdict (including "rejected"); the attribute names are the agreed ones.
+
+
+def preview_annotations(project: Project, translations: Translations):
+    """``(context, msgid) → data-pubkit-* attributes`` for text shown in the source language."""
+    entries: dict[tuple[str | None, str], tuple[str, int]] = {}
+    where_file = ""
+    if translations.path is not None and translations.path.exists():
+        from .pofile import read_catalog
+
+        where_file = translations.path.relative_to(project.root).as_posix()
+        lines = translations.path.read_text(encoding="utf-8", errors="replace").split("\n")
+        for entry in read_catalog(translations.path):
+            if not entry.obsolete:
+                state = "fuzzy" if "fuzzy" in entry.flags else "untranslated"
+                # The msgstr line, where `pubkit check` points too: that is where the translator types.
+                line = next((n + 1 for n in range(max(entry.linenum - 1, 0), len(lines))
+                             if lines[n].startswith("msgstr")), entry.linenum)
+                entries[(entry.msgctxt, entry.msgid)] = (state, line)
+    elif translations.path is not None:
+        where_file = translations.path.relative_to(project.root).as_posix()
+    source = project.source_language
+
+    def annotate(context: str | None, msgid: str) -> dict[str, str]:
+        state, line = entries.get((context, msgid), ("untranslated", 1))
+        finding = (f"fuzzy: the translation needs review; shown in {source}" if state == "fuzzy"
+                   else f"untranslated: no translation yet; shown in {source}")
+        return {"data-pubkit-state": state, "data-pubkit-where": f"{where_file}:{line}",
+                "data-pubkit-finding": finding}
+
+    return annotate

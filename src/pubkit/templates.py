@@ -5,14 +5,17 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
-
-import jinja2
-import jinja2.ext
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from typing import TYPE_CHECKING
 
 from .config import Project
 from .errors import TemplateError
-from .sources import PLACEHOLDER_RE, Message
+
+# Jinja and the sources are imported by the functions that use them: listing the template files
+# (which a no-op build does to hash its inputs) must stay cheap.
+if TYPE_CHECKING:  # pragma: no cover
+    import jinja2
+
+    from .sources import Message
 
 BUILTIN_DIR = Path(__file__).parent / "templates"
 #: Files of a template set that hold translatable strings.
@@ -45,6 +48,9 @@ def environment(project: Project | None = None) -> jinja2.Environment:
     autoescaped, strict about undefined names, with the i18n extension, the project's templates
     first and pubkit's built-ins second.
     """
+    import jinja2
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
     folders = [str(BUILTIN_DIR)]
     if project is not None and project.templates_dir.is_dir():
         folders.insert(0, str(project.templates_dir))
@@ -59,6 +65,8 @@ def environment(project: Project | None = None) -> jinja2.Environment:
 
 def template_error(exc: BaseException, project: Project) -> TemplateError:
     """A Jinja exception as ``template:line: error``, using the template's own line."""
+    import jinja2
+
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return TemplateError(f"template syntax error: {exc.message}", exc.filename or exc.name, exc.lineno)
     if isinstance(exc, jinja2.TemplateNotFound):
@@ -76,6 +84,9 @@ def template_error(exc: BaseException, project: Project) -> TemplateError:
 
 def template_messages(project: Project) -> list[tuple[str, Message]]:
     """Every translatable string of the effective template set, as ``(reference path, message)``."""
+    import jinja2
+    import jinja2.ext
+
     env = environment()
     found: list[tuple[str, Message]] = []
     for name, path in template_files(project).items():
@@ -108,6 +119,8 @@ def template_messages(project: Project) -> list[tuple[str, Message]]:
 
 
 def _message(function: str, strings, line: int, comments: list[str], path: Path) -> Message | None:
+    from .sources import PLACEHOLDER_RE, Message
+
     strings = strings if isinstance(strings, tuple) else (strings,)
     context = None
     if function in ("pgettext", "npgettext"):
