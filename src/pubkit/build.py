@@ -7,11 +7,11 @@ import json
 import os
 from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import __version__
-from .catalogs import TEMPLATES_DOMAIN, Translations
+from .catalogs import TEMPLATES_DOMAIN, Fallback, Translations
 from .config import Project, parse_languages
 from .errors import Diagnostic, UsageError
 from .fileio import write_atomic
@@ -54,6 +54,8 @@ class BuildResult:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     up_to_date: int = 0
     jobs: list[Job] = field(default_factory=list)
+    #: Translations the checks refused, published in the source language instead: (language, why).
+    not_used: list[tuple[str, Fallback]] = field(default_factory=list)
 
 
 Progress = Callable[[int, int, JobResult | None], None]
@@ -209,21 +211,38 @@ def build(
     assets, pubkit version) matches the last build and its outputs are untouched, so a rebuild
     with nothing changed imports neither WeasyPrint nor Jinja.
     """
+    if preview:  # a preview is never publishable output: it has its own folder
+        project = replace(project, output_dir=project.preview_output_dir)
     result = BuildResult()
     chosen_languages = select_languages(project, languages)
     state = read_state(project.output_dir)
     index = SourceIndex(project, state.get("sources", {}))
     chosen_slugs = select_slugs(index.paths, slugs)
     planned: list[Job] = []
+    for language in chosen_languages:
+        if language != project.source_language:
+            ui = Translations.load(project, language, TEMPLATES_DOMAIN)
+            result.not_used.extend((language, rejected) for rejected in ui.rejected())
     for slug in chosen_slugs:
         for language in chosen_languages:
             settings = project.settings(language)
-            if settings.min_completeness <= 0:  # no catalog to read, nor source to parse, just to plan
+            if language == project.source_language:
                 planned.extend(Job(slug, language, f) for f in FORMATS if f in formats)
                 continue
             source = index.source(slug)
             translations = Translations.load(project, language, source.slug)
+            used = set(source.message_keys)
+            result.not_used.extend((language, rejected) for rejected in translations.rejected()
+                                   if (rejected.context, rejected.msgid) in used)
             completeness = translations.completeness(source.message_keys)
+            if completeness == 0 and used:
+                # Source text labelled as another language misleads readers and search engines alike.
+                result.skipped.append((source.slug, language))
+                result.diagnostics.append(Diagnostic(
+                    f"'{source.slug}' has no usable translation into {language}: not published",
+                    translations.path or source.path,
+                ))
+                continue
             if completeness < settings.min_completeness:
                 result.skipped.append((source.slug, language))
                 result.diagnostics.append(Diagnostic(
@@ -412,9 +431,10 @@ class _Worker:
         if report_fallbacks and page.fallbacks:
             shown = "; ".join(f"'{shorten(msgid)}'" for _, msgid in page.fallbacks[:3])
             more = f" and {len(page.fallbacks) - 3} more" if len(page.fallbacks) > 3 else ""
+            count = len(page.fallbacks)
             result.diagnostics.append(Diagnostic(
-                f"{len(page.fallbacks)} message(s) not translated into {job.language} (missing or fuzzy), "
-                f"published in {project.source_language}: {shown}{more}",
+                f"{count} {'message' if count == 1 else 'messages'} not translated into {job.language} "
+                f"(missing, fuzzy or not usable), published in {project.source_language}: {shown}{more}",
                 translations.path or source.path,
             ))
         for path, data in files.items():
@@ -422,6 +442,15 @@ class _Worker:
             info = path.stat()
             result.outputs[path.relative_to(project.output_dir).as_posix()] = [info.st_size, info.st_mtime_ns]
         return result
+
+
+def not_used_diagnostics(result: BuildResult) -> list[Diagnostic]:
+    """One warning per translation the checks refused, at its msgstr line, each reported once."""
+    seen: dict[tuple[Path, int | None], Diagnostic] = {}
+    for _language, fallback in result.not_used:
+        seen.setdefault((fallback.path, fallback.line), Diagnostic(
+            f"translation not used: {fallback.finding}", fallback.path, fallback.line))
+    return list(seen.values())
 
 
 def default_jobs() -> int:

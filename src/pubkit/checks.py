@@ -201,9 +201,71 @@ def check_end_punctuation(ctx: EntryContext):
         yield "warning", f"ends with {say(target)} where the source ends with {say(source)}", "punctuation"
 
 
+def check_brace_format(ctx: EntryContext):
+    """What ``msgfmt -c`` refuses in a ``python-brace-format`` translation: a lone brace or a bad field name."""
+    if "python-brace-format" not in ctx.entry.flags or brace_format_problem(ctx.entry.msgid):
+        return  # like msgfmt, which holds a translation to the rules only when its source follows them
+    problem = brace_format_problem(ctx.translation)
+    if problem:
+        yield "error", f"not a valid brace format string: {problem}", "placeholders"
+
+
 ENTRY_CHECKS: tuple[Check, ...] = (
-    check_placeholders, check_markdown, check_numbers, check_whitespace, check_doubled_words, check_end_punctuation,
+    check_placeholders, check_brace_format, check_markdown, check_numbers, check_whitespace, check_doubled_words,
+    check_end_punctuation,
 )
+#: The checks that can find errors. Only these decide whether a translation is published; the others warn.
+VERDICT_CHECKS: tuple[Check, ...] = (check_placeholders, check_brace_format, check_markdown)
+
+_FIELD_RE = re.compile(r"(?:[A-Za-z_][A-Za-z0-9_]*|\d+)(?:\.[A-Za-z_][A-Za-z0-9_]*|\[[^\]{}]+\])*(?::.*)?", re.DOTALL)
+
+
+def brace_format_problem(text: str) -> str | None:
+    """Why ``text`` is not a Python brace format string as GNU msgfmt reads one, or None when it is."""
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char != "{":  # msgfmt lets a lone '}' pass, and so does pubkit's fill
+            index += 1
+            continue
+        if text.startswith("{{", index):
+            index += 2
+            continue
+        depth, end = 1, index + 1
+        while end < len(text) and depth:
+            depth += {"{": 1, "}": -1}.get(text[end], 0)
+            end += 1
+        if depth:
+            return "a '{' is never closed"
+        field = text[index + 1 : end - 1]
+        if not _FIELD_RE.fullmatch(field):
+            return f"'{{{field}}}' is not a placeholder name"
+        index = end
+    return None
+
+
+def translation_verdict(entry: polib.POEntry, locale: Locale, source_locale: Locale,
+                        nplurals: int | None = None) -> list[tuple[str, str]]:
+    """Why a translated entry must not be published: ``(message, check-id)`` for each error, empty if usable.
+
+    The one judge of a translation: ``pubkit check`` reports these as errors, and ``build`` and
+    ``bundle`` publish the source text instead. It mirrors what ``msgfmt -c`` checks per entry
+    (placeholders of python-brace-format, plural count) without running msgfmt, so it is cheap.
+    """
+    errors: list[tuple[str, str]] = []
+    translations = [entry.msgstr]
+    if entry.msgid_plural:
+        if nplurals is not None and len(entry.msgstr_plural) != nplurals:
+            errors.append((f"{len(entry.msgstr_plural)} plural forms, but Plural-Forms says nplurals={nplurals}",
+                           "plural-forms"))
+        translations = [entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural)]
+    for translation in translations:
+        context = EntryContext(entry, translation, locale, source_locale)
+        for check in VERDICT_CHECKS:
+            for severity, message, check_id in check(context):
+                if severity == "error" and (message, check_id) not in errors:
+                    errors.append((message, check_id))
+    return errors
 
 
 # --- running them ------------------------------------------------------------------------------
@@ -233,28 +295,31 @@ def check_catalog(path: Path, language: str, source_language: str = "en") -> lis
     nplurals = plural_count(header, path) if header else 2
     lines = path.read_text(encoding="utf-8", errors="replace").split("\n")
     locale, source_locale = Locale.parse(language), Locale.parse(source_language)
+    rejected_lines: set[int] = set()
     for entry in catalog:
         if entry.obsolete:
             continue
-        line = _msgstr_line(lines, entry.linenum)
+        line = msgstr_line(lines, entry.linenum)
         if "fuzzy" in entry.flags:
             findings.append(Finding(path, line, "warning", f"fuzzy: '{shorten(entry.msgid)}' needs review", "fuzzy"))
             continue
         if not entry.translated():
             findings.append(Finding(path, line, "warning", f"untranslated: '{shorten(entry.msgid)}'", "untranslated"))
             continue
-        translations = [entry.msgstr]
-        if entry.msgid_plural:
-            if len(entry.msgstr_plural) != nplurals:
-                findings.append(Finding(path, line, "error", f"{len(entry.msgstr_plural)} plural forms, but "
-                                        f"Plural-Forms says nplurals={nplurals}", "plural-forms"))
-            translations = [entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural)]
+        # Errors come from the verdict alone, so check and build can never disagree; the rest only warn.
+        for message, check_id in translation_verdict(entry, locale, source_locale, nplurals):
+            findings.append(Finding(path, line, "error", message, check_id))
+            rejected_lines.add(line)
+        translations = [entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural)] if entry.msgid_plural \
+            else [entry.msgstr]
         for translation in translations:
             context = EntryContext(entry, translation, locale, source_locale)
             for check in ENTRY_CHECKS:
                 for severity, message, check_id in check(context):
-                    findings.append(Finding(path, line, severity, message, check_id))
-    findings.extend(_msgfmt(path))
+                    if severity != "error":
+                        findings.append(Finding(path, line, severity, message, check_id))
+    # One problem is reported once: msgfmt's words for an entry pubkit already rejected add nothing.
+    findings.extend(f for f in _msgfmt(path) if not (f.line in rejected_lines and f.severity == "error"))
     return sorted(set(findings), key=lambda f: (f.line, f.check, f.message))
 
 
@@ -263,8 +328,9 @@ def _msgfmt(path: Path) -> Iterator[Finding]:
     if shutil.which("msgfmt") is None:
         yield Finding(path, 1, "info", "msgfmt is not installed: GNU gettext's checks were skipped", "msgfmt")
         return
-    result = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True, text=True)
-    for line in result.stderr.splitlines():
+    result = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True)
+    # Bytes, decoded forgivingly: msgfmt quotes the catalog, and may cut a multi-byte character in half.
+    for line in result.stderr.decode("utf-8", errors="replace").splitlines():
         match = re.match(rf"^{re.escape(str(path))}:(\d+): (.*)$", line)
         if match:
             yield Finding(path, int(match.group(1)), "error", f"msgfmt: {match.group(2)}", "msgfmt")
@@ -283,7 +349,7 @@ def _stale_templates(project: Project, templates: dict) -> Iterator[Finding]:
                           "`pubkit update`", "stale-template")
 
 
-def _msgstr_line(lines: list[str], start: int) -> int:
+def msgstr_line(lines: list[str], start: int) -> int:
     for index in range(max(start - 1, 0), min(len(lines), start + 200)):
         if lines[index].lstrip().startswith("msgstr"):
             return index + 1

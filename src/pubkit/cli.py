@@ -79,13 +79,18 @@ def _parser() -> argparse.ArgumentParser:
                        help="render N documents at a time (default: the number of cores)")
     build.add_argument("--force", action="store_true", help="render everything, even what is up to date")
     build.add_argument("--shard", metavar="K/N", help="build only the K-th of N deterministic slices of the jobs")
+    build.add_argument("--strict", action="store_true",
+                       help="exit 1 when a translation was not used because `pubkit check` rejects it")
     build.set_defaults(run=_build)
 
     bundle = commands.add_parser("bundle", help="build, then pack every output and a manifest into one zip")
     bundle.add_argument("-o", "--output", type=Path, metavar="ZIP", help="the bundle (default: dist/bundle.zip)")
     bundle.add_argument("--merge", nargs="+", type=Path, metavar="DIR",
                         help="pack the outputs of sharded builds (their dist/ folders) instead of building")
-    bundle.add_argument("-j", "--jobs", type=_positive, default=None, metavar="N")
+    bundle.add_argument("-j", "--jobs", type=_positive, default=None, metavar="N",
+                        help="render N documents at a time (default: the number of cores)")
+    bundle.add_argument("--strict", action="store_true",
+                        help="exit 1 when a translation was not used because `pubkit check` rejects it")
     bundle.set_defaults(run=_bundle)
     return parser
 
@@ -237,7 +242,7 @@ class _Progress:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .build import FORMATS, build, default_jobs, parse_shard
+    from .build import FORMATS, build, default_jobs, not_used_diagnostics, parse_shard
 
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
     if not formats or any(f not in FORMATS for f in formats):
@@ -246,13 +251,19 @@ def _build(args: argparse.Namespace) -> int:
     project = _project(args)
     result = build(project, args.lang, args.source, formats, args.preview, jobs=args.jobs or default_jobs(),
                    force=args.force, shard=shard, progress=_Progress(project))
-    for diagnostic in result.diagnostics:
+    not_used = not_used_diagnostics(result)
+    for diagnostic in [*not_used, *result.diagnostics]:
         print(diagnostic.format(project.root), file=sys.stderr)
     notes = [f"{len(result.skipped)} skipped"] if result.skipped else []
     if result.up_to_date:
         notes.append(f"{result.up_to_date} up to date")
-    print(f"built {len(result.written)} files" + (f" ({', '.join(notes)})" if notes else ""))
-    return EXIT_OK
+    print(f"built {_count(len(result.written), 'file')}" + (f" ({', '.join(notes)})" if notes else ""))
+    return EXIT_CHECKS_FAILED if args.strict and not_used else EXIT_OK
+
+
+def _count(number: int, noun: str) -> str:
+    """``1 file``, ``2 files``: English nouns pubkit prints take an s in the plural."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _bundle(args: argparse.Namespace) -> int:
@@ -264,5 +275,8 @@ def _bundle(args: argparse.Namespace) -> int:
         path, manifest = merge_bundle(project, args.merge, args.output)
     else:
         path, manifest = bundle(project, args.output, jobs=args.jobs or default_jobs(), progress=_Progress(project))
-    print(f"wrote {_show(path, project)} ({len(manifest['files'])} files)")
-    return EXIT_OK
+    not_used = [(language, item) for language, info in manifest["languages"].items() for item in info["not_used"]]
+    for _language, item in not_used:
+        print(f"{item['where']}: warning: translation not used: {item['why']}", file=sys.stderr)
+    print(f"wrote {_show(path, project)} ({_count(len(manifest['files']), 'file')})")
+    return EXIT_CHECKS_FAILED if args.strict and not_used else EXIT_OK

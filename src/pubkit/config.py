@@ -25,6 +25,7 @@ _KEYS: dict[str, tuple[type | tuple[type, ...], Any]] = {
     "locale_dir": (str, "locale"),
     "templates_dir": (str, "templates"),
     "output_dir": (str, "dist"),
+    "preview_dir": (str, "dist-preview"),  # where `build --preview` writes, never over publishable output
     # rendering; each of these may also be set per language in a [language.<lang>] table
     "paper_size": (str, "auto"),
     "min_completeness": ((int, float), 0),
@@ -72,6 +73,7 @@ class Project:
     locale_dir: Path
     templates_dir: Path
     output_dir: Path
+    preview_dir: Path | None = None  # None: dist-preview/ in the project
     pdf_variant: str = ""
     crop_marks: bool = False
     bleed: str = "0mm"
@@ -80,6 +82,11 @@ class Project:
     max_render_seconds: float = 120
     defaults: LanguageSettings = field(default_factory=LanguageSettings)
     per_language: dict[str, LanguageSettings] = field(default_factory=dict)
+
+    @property
+    def preview_output_dir(self) -> Path:
+        """Where ``build --preview`` writes."""
+        return self.preview_dir or self.root / "dist-preview"
 
     @property
     def output_languages(self) -> tuple[str, ...]:
@@ -271,6 +278,7 @@ def _validate(data: dict[str, Any], root: Path, path: Path, text: str, section_l
         locale_dir=folder("locale_dir"),
         templates_dir=folder("templates_dir"),
         output_dir=folder("output_dir"),
+        preview_dir=folder("preview_dir"),
         pdf_variant=data.get("pdf_variant", ""),
         crop_marks=data.get("crop_marks", False),
         bleed=data.get("bleed", "0mm"),

@@ -91,6 +91,18 @@ class Renderer:
         except RenderError as exc:
             raise RenderError(exc.message, source.path, exc.line) from None
         page = RenderedPage(html="")
+        page_dir = text_direction(locale)
+        source_values: dict[str, str] | None = None
+
+        def values_for(fell_back: bool) -> dict[str, str]:
+            # Fallback text is source-language text: its figures are written the source language's way too.
+            nonlocal source_values
+            if not fell_back or language == self.project.source_language:
+                return values
+            if source_values is None:
+                source_formatter = self.formatter(self.project.source_language)
+                source_values = {name: source_formatter.format(value) for name, value in source.values.items()}
+            return source_values
 
         def text_of(context: str | None, msgid: str) -> str:
             translated = translations.get(context, msgid)
@@ -99,21 +111,33 @@ class Renderer:
                 return msgid
             return translated
 
-        fields = {name: fill(text_of(name, text), values) for name, text in _text_fields(source)}
-        body = self._body(source, text_of, values, medium, page, None if translations.is_identity else translations.path)
-        fallback_fields = {ctx for ctx, _ in page.fallbacks}
+        fields: dict[str, str] = {}
+        fallback_fields: dict[str, dict[str, str]] = {}
+        for name, text in _text_fields(source):
+            before = len(page.fallbacks)
+            fields[name] = fill(text_of(name, text), values_for(len(page.fallbacks) > before))
+            if len(page.fallbacks) > before:
+                fallback_fields[name] = self._fallback_attrs(translations.fallback(name, text), page_dir, preview)
+
+        def marks(fallback) -> dict[str, str]:
+            return self._fallback_attrs(fallback, page_dir, preview)
+
+        body = self._body(source, text_of, values_for, marks, translations, medium, page)
         settings = self.project.settings(language)
         release_date = source.fields.get("date")
         lang = language.replace("_", "-")
 
         def fallback_attrs(name: str, css_class: str = "") -> Markup:
-            """``class`` (and ``lang`` where the field shows the source text) for a field's element."""
-            if name in fallback_fields:
-                classes = f"{css_class} untranslated".strip()
-                return Markup(' class="{}" lang="{}"').format(classes, self.project.source_language.replace("_", "-"))
-            return Markup(' class="{}"').format(css_class) if css_class else Markup("")
+            """``class`` (and ``lang``, ``dir`` where the field shows the source text) for a field's element."""
+            return _attributes(fallback_fields.get(name, {}), css_class)
 
-        self._install_gettext(ui)
+        def ui_attrs(msgid: str, css_class: str = "", context: str | None = None) -> Markup:
+            """The same marks for an element showing a template string, when it is in the source language."""
+            if ui.is_identity or ui.get(context, msgid) is not None:
+                return _attributes({}, css_class)
+            return _attributes(marks(ui.fallback(context, msgid)), css_class)
+
+        self._install_gettext(ui, page)
         context = {
             "lang": lang,
             "dir": text_direction(locale),
@@ -131,6 +155,7 @@ class Renderer:
             "preview": preview,
             "untranslated": bool(page.fallbacks),
             "fallback_attrs": fallback_attrs,
+            "ui_attrs": ui_attrs,
             "paper_size": settings.paper_size if settings.paper_size != "auto" else paper_size(locale),
             "counter_style": _COUNTER_STYLES.get(locale.default_numbering_system, "decimal"),
             "font_family": settings.font_family,
@@ -147,13 +172,21 @@ class Renderer:
             raise template_error(exc, self.project) from None
         return page
 
-    def _install_gettext(self, ui: Translations) -> None:
+    def _install_gettext(self, ui: Translations, page: RenderedPage) -> None:
         # Jinja marks what gettext returns as safe; escaping here keeps catalog text as text.
+        def lookup(context: str | None, message: str) -> str:
+            translated = ui.get(context, message)
+            if translated is None:
+                if (context, message) not in page.fallbacks:
+                    page.fallbacks.append((context, message))  # reported like body text
+                return message
+            return translated
+
         def gettext(message: str) -> Markup:
-            return escape(ui.get(None, message) or message)
+            return escape(lookup(None, message))
 
         def pgettext(context: str, message: str) -> Markup:
-            return escape(ui.get(context, message) or message)
+            return escape(lookup(context, message))
 
         def ngettext(singular: str, plural: str, n: int) -> Markup:
             return escape(singular if n == 1 else plural)
@@ -163,8 +196,26 @@ class Renderer:
 
         self.env.install_gettext_callables(gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext)
 
-    def _body(self, source: Source, text_of, values: dict[str, str], medium: str, page: RenderedPage,
-              translations_path: Path | None) -> Markup:
+    def _fallback_attrs(self, fallback, page_dir: str, preview: bool) -> dict[str, str]:
+        """The attributes of an element showing source text: the shared interface of fallback marking.
+
+        Every build says what language and direction the text is in; a preview build also says why
+        and where the entry is, for reviewers.
+        """
+        source_language = self.project.source_language
+        attrs = {"lang": source_language.replace("_", "-"), "class": "untranslated"}
+        source_dir = text_direction(self.formatter(source_language).locale)
+        if source_dir != page_dir:
+            attrs["dir"] = source_dir  # with dir set, the element is isolated: punctuation stays on its side
+        if preview and fallback is not None:
+            attrs["data-pubkit-state"] = fallback.state
+            attrs["data-pubkit-where"] = fallback.where(self.project.root)
+            attrs["data-pubkit-finding"] = fallback.finding
+        return attrs
+
+    def _body(self, source: Source, text_of, values_for, marks, translations: Translations, medium: str,
+              page: RenderedPage) -> Markup:
+        translations_path = None if translations.is_identity else translations.path
         blocks = {id(block.node.token): block for block in source.blocks}
         tokens: list[Token] = []
         for token in source.tokens:
@@ -176,19 +227,27 @@ class Renderer:
             block = blocks.get(id(token))
             message = block.message if block else None
             referrer = source.path
+            values = values_for(False)
             if message is None:
                 text = block.node.content if block else token.content
             else:
                 before = len(page.fallbacks)
                 text = text_of(message.context, message.msgid)
-                if len(page.fallbacks) == before and translations_path is not None:
+                fell_back = len(page.fallbacks) > before
+                if not fell_back and translations_path is not None:
                     referrer = translations_path  # a reference in translated text is the catalog's doing
-                if len(page.fallbacks) > before and tokens:
+                if fell_back and tokens:
                     # Fallback text is in the source language: say so, for hyphenation, fonts and readers.
-                    opener = copy.copy(tokens[-1])
-                    opener.attrs = {**opener.attrs, "lang": self.project.source_language.replace("_", "-"),
-                                    "class": "untranslated"}
-                    tokens[-1] = opener
+                    # A tight list hides its paragraphs: the list item carries the marks then.
+                    at = len(tokens) - 1
+                    while at > 0 and tokens[at].hidden:
+                        at -= 1
+                    opener = copy.copy(tokens[at])
+                    added = marks(translations.fallback(message.context, message.msgid))
+                    classes = " ".join(filter(None, (str(opener.attrs.get("class", "")), added.pop("class"))))
+                    opener.attrs = {**opener.attrs, **added, "class": classes}
+                    tokens[at] = opener
+                values = values_for(fell_back)
             tokens.append(self._inline(token, text, bool(block and block.alt_text), values, referrer, source, medium,
                                        page))
         parser = inline_parser()
@@ -235,6 +294,15 @@ class Renderer:
         relative = f"images/{digest}-{real.name}"
         page.images.append((relative, real))
         return relative
+
+
+def _attributes(attrs: dict[str, str], css_class: str = "") -> Markup:
+    """``attrs`` (with ``css_class`` joined to its class) as escaped HTML attributes."""
+    attrs = dict(attrs)
+    classes = " ".join(filter(None, (css_class, attrs.pop("class", ""))))
+    if classes:
+        attrs = {"class": classes, **attrs}
+    return Markup("").join(Markup(' {}="{}"').format(name, value) for name, value in attrs.items())
 
 
 def _text_fields(source: Source):
