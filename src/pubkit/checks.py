@@ -205,6 +205,8 @@ def check_brace_format(ctx: EntryContext):
     """What ``msgfmt -c`` refuses in a ``python-brace-format`` translation: a lone brace or a bad field name."""
     if "python-brace-format" not in ctx.entry.flags or brace_format_problem(ctx.entry.msgid):
         return  # like msgfmt, which holds a translation to the rules only when its source follows them
+    if Counter(placeholders_in(ctx.entry.msgid)) != Counter(placeholders_in(ctx.translation)):
+        return  # check_placeholders reports this translation already: one problem, one finding
     problem = brace_format_problem(ctx.translation)
     if problem:
         yield "error", f"not a valid brace format string: {problem}", "placeholders"
