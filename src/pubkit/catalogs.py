@@ -178,17 +178,23 @@ def read_template(project: Project, domain: str) -> polib.POFile:
 
 
 def init_language(project: Project, language: str) -> list[WrittenFile]:
-    """Create every catalog of a new language; refuse (writing nothing) if one already exists."""
+    """Create the catalogs of ``language`` that do not exist yet; an existing one is never touched.
+
+    Refuses (writing nothing) when every catalog already exists: ``update`` is the command for that.
+    """
     names = domains(project)
     targets = [project.po_path(language, domain) for domain in names]
-    for target in targets:
-        if target.exists():
-            raise UsageError(
-                f"catalog already exists; `pubkit update` merges new messages into it", target, 1
-            )
+    if all(target.exists() for target in targets):
+        raise UsageError(
+            f"every catalog of '{language}' already exists; `pubkit update` merges new messages into them",
+            targets[0], 1,
+        )
     templates = [read_template(project, domain) for domain in names]
     written = []
     for domain, template, target in zip(names, templates, targets):
+        if target.exists():
+            written.append(WrittenFile(target, False, len(template)))
+            continue
         write_atomic(target, render(new_catalog(template, language, domain)))
         written.append(WrittenFile(target, True, len(template)))
     return written

@@ -132,15 +132,19 @@ def _extract(args: argparse.Namespace) -> int:
 def _init(args: argparse.Namespace) -> int:
     from .catalogs import init_language
 
+    from .configfile import add_language
+
     project = _project(args)
     (language,) = _languages([args.language]) or []
     for written in init_language(project, language):
-        print(f"created {_show(written.path, project)} ({written.messages} messages)")
-    if language not in project.languages:
-        print(
-            f"note: '{language}' is not in 'languages' of {project.config_path.name}; add it to publish it",
-            file=sys.stderr,
-        )
+        state = "created" if written.changed else "kept"
+        print(f"{state:7} {_show(written.path, project)} ({_count(written.messages, 'message')})")
+    if language not in project.languages and language != project.source_language:
+        name = _show(project.config_path, project)
+        if add_language(project, language):
+            print(f"added '{language}' to 'languages' in {name}")
+        else:
+            print(f"note: add \"{language}\" to 'languages' in {name} to publish it", file=sys.stderr)
     return EXIT_OK
 
 

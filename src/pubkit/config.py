@@ -120,10 +120,14 @@ def normalize_language(tag: str) -> str:
         raise ValueError(f"'{tag}' is not a locale identifier (expected e.g. 'de', 'pt_BR' or 'pt-BR')")
     spelled = tag.replace("-", "_")
     try:
-        Locale.parse(spelled)
+        locale = Locale.parse(spelled)
     except (UnknownLocaleError, ValueError):
         raise ValueError(f"unknown locale '{tag}': CLDR has no data for it") from None
     parts = spelled.split("_")
+    if locale.language != parts[0].lower():
+        # Babel resolves aliases (fre, eng, iw); folders, lang="…" and Language headers need the canonical code.
+        meant = "_".join([locale.language, *parts[1:]])
+        raise ValueError(f"'{tag}' is not a locale identifier; did you mean '{meant}'?")
     # gettext directories use a lowercase language and an uppercase territory: zh_CN, pt_BR, sr_Latn_RS.
     parts[0] = parts[0].lower()
     for i, part in enumerate(parts[1:], start=1):
@@ -225,7 +229,9 @@ def _validate(data: dict[str, Any], root: Path, path: Path, text: str, section_l
         try:
             language = normalize_language(tag)
         except ValueError as exc:
-            raise fail(str(exc), "languages") from None
+            start = _key_line(text, "languages", section_line) - 1
+            line = _first_line(text, rf".*[\"']{re.escape(str(tag))}[\"']", start) if isinstance(tag, str) else None
+            raise ConfigError(str(exc), path, line or start + 1) from None
         if language in languages:
             raise fail(f"language '{tag}' is listed twice", "languages")
         languages.append(language)
