@@ -142,7 +142,7 @@ def test_images_are_copied_beside_the_page(translated: Path, run) -> None:
         ("..%2f..%2f..%2f..%2f..%2f..%2fetc%2fpasswd", "it is outside the project"),
         ("/etc/passwd", "refused resource '/etc/passwd': it is outside the project"),
         ("https://example.com/x.png", "refused network resource 'https://example.com/x.png'"),
-        ("missing.png", "resource 'missing.png' not found"),
+        ("missing.png", "resource 'missing.png' not found (looked for sources/missing.png)"),
     ],
 )
 def test_references_outside_the_project_are_refused(translated: Path, run, reference, message) -> None:
@@ -151,7 +151,7 @@ def test_references_outside_the_project_are_refused(translated: Path, run, refer
     before = snapshot(translated)
     result = run("build", "--format", "html", cwd=translated)
     assert result.code == 2
-    assert result.err.strip().startswith("sources/launch.md:1: error: ")
+    assert result.err.strip().startswith("sources/launch.md:37: error: "), "the line of the image"
     assert message in result.err
     assert snapshot(translated) == before
 

@@ -40,11 +40,15 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "-C", "--project", metavar="DIR", type=Path, default=Path("."), help="the project folder (default: here)"
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # -C after the command works too (`pubkit build -C press`); SUPPRESS keeps the one given before it.
+    after = argparse.ArgumentParser(add_help=False)
+    after.add_argument("-C", "--project", metavar="DIR", type=Path, default=argparse.SUPPRESS,
+                       help="the project folder (default: here)")
+    commands = _Commands(parser.add_subparsers(dest="command", metavar="COMMAND"), after)
 
     new = commands.add_parser("new", help="create a working project to start from")
-    new.add_argument("folder", type=Path, metavar="DIR")
-    new.add_argument("--source-language", default="en", metavar="LANG")
+    new.add_argument("folder", type=Path, metavar="DIR", help="the folder to create (must not exist)")
+    new.add_argument("--source-language", default="en", metavar="LANG", help="the language releases are written in")
     new.add_argument("--lang", action="append", metavar="LANG", help="a target language (repeatable; default de, fr)")
     new.set_defaults(run=_new)
 
@@ -52,7 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     extract.set_defaults(run=_extract)
 
     init = commands.add_parser("init", help="create the catalogs of a new language")
-    init.add_argument("language", metavar="LANG", help="a locale such as de, zh_CN or pt-BR")
+    init.add_argument("language", metavar="LANG",
+                      help="a locale such as de, zh_CN or pt-BR; added to 'languages' in pubkit.toml")
     init.set_defaults(run=_init)
 
     update = commands.add_parser("update", help="merge the templates into every catalog, keeping every translation")
@@ -61,20 +66,24 @@ def _parser() -> argparse.ArgumentParser:
 
     status = commands.add_parser("status", help="translated, fuzzy and untranslated messages and words")
     status.add_argument("--lang", action="append", metavar="LANG", help="only this language (repeatable)")
-    status.add_argument("--format", choices=("table", "json"), default="table")
+    status.add_argument("--format", choices=("table", "json"), default="table", help="a table for people, or JSON")
     status.set_defaults(run=_status)
 
     check = commands.add_parser("check", help="quality checks on every catalog, for people and for CI")
     check.add_argument("--lang", action="append", metavar="LANG", help="only this language (repeatable)")
-    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--format", choices=("text", "json"), default="text",
+                       help="one line per finding (path:line: severity: …), or JSON")
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    check.add_argument("--summary", action="store_true",
+                       help="counts per catalog and check instead of every finding, for long runs")
     check.set_defaults(run=_check)
 
     build = commands.add_parser("build", help="render every release in every language: dist/<slug>/<lang>/")
     build.add_argument("--lang", action="append", metavar="LANG", help="only this language (repeatable)")
     build.add_argument("--source", action="append", metavar="SLUG", help="only this release (repeatable)")
     build.add_argument("--format", default="html,pdf", metavar="LIST", help="html, pdf or both (default: html,pdf)")
-    build.add_argument("--preview", action="store_true", help="highlight text shown in the source language")
+    build.add_argument("--preview", action="store_true",
+                       help="highlight text shown in the source language, and say why; writes to dist-preview/")
     build.add_argument("-j", "--jobs", type=_positive, default=None, metavar="N",
                        help="render N documents at a time (default: the number of cores)")
     build.add_argument("--force", action="store_true", help="render everything, even what is up to date")
@@ -93,6 +102,17 @@ def _parser() -> argparse.ArgumentParser:
                         help="exit 1 when a translation was not used because `pubkit check` rejects it")
     bundle.set_defaults(run=_bundle)
     return parser
+
+
+class _Commands:
+    """Sub-commands that all accept the options every command shares (``-C DIR``)."""
+
+    def __init__(self, subparsers, common: argparse.ArgumentParser):
+        self.subparsers = subparsers
+        self.common = common
+
+    def add_parser(self, name: str, **kwargs) -> argparse.ArgumentParser:
+        return self.subparsers.add_parser(name, parents=[self.common], description=kwargs.get("help"), **kwargs)
 
 
 def _project(args: argparse.Namespace):
@@ -125,7 +145,7 @@ def _extract(args: argparse.Namespace) -> int:
     project = _project(args)
     for written in extract(project):
         state = "wrote" if written.changed else "unchanged"
-        print(f"{state:9} {_show(written.path, project)} ({written.messages} messages)")
+        print(f"{state:9} {_show(written.path, project)} ({_count(written.messages, 'message')})")
     return EXIT_OK
 
 
@@ -207,12 +227,34 @@ def _check(args: argparse.Namespace) -> int:
         json.dump({"findings": [f.as_dict(project.root) for f in findings], **{f"{k}s": v for k, v in counts.items()}},
                   sys.stdout, ensure_ascii=False, indent=2)
         print()
+    elif args.summary:
+        for line in _summary(findings, project):
+            print(line)
+        print(f"{_count(counts['error'], 'error')}, {_count(counts['warning'], 'warning')}", file=sys.stderr)
     else:
         for finding in findings:
             print(finding.format(project.root))
-        print(f"{counts['error']} errors, {counts['warning']} warnings", file=sys.stderr)
+        print(f"{_count(counts['error'], 'error')}, {_count(counts['warning'], 'warning')}", file=sys.stderr)
     failed = counts["error"] or (args.strict and counts["warning"])
     return EXIT_CHECKS_FAILED if failed else EXIT_OK
+
+
+def _summary(findings, project) -> list[str]:
+    """``path: N errors, N warnings (check: N, …)`` per catalog, in file order."""
+    by_path: dict[str, dict[str, dict[str, int]]] = {}
+    for finding in findings:
+        if finding.severity not in ("error", "warning"):
+            continue
+        checks = by_path.setdefault(_show(finding.path, project), {})
+        tally = checks.setdefault(finding.check, {"error": 0, "warning": 0})
+        tally[finding.severity] += 1
+    lines = []
+    for path, checks in by_path.items():
+        errors = sum(t["error"] for t in checks.values())
+        warnings = sum(t["warning"] for t in checks.values())
+        detail = ", ".join(f"{check} {sum(t.values())}" for check, t in sorted(checks.items()))
+        lines.append(f"{path}: {_count(errors, 'error')}, {_count(warnings, 'warning')} ({detail})")
+    return lines
 
 
 def _positive(text: str) -> int:
@@ -259,6 +301,10 @@ def _build(args: argparse.Namespace) -> int:
     for diagnostic in [*not_used, *result.diagnostics]:
         print(diagnostic.format(project.root), file=sys.stderr)
     notes = [f"{len(result.skipped)} skipped"] if result.skipped else []
+    if not result.written and result.up_to_date:
+        print(f"nothing to render: {_count(result.up_to_date, 'file')} up to date"
+              + (f" ({', '.join(notes)})" if notes else ""))
+        return EXIT_CHECKS_FAILED if args.strict and not_used else EXIT_OK
     if result.up_to_date:
         notes.append(f"{result.up_to_date} up to date")
     print(f"built {_count(len(result.written), 'file')}" + (f" ({', '.join(notes)})" if notes else ""))

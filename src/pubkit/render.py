@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import jinja2
 from babel import Locale
@@ -248,13 +249,14 @@ class Renderer:
                     opener.attrs = {**opener.attrs, **added, "class": classes}
                     tokens[at] = opener
                 values = values_for(fell_back)
+            line = (message.line if message else block.node.map[0] + 1 if block and block.node.map else None)
             tokens.append(self._inline(token, text, bool(block and block.alt_text), values, referrer, source, medium,
-                                       page))
+                                       page, line if referrer == source.path else None))
         parser = inline_parser()
         return Markup(parser.renderer.render(tokens, parser.options, {}))
 
     def _inline(self, original: Token, text: str, alt_text: bool, values, referrer: Path, source: Source,
-                medium: str, page: RenderedPage) -> Token:
+                medium: str, page: RenderedPage, line: int | None = None) -> Token:
         inline = copy.copy(original)
         if alt_text:
             image = copy.copy(next(c for c in original.children or [] if c.type == "image"))
@@ -263,11 +265,12 @@ class Renderer:
             children = [image]
         else:
             children = inline_parser().parseInline(text)[0].children or []
-        inline.children = [self._finish(child, values, referrer, source, medium, page) for child in children]
+        inline.children = [self._finish(child, values, referrer, source, medium, page, line) for child in children]
         inline.content = text
         return inline
 
-    def _finish(self, token: Token, values, referrer: Path, source: Source, medium: str, page: RenderedPage) -> Token:
+    def _finish(self, token: Token, values, referrer: Path, source: Source, medium: str, page: RenderedPage,
+                line: int | None = None) -> Token:
         if token.type == "text_special":
             # An escaped character (\{): literal text, never a placeholder (the job of text_join, kept off).
             token = copy.copy(token)
@@ -278,14 +281,26 @@ class Renderer:
             token.content = fill(token.content, values)
         if token.type == "image":
             token = copy.copy(token)
-            src = self._image(str(token.attrs.get("src", "")), referrer, source, medium, page)
+            src = self._image(str(token.attrs.get("src", "")), referrer, source, medium, page, line)
             token.attrs = {**token.attrs, "src": src}
         if token.children:
-            token.children = [self._finish(child, values, referrer, source, medium, page) for child in token.children]
+            token.children = [self._finish(child, values, referrer, source, medium, page, line)
+                              for child in token.children]
         return token
 
-    def _image(self, src: str, referrer: Path, source: Source, medium: str, page: RenderedPage) -> str:
-        real = self.policy.local_file(src, source.path.parent, referrer)
+    def _image(self, src: str, referrer: Path, source: Source, medium: str, page: RenderedPage,
+               line: int | None = None) -> str:
+        if line is not None:
+            line = _line_with(source.path, f"({src}", line)
+        try:
+            real = self.policy.local_file(src, source.path.parent, referrer, line)
+        except RenderError as exc:
+            if not exc.message.endswith(" not found"):
+                raise
+            # Say where pubkit looked: image paths are relative to the source file, not the working folder.
+            looked = source.path.parent / unquote(urlsplit(src).path)
+            shown = looked.relative_to(self.project.root) if looked.is_relative_to(self.project.root) else looked
+            raise RenderError(f"{exc.message} (looked for {shown.as_posix()})", exc.path, exc.line) from None
         if real is None:  # data: URL, or the network where the project allows it
             return src
         if medium == "print":
@@ -294,6 +309,15 @@ class Renderer:
         relative = f"images/{digest}-{real.name}"
         page.images.append((relative, real))
         return relative
+
+
+def _line_with(path: Path, needle: str, start: int) -> int:
+    """The first line from ``start`` on that contains ``needle``: where an image is written in its source."""
+    try:
+        lines = path.read_text(encoding="utf-8").split("\n")
+    except (OSError, UnicodeDecodeError):
+        return start
+    return next((i + 1 for i in range(start - 1, len(lines)) if needle in lines[i]), start)
 
 
 def _attributes(attrs: dict[str, str], css_class: str = "") -> Markup:
