@@ -31,9 +31,13 @@ _NUMBER_RE = re.compile(r"\d(?:[\d.,\u00a0\u202f' ]*\d)?")
 _WORD_RE = re.compile(r"(?<![\w])([^\W\d_]{2,})\s+\1(?![\w])", re.IGNORECASE)
 # Sentence-ending punctuation by kind, in every script pubkit publishes.
 _END_MARKS = {
-    ".": ".。।۔", "?": "?？؟;", "!": "!！", ":": ":：", ";": ";；؛", "…": "…",
+    # full stops of Latin/CJK, Devanagari danda, Urdu, Armenian, Ethiopic, Myanmar, Khmer, Tibetan
+    ".": ".。।॥۔։።။។།", "?": "?？؟;", "!": "!！", ":": ":：", ";": ";；؛", "…": "…",
 }
-_CLOSERS = "\"')]}»”’」』）】〉》\u200f\u200e"
+#: Languages whose sentences end with a space, not a mark: a missing full stop is right there.
+_NO_FULL_STOP = ("th", "lo")
+# Closing quotes and brackets of every convention (German „…“ and »…«, French « … », CJK 「…」) and bidi marks.
+_CLOSERS = "\"')]}»«”“’‘›‹」』）】〉》\u200f\u200e"
 
 
 @dataclass(frozen=True)
@@ -176,6 +180,8 @@ def check_numbers(ctx: EntryContext):
         value = _value(number, ctx.locale)
         if value is None or value <= SMALL_NUMBER or value in allowed or _value(number, ctx.source_locale) in allowed:
             continue
+        if _spelled_in(value, ctx.entry.msgid, ctx.source_locale.language):
+            continue  # "fifty" in the source, "50" in the translation: the same number
         yield "warning", f"number {number} is not in the source", "numbers"
 
 
@@ -194,6 +200,11 @@ def check_doubled_words(ctx: EntryContext):
 
 def check_end_punctuation(ctx: EntryContext):
     source, target = _end_mark(ctx.entry.msgid), _end_mark(ctx.translation)
+    if source == "." and target is None:
+        if ctx.locale.language in _NO_FULL_STOP:
+            return  # Thai and Lao end a sentence with a space
+        if ctx.translation.rstrip()[-1:] in _CLOSERS and ctx.locale.language in ("ja", "zh", "ko"):
+            return  # 「…のです」: in CJK a closing quote or bracket ends the sentence itself
     if source != target:
         def say(mark):
             return f"'{mark}'" if mark else "no punctuation"
@@ -369,6 +380,24 @@ def _value(number: str, locale: Locale) -> Decimal | None:
     except (NumberFormatError, InvalidOperation, ValueError):
         digits = re.sub(r"\D", "", cleaned)
         return Decimal(digits) if digits else None
+
+
+def _spelled_in(value: Decimal, text: str, language: str) -> bool:
+    """Whether ``text`` writes ``value`` out in words of ``language`` ("fifty", "zwölf")."""
+    words = _spelled(int(value), language) if value == value.to_integral_value() else None
+    normalized = " ".join(re.sub(r"[-\u2010\u00ad]", " ", text.lower()).split())
+    return bool(words) and re.search(rf"(?<!\w){re.escape(words)}(?!\w)", normalized) is not None
+
+
+@lru_cache(maxsize=1024)
+def _spelled(number: int, language: str) -> str | None:
+    from num2words import num2words  # only `check` needs it
+
+    try:
+        words = num2words(number, lang=language)
+    except (NotImplementedError, OverflowError, ValueError, TypeError):
+        return None
+    return " ".join(re.sub(r"[-\u2010\u00ad,]", " ", words.lower()).split())
 
 
 def _end_mark(text: str) -> str | None:
