@@ -200,3 +200,22 @@ def test_check_build_and_bundle_survive_odd_catalogs(tmp_path: Path, text: str) 
     if "增长" in text:
         html = (root / "dist" / "launch" / "de" / "index.html").read_text(encoding="utf-8")
         assert "增长" not in html and "Share of exports: 12.5%" in html
+
+
+@pytest.mark.parametrize("dateline", ["{0}, {date}", "{place}{place:>999999999}, {date}", "{place.__class__}, {date}",
+                                      "{place}, {date", "{{place}}, {date}"])
+def test_a_template_string_str_format_cannot_break_falls_back(tmp_path: Path, dateline: str) -> None:
+    root = tmp_path / "mini"
+    shutil.copytree(PROJECTS / "mini", root)
+    for command in ("extract", "update"):
+        assert pubkit_program(command, cwd=root).returncode == 0
+    translate(root, DE, {("title", "A new plant opens"): "Ein neues Werk öffnet"})
+    translate(root, DE_UI, {("dateline", "{place}, {date}"): dateline})
+    assert pubkit_program("check", "--lang", "de", cwd=root).returncode == 1
+    result = pubkit_program("build", "--format", "html", "--lang", "de", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert f"{DE_UI}:" in result.stderr and "translation not used" in result.stderr
+    html, document = page(root, "de")
+    dateline_element = document.find(".//p[@class='dateline untranslated']")
+    assert "".join(dateline_element.itertext()) == "Berlin, 1. März 2024"
+    assert len(html) < 100_000

@@ -221,6 +221,17 @@ def check_brace_format(ctx: EntryContext):
     problem = brace_format_problem(ctx.translation)
     if problem:
         yield "error", f"not a valid brace format string: {problem}", "placeholders"
+        return
+    # Templates fill these with str.format: only plain {name} fields, as in the source, are safe there
+    # ({0}, {place.attr} or {place:>99999999} would fail or blow up the page).
+    for field in _FIELD_IN_TEXT_RE.findall(ctx.translation.replace("{{", "").replace("}}", "")):
+        if not PLACEHOLDER_RE.fullmatch(f"{{{field}}}"):
+            yield "error", f"'{{{field}}}' is not a plain placeholder such as {{name}}", "placeholders"
+            return
+    for escape in ("{{", "}}"):
+        if escape in ctx.translation and escape not in ctx.entry.msgid:
+            yield "error", f"'{escape}' is not in the source: it shows as a single brace", "placeholders"
+            return
 
 
 ENTRY_CHECKS: tuple[Check, ...] = (
@@ -231,6 +242,9 @@ ENTRY_CHECKS: tuple[Check, ...] = (
 VERDICT_CHECKS: tuple[Check, ...] = (check_placeholders, check_brace_format, check_markdown)
 
 _FIELD_RE = re.compile(r"(?:[A-Za-z_][A-Za-z0-9_]*|\d+)(?:\.[A-Za-z_][A-Za-z0-9_]*|\[[^\]{}]+\])*(?::.*)?", re.DOTALL)
+
+
+_FIELD_IN_TEXT_RE = re.compile(r"\{([^{}]*)\}")
 
 
 def brace_format_problem(text: str) -> str | None:
