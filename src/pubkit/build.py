@@ -219,6 +219,9 @@ def build(
     index = SourceIndex(project, state.get("sources", {}))
     chosen_slugs = select_slugs(index.paths, slugs)
     planned: list[Job] = []
+    inputs = Inputs(project)
+    previous = state.get("jobs", {})
+    gate: dict[tuple[str, str], list[Fallback]] = {}  # (slug, language) → its translations not used
     for language in chosen_languages:
         if language != project.source_language:
             ui = Translations.load(project, language, TEMPLATES_DOMAIN)
@@ -229,11 +232,19 @@ def build(
             if language == project.source_language:
                 planned.extend(Job(slug, language, f) for f in FORMATS if f in formats)
                 continue
+            remembered = _remembered_gate(project, previous, inputs, index.paths[slug], slug, language, preview)
+            if remembered is not None and settings.min_completeness <= 0:
+                # Same inputs as a page published last time: same verdicts, no catalog or source to parse.
+                gate[(slug, language)] = remembered
+                result.not_used.extend((language, rejected) for rejected in remembered)
+                planned.extend(Job(slug, language, f) for f in FORMATS if f in formats)
+                continue
             source = index.source(slug)
             translations = Translations.load(project, language, source.slug)
             used = set(source.message_keys)
-            result.not_used.extend((language, rejected) for rejected in translations.rejected()
-                                   if (rejected.context, rejected.msgid) in used)
+            gate[(slug, language)] = [rejected for rejected in translations.rejected()
+                                      if (rejected.context, rejected.msgid) in used]
+            result.not_used.extend((language, rejected) for rejected in gate[(slug, language)])
             completeness = translations.completeness(source.message_keys)
             if completeness == 0 and used:
                 # Source text labelled as another language misleads readers and search engines alike.
@@ -253,7 +264,6 @@ def build(
                 continue
             planned.extend(Job(source.slug, language, f) for f in FORMATS if f in formats)
     planned.sort()
-    inputs = Inputs(project)
     digests = {job: inputs.digest(index.paths[job.slug], job, preview) for job in planned}
     everything = hashlib.sha256("".join(f"{job.key}={digests[job]}\n" for job in planned).encode()).hexdigest()
     if shard is not None:
@@ -261,7 +271,6 @@ def build(
         planned = planned[part - 1 :: parts]  # sorted jobs dealt round-robin: deterministic and balanced
     result.jobs = planned
 
-    previous = state.get("jobs", {})
     todo = [job for job in planned if force or not _up_to_date(project, previous.get(job.key), digests[job])]
     result.up_to_date = len(planned) - len(todo)
     report_fallbacks = {(j.slug, j.language): j.format for j in reversed(todo)}  # one report per page
@@ -280,6 +289,8 @@ def build(
                                           start=1):
             job = job_result.job
             finished[job.key] = {"digest": digests[job], "outputs": job_result.outputs}
+            if (job.slug, job.language) in gate:
+                finished[job.key]["not_used"] = [_gate_entry(project, f) for f in gate[(job.slug, job.language)]]
             result.written.extend(project.output_dir / rel for rel in job_result.outputs
                                   if rel.endswith((".html", ".pdf")))
             result.diagnostics.extend(job_result.diagnostics)
@@ -442,6 +453,28 @@ class _Worker:
             info = path.stat()
             result.outputs[path.relative_to(project.output_dir).as_posix()] = [info.st_size, info.st_mtime_ns]
         return result
+
+
+def _gate_entry(project: Project, fallback: Fallback) -> list:
+    return [fallback.path.relative_to(project.root).as_posix(), fallback.line, fallback.finding, fallback.msgid,
+            fallback.context]
+
+
+def _remembered_gate(project: Project, previous: dict, inputs: "Inputs", source_path: Path, slug: str,
+                     language: str, preview: bool) -> list[Fallback] | None:
+    """The translations not used on a page built last time from the same inputs; None if there is none."""
+    for kind in FORMATS:
+        job = Job(slug, language, kind)
+        entry = previous.get(job.key)
+        if not isinstance(entry, dict) or entry.get("digest") != inputs.digest(source_path, job, preview):
+            continue
+        remembered = entry.get("not_used")
+        try:
+            return [Fallback("rejected", project.root / path, line, finding, msgid, context)
+                    for path, line, finding, msgid, context in remembered]
+        except (TypeError, ValueError):
+            return None
+    return None
 
 
 def not_used_diagnostics(result: BuildResult) -> list[Diagnostic]:
