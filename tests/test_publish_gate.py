@@ -156,7 +156,7 @@ def test_a_language_without_any_usable_translation_is_not_published(project: Pat
         in built.stderr
 
 
-def test_preview_marks_why_and_where_in_its_own_folder(project: Path) -> None:
+def test_preview_marks_why_and_where_in_its_own_folder(project: Path, built) -> None:
     before = (project / "dist" / "launch" / "de" / "index.html").read_bytes()
     result = pubkit_program("build", "--preview", "--format", "html", "--lang", "de", cwd=project)
     assert result.returncode == 0, result.stderr
@@ -219,3 +219,15 @@ def test_a_template_string_str_format_cannot_break_falls_back(tmp_path: Path, da
     dateline_element = document.find(".//p[@class='dateline untranslated']")
     assert "".join(dateline_element.itertext()) == "Berlin, 1. März 2024"
     assert len(html) < 100_000
+
+
+def test_a_configured_preview_folder(tmp_path: Path) -> None:
+    root = tmp_path / "mini"
+    shutil.copytree(PROJECTS / "mini", root)
+    (root / "pubkit.toml").write_text((root / "pubkit.toml").read_text() + 'preview_dir = "review"\n')
+    for command in ("extract", "update"):
+        assert pubkit_program(command, cwd=root).returncode == 0
+    result = pubkit_program("build", "--preview", "--format", "html", "--lang", "en", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert (root / "review" / "launch" / "en" / "index.html").exists()
+    assert not (root / "dist").exists() and not (root / "dist-preview").exists()

@@ -275,6 +275,9 @@ def _validate(data: dict[str, Any], root: Path, path: Path, text: str, section_l
             raise fail(f"'{key}' must be a folder inside the project, not '{value}'", key)
         return resolved
 
+    if folder("preview_dir") == folder("output_dir"):
+        raise fail("'preview_dir' must differ from 'output_dir': a preview is never publishable output",
+                   "preview_dir" if "preview_dir" in data else "output_dir")
     return Project(
         root=root,
         config_path=path,
