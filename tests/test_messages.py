@@ -58,3 +58,15 @@ def test_check_summary_counts_per_catalog_and_check(mini: Path, run) -> None:
     catalog = [e for e in polib.pofile(str(mini / DE)) if not e.obsolete]
     assert launch == f"{DE}: 0 errors, {len(catalog)} warnings (untranslated {len(catalog)})"
     assert result.code == 0 and len(lines) == 2, "one line per catalog, not one per finding"
+
+
+def test_the_readme_points_only_inside_the_repository() -> None:
+    root = Path(__file__).parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert "../" not in readme and "/work/" not in readme
+    import re
+
+    for target in re.findall(r"\]\(([^)#]+)\)", readme):
+        if not target.startswith(("http://", "https://")):
+            assert (root / target).exists(), target
+    assert "docs/reference.md" in readme and ".venv/bin/pubkit" in readme
