@@ -272,7 +272,8 @@ class Fallback:
         return f"{relative}:{self.line}" if self.line else relative
 
 
-#: Loaded catalogs by (path, size, mtime, source language): build planning, workers and the manifest share them.
+#: Loaded catalogs by file identity (path, inode, size, times) and source language:
+#: build planning, workers and the manifest share them.
 _LOADED: dict[tuple, "Translations"] = {}
 
 
@@ -304,7 +305,7 @@ class Translations:
             info = path.stat()
         except FileNotFoundError:
             return cls({}, -1, path)
-        key = (path, info.st_size, info.st_mtime_ns, project.source_language)
+        key = (path, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns, project.source_language)
         if key not in _LOADED:
             if len(_LOADED) >= 4096:
                 _LOADED.clear()

@@ -36,7 +36,8 @@ _END_MARKS = {
 }
 #: Languages whose sentences end with a space, not a mark: a missing full stop is right there.
 _NO_FULL_STOP = ("th", "lo")
-# Closing quotes and brackets of every convention (German „…“ and »…«, French « … », CJK 「…」) and bidi marks.
+# Closing quotes and brackets of every convention (German „…“ and »…«, French « … », CJK 「…」),
+# and bidi marks.
 _CLOSERS = "\"')]}»«”“’‘›‹」』）】〉》\u200f\u200e"
 
 
