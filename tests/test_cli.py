@@ -59,5 +59,8 @@ def test_new_scaffolds_a_working_project(tmp_path: Path) -> None:
     assert (project / "locale" / "example.pot").exists()
     built = pubkit_program("build", "--format", "html", cwd=project)
     assert built.returncode == 0, built.stderr
-    assert (project / "dist" / "example" / "ja" / "index.html").exists()
+    assert (project / "dist" / "example" / "en" / "index.html").exists()
+    # Nothing is translated yet: English text is never published as if it were Japanese.
+    assert not (project / "dist" / "example" / "ja").exists()
+    assert "'example' has no usable translation into ja: not published" in built.stderr
     assert pubkit_program("new", "press", cwd=tmp_path).returncode == 2, "an existing folder is never overwritten"

@@ -40,19 +40,24 @@ def test_init_keeps_references_comments_and_flags(mini: Path, run) -> None:
     assert entry.occurrences == [("sources/launch.md", "20")]
 
 
-def test_init_refuses_to_overwrite_a_catalog(mini: Path, run) -> None:
+def test_init_creates_only_the_missing_catalogs(mini: Path, run) -> None:
     run("extract", cwd=mini)
     run("init", "de", cwd=mini)
     po = mini / "locale" / "de" / "LC_MESSAGES" / "launch.po"
     po.write_text(po.read_text(encoding="utf-8").replace('msgid "Berlin"\nmsgstr ""', 'msgid "Berlin"\nmsgstr "Berlin!"'), encoding="utf-8")
+    kept = po.read_bytes()
     (mini / "locale" / "de" / "LC_MESSAGES" / "templates.po").unlink()
-    before = snapshot(mini)
     result = run("init", "de", cwd=mini)
-    assert result.code == 2
-    assert result.err.strip() == (
-        "locale/de/LC_MESSAGES/launch.po:1: error: catalog already exists; `pubkit update` merges new messages into it"
-    )
-    assert snapshot(mini) == before, "neither the existing catalog nor the missing one was written"
+    assert result.code == 0, result.err
+    assert "kept    locale/de/LC_MESSAGES/launch.po" in result.out
+    assert "created locale/de/LC_MESSAGES/templates.po" in result.out
+    assert po.read_bytes() == kept, "a translator's catalog is never overwritten"
+    before = snapshot(mini)
+    again = run("init", "de", cwd=mini)
+    assert again.code == 2
+    assert again.err.strip() == ("locale/de/LC_MESSAGES/launch.po:1: error: every catalog of 'de' already exists; "
+                                 "`pubkit update` merges new messages into them")
+    assert snapshot(mini) == before
 
 
 def test_init_before_extract_says_what_to_do(mini: Path, run) -> None:
@@ -62,8 +67,32 @@ def test_init_before_extract_says_what_to_do(mini: Path, run) -> None:
     assert not (mini / "locale").exists()
 
 
-def test_init_notes_a_language_missing_from_the_configuration(mini: Path, run) -> None:
+def test_init_adds_the_language_to_the_configuration_keeping_its_comments(mini: Path, run) -> None:
+    config = mini / "pubkit.toml"
+    config.write_text('# Our press office.\nsource_language = "en"  # we write in English\n\n'
+                      'languages = [\n    "de",  # Berlin office\n    "zh-CN",\n]\n')
     run("extract", cwd=mini)
-    result = run("init", "fr", cwd=mini)
-    assert result.code == 0
-    assert "'fr' is not in 'languages'" in result.err
+    result = run("init", "pt-BR", cwd=mini)
+    assert result.code == 0, result.err
+    assert "added 'pt_BR' to 'languages' in pubkit.toml" in result.out
+    assert config.read_text() == ('# Our press office.\nsource_language = "en"  # we write in English\n\n'
+                                  'languages = [\n    "de",  # Berlin office\n    "zh-CN",\n    "pt_BR",\n]\n')
+    assert run("status", cwd=mini).code == 0
+
+
+def test_init_adds_the_language_in_pyproject(mini: Path, run) -> None:
+    (mini / "pubkit.toml").unlink()
+    pyproject = mini / "pyproject.toml"
+    pyproject.write_text('[project]\nname = "press"  # ours\n\n[tool.pubkit]\nsource_language = "en"\nlanguages = ["de"]\n')
+    run("extract", cwd=mini)
+    assert run("init", "fr", cwd=mini).code == 0
+    assert pyproject.read_text() == ('[project]\nname = "press"  # ours\n\n[tool.pubkit]\nsource_language = "en"\n'
+                                     'languages = ["de", "fr"]\n')
+
+
+def test_init_refuses_an_alias_of_a_locale(mini: Path, run) -> None:
+    run("extract", cwd=mini)
+    result = run("init", "ger", cwd=mini)
+    assert result.code == 2
+    assert result.err.strip() == "pubkit: error: 'ger' is not a locale identifier; did you mean 'de'?"
+    assert not (mini / "locale" / "ger").exists()

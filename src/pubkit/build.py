@@ -6,7 +6,7 @@ import hashlib
 import json
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,7 +19,7 @@ from .templates import template_files
 # Catalogs, sources and the process pool are imported where they are used: a rebuild that finds
 # nothing to do must not pay for Babel's catalogs, YAML, Markdown or Jinja (CLI speed, issue 14).
 if TYPE_CHECKING:  # pragma: no cover
-    from .catalogs import Translations
+    from .catalogs import Fallback, Translations
     from .sources import Source
 
 FORMATS = ("html", "pdf")
@@ -60,6 +60,8 @@ class BuildResult:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     up_to_date: int = 0
     jobs: list[Job] = field(default_factory=list)
+    #: Translations the checks refused, published in the source language instead: (language, why).
+    not_used: list[tuple[str, Fallback]] = field(default_factory=list)
 
 
 Progress = Callable[[int, int, JobResult | None], None]
@@ -223,23 +225,57 @@ def build(
     assets, pubkit version) matches the last build and its outputs are untouched, so a rebuild
     with nothing changed imports neither WeasyPrint nor Jinja.
     """
+    if preview:  # a preview is never publishable output: it has its own folder
+        project = replace(project, output_dir=project.preview_output_dir)
     result = BuildResult()
     chosen_languages = select_languages(project, languages)
     state = read_state(project.output_dir)
     index = SourceIndex(project, state.get("sources", {}))
     chosen_slugs = select_slugs(index.paths, slugs)
     planned: list[Job] = []
+    inputs = Inputs(project)
+    previous = state.get("jobs", {})
+    gate: dict[tuple[str, str], list[Fallback]] = {}  # (slug, language) → its translations not used
+    ui_rejected: dict[str, list[Fallback]] = {}  # language → template strings not used, read when needed
+
+    def ui_gate(language: str) -> list[Fallback]:
+        if language not in ui_rejected:
+            from .catalogs import TEMPLATES_DOMAIN, Translations
+
+            ui_rejected[language] = Translations.load(project, language, TEMPLATES_DOMAIN).rejected()
+        return ui_rejected[language]
+
     for slug in chosen_slugs:
         for language in chosen_languages:
             settings = project.settings(language)
-            if settings.min_completeness <= 0:  # no catalog to read, nor source to parse, just to plan
+            if language == project.source_language:
+                planned.extend(Job(slug, language, f) for f in FORMATS if f in formats)
+                continue
+            remembered = _remembered_gate(project, previous, inputs, index.paths[slug], slug, language, preview)
+            if remembered is not None and settings.min_completeness <= 0:
+                # Same inputs as a page published last time: same verdicts, no catalog or source to parse.
+                gate[(slug, language)] = remembered
+                result.not_used.extend((language, rejected) for rejected in remembered)
                 planned.extend(Job(slug, language, f) for f in FORMATS if f in formats)
                 continue
             from .catalogs import Translations
 
             source = index.source(slug)
             translations = Translations.load(project, language, source.slug)
+            used = set(source.message_keys)
+            # The page's own messages and the template strings: both digests are in the job's inputs.
+            gate[(slug, language)] = [rejected for rejected in translations.rejected()
+                                      if (rejected.context, rejected.msgid) in used] + ui_gate(language)
+            result.not_used.extend((language, rejected) for rejected in gate[(slug, language)])
             completeness = translations.completeness(source.message_keys)
+            if completeness == 0 and used:
+                # Source text labelled as another language misleads readers and search engines alike.
+                result.skipped.append((source.slug, language))
+                result.diagnostics.append(Diagnostic(
+                    f"'{source.slug}' has no usable translation into {language}: not published",
+                    translations.path or source.path,
+                ))
+                continue
             if completeness < settings.min_completeness:
                 result.skipped.append((source.slug, language))
                 result.diagnostics.append(Diagnostic(
@@ -250,7 +286,6 @@ def build(
                 continue
             planned.extend(Job(source.slug, language, f) for f in FORMATS if f in formats)
     planned.sort()
-    inputs = Inputs(project)
     digests = {job: inputs.digest(index.paths[job.slug], job, preview) for job in planned}
     everything = hashlib.sha256("".join(f"{job.key}={digests[job]}\n" for job in planned).encode()).hexdigest()
     if shard is not None:
@@ -258,7 +293,6 @@ def build(
         planned = planned[part - 1 :: parts]  # sorted jobs dealt round-robin: deterministic and balanced
     result.jobs = planned
 
-    previous = state.get("jobs", {})
     todo = [job for job in planned if force or not _up_to_date(project, previous.get(job.key), digests[job])]
     result.up_to_date = len(planned) - len(todo)
     report_fallbacks = {(j.slug, j.language): j.format for j in reversed(todo)}  # one report per page
@@ -277,6 +311,8 @@ def build(
                                           start=1):
             job = job_result.job
             finished[job.key] = {"digest": digests[job], "outputs": job_result.outputs}
+            if (job.slug, job.language) in gate:
+                finished[job.key]["not_used"] = [_gate_entry(project, f) for f in gate[(job.slug, job.language)]]
             result.written.extend(project.output_dir / rel for rel in job_result.outputs
                                   if rel.endswith((".html", ".pdf")))
             result.diagnostics.extend(job_result.diagnostics)
@@ -440,9 +476,10 @@ class _Worker:
         if report_fallbacks and page.fallbacks:
             shown = "; ".join(f"'{shorten(msgid)}'" for _, msgid in page.fallbacks[:3])
             more = f" and {len(page.fallbacks) - 3} more" if len(page.fallbacks) > 3 else ""
+            count = len(page.fallbacks)
             result.diagnostics.append(Diagnostic(
-                f"{len(page.fallbacks)} message(s) not translated into {job.language} (missing or fuzzy), "
-                f"published in {project.source_language}: {shown}{more}",
+                f"{count} {'message' if count == 1 else 'messages'} not translated into {job.language} "
+                f"(missing, fuzzy or not usable), published in {project.source_language}: {shown}{more}",
                 translations.path or source.path,
             ))
         for path, data in files.items():
@@ -450,6 +487,39 @@ class _Worker:
             info = path.stat()
             result.outputs[path.relative_to(project.output_dir).as_posix()] = [info.st_size, info.st_mtime_ns]
         return result
+
+
+def _gate_entry(project: Project, fallback: Fallback) -> list:
+    return [fallback.path.relative_to(project.root).as_posix(), fallback.line, fallback.finding, fallback.msgid,
+            fallback.context]
+
+
+def _remembered_gate(project: Project, previous: dict, inputs: "Inputs", source_path: Path, slug: str,
+                     language: str, preview: bool) -> list[Fallback] | None:
+    """The translations not used on a page built last time from the same inputs; None if there is none."""
+    for kind in FORMATS:
+        job = Job(slug, language, kind)
+        entry = previous.get(job.key)
+        if not isinstance(entry, dict) or entry.get("digest") != inputs.digest(source_path, job, preview):
+            continue
+        remembered = entry.get("not_used")
+        try:
+            from .catalogs import Fallback
+
+            return [Fallback("rejected", project.root / path, line, finding, msgid, context)
+                    for path, line, finding, msgid, context in remembered]
+        except (TypeError, ValueError):
+            return None
+    return None
+
+
+def not_used_diagnostics(result: BuildResult) -> list[Diagnostic]:
+    """One warning per translation the checks refused, at its msgstr line, each reported once."""
+    seen: dict[tuple[Path, int | None], Diagnostic] = {}
+    for _language, fallback in result.not_used:
+        seen.setdefault((fallback.path, fallback.line), Diagnostic(
+            f"translation not used: {fallback.finding}", fallback.path, fallback.line))
+    return list(seen.values())
 
 
 def default_jobs() -> int:

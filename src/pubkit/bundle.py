@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import __version__
 from .build import STATE_FILE, Job, Progress, build
-from .catalogs import Translations, domains
+from .catalogs import TEMPLATES_DOMAIN, Translations, domains
 from .config import Project
 from .errors import UsageError
 from .fileio import write_atomic
@@ -121,11 +121,14 @@ def _manifest(project: Project, files: dict[str, tuple[Job, bytes]]) -> dict:
     languages: dict[str, dict] = {}
     for language in project.output_languages:
         translated = total = fuzzy = untranslated = errors = warnings = 0
+        not_used = []
         for source in sources:
             keys = list(dict.fromkeys(source.message_keys))
             translations = Translations.load(project, language, source.slug)
             translated += sum(1 for c, m in keys if translations.get(c, m) is not None)
             total += len(keys)
+            not_used += [f for f in translations.rejected() if (f.context, f.msgid) in set(keys)]
+        not_used += Translations.load(project, language, TEMPLATES_DOMAIN).rejected()
         if language != project.source_language:
             for domain in domains(project):
                 path = project.po_path(language, domain)
@@ -142,6 +145,8 @@ def _manifest(project: Project, files: dict[str, tuple[Job, bytes]]) -> dict:
             "fuzzy": fuzzy,
             "untranslated": untranslated,
             "checks": {"errors": errors, "warnings": warnings},
+            # Translations the checks refused: published in the source language instead, and why.
+            "not_used": [{"where": f.where(project.root), "msgid": f.msgid, "why": f.finding} for f in not_used],
         }
     return {
         "pubkit": __version__,

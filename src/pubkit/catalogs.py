@@ -199,17 +199,23 @@ def read_template(project: Project, domain: str) -> polib.POFile:
 
 
 def init_language(project: Project, language: str) -> list[WrittenFile]:
-    """Create every catalog of a new language; refuse (writing nothing) if one already exists."""
+    """Create the catalogs of ``language`` that do not exist yet; an existing one is never touched.
+
+    Refuses (writing nothing) when every catalog already exists: ``update`` is the command for that.
+    """
     names = domains(project)
     targets = [project.po_path(language, domain) for domain in names]
-    for target in targets:
-        if target.exists():
-            raise UsageError(
-                f"catalog already exists; `pubkit update` merges new messages into it", target, 1
-            )
+    if all(target.exists() for target in targets):
+        raise UsageError(
+            f"every catalog of '{language}' already exists; `pubkit update` merges new messages into them",
+            targets[0], 1,
+        )
     templates = [read_template(project, domain) for domain in names]
     written = []
     for domain, template, target in zip(names, templates, targets):
+        if target.exists():
+            written.append(WrittenFile(target, False, len(template)))
+            continue
         write_atomic(target, render(new_catalog(template, language, domain)))
         written.append(WrittenFile(target, True, len(template)))
     return written
@@ -285,16 +291,41 @@ def _nplurals(catalog: polib.POFile, language: str, path: Path) -> int:
     return plural_count(header, path) if header else plural_forms(language)[0]
 
 
-class Translations:
-    """The usable translations of one catalog: translated, not fuzzy. Missing ones fall back to the source.
+@dataclass(frozen=True)
+class Fallback:
+    """Why a message is shown in the source language: its state, where its entry is, and what was wrong."""
 
-    For the source language there is no catalog and every message is its own translation.
+    state: str  # "untranslated", "fuzzy" or "rejected"
+    path: Path
+    line: int | None  # the msgstr line; None when the catalog has no entry for the message
+    finding: str  # a short human text; for "rejected": the check's message and [check-id]
+    msgid: str = ""
+    context: str | None = None
+
+    def where(self, root: Path) -> str:
+        """``path:line`` relative to the project root (just the path when the catalog lacks the entry)."""
+        relative = self.path.relative_to(root).as_posix() if self.path.is_relative_to(root) else str(self.path)
+        return f"{relative}:{self.line}" if self.line else relative
+
+
+#: Loaded catalogs by file identity (path, inode, size, times) and source language:
+#: build planning, workers and the manifest share them.
+_LOADED: dict[tuple, "Translations"] = {}
+
+
+class Translations:
+    """The usable translations of one catalog: translated, not fuzzy, and passing the checks' verdict.
+
+    Anything else falls back to the source. For the source language there is no catalog and every
+    message is its own translation.
     """
 
-    def __init__(self, entries: dict[tuple[str | None, str], str], total: int, path: Path | None):
+    def __init__(self, entries: dict[tuple[str | None, str], str], total: int, path: Path | None,
+                 fallbacks: dict[tuple[str | None, str], Fallback] | None = None):
         self._entries = entries
         self.total = total
         self.path = path
+        self._fallbacks = fallbacks or {}
 
     @classmethod
     def identity(cls) -> "Translations":
@@ -306,15 +337,45 @@ class Translations:
         if language == project.source_language:
             return cls.identity()
         path = project.po_path(language, domain)
-        if not path.exists():
+        try:
+            info = path.stat()
+        except FileNotFoundError:
             return cls({}, -1, path)
+        key = (path, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns, project.source_language)
+        if key not in _LOADED:
+            if len(_LOADED) >= 4096:
+                _LOADED.clear()
+            _LOADED[key] = cls._read(path, language, project.source_language)
+        return _LOADED[key]
+
+    @classmethod
+    def _read(cls, path: Path, language: str, source_language: str) -> "Translations":
+        from .checks import msgstr_line, translation_verdict  # checks reads catalogs: imported late
+
         catalog = read_catalog(path)
-        entries = {
-            (e.msgctxt, e.msgid): e.msgstr
-            for e in catalog
-            if not e.obsolete and "fuzzy" not in e.flags and e.msgstr and not e.msgid_plural
-        }
-        return cls(entries, len([e for e in catalog if not e.obsolete]), path)
+        lines = path.read_text(encoding="utf-8", errors="replace").split("\n")
+        locale, source_locale = Locale.parse(language), Locale.parse(source_language)
+        header = catalog.metadata.get("Plural-Forms")
+        nplurals = plural_count(header, path) if header else 2  # as `pubkit check` assumes
+        entries: dict[tuple[str | None, str], str] = {}
+        fallbacks: dict[tuple[str | None, str], Fallback] = {}
+        total = 0
+        for entry in catalog:
+            if entry.obsolete:
+                continue
+            total += 1
+            key = (entry.msgctxt, entry.msgid)
+            line = msgstr_line(lines, entry.linenum)
+            if "fuzzy" in entry.flags:
+                fallbacks[key] = Fallback("fuzzy", path, line, "fuzzy: needs review", *key[::-1])
+            elif not entry.translated():
+                fallbacks[key] = Fallback("untranslated", path, line, "untranslated", *key[::-1])
+            elif errors := translation_verdict(entry, locale, source_locale, nplurals):
+                message, check_id = errors[0]
+                fallbacks[key] = Fallback("rejected", path, line, f"{message} [{check_id}]", *key[::-1])
+            elif not entry.msgid_plural:
+                entries[key] = entry.msgstr
+        return cls(entries, total, path, fallbacks)
 
     @property
     def is_identity(self) -> bool:
@@ -325,6 +386,20 @@ class Translations:
         if self.is_identity:
             return msgid
         return self._entries.get((context, msgid))
+
+    def fallback(self, context: str | None, msgid: str) -> Fallback | None:
+        """Why ``msgid`` is shown in the source language; None when it is translated (or this is the source)."""
+        if self.is_identity or (context, msgid) in self._entries:
+            return None
+        found = self._fallbacks.get((context, msgid))
+        if found is None and self.path is not None:
+            found = Fallback("untranslated", self.path, None, "not in the catalog: run `pubkit update`", msgid,
+                             context)
+        return found
+
+    def rejected(self) -> list[Fallback]:
+        """The translations the checks' verdict refused, in catalog order."""
+        return [f for f in self._fallbacks.values() if f.state == "rejected"]
 
     def completeness(self, messages: Iterable[tuple[str | None, str]]) -> float:
         """Percent of ``messages`` (context, msgid) that have a usable translation."""

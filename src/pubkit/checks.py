@@ -31,9 +31,14 @@ _NUMBER_RE = re.compile(r"\d(?:[\d.,\u00a0\u202f' ]*\d)?")
 _WORD_RE = re.compile(r"(?<![\w])([^\W\d_]{2,})\s+\1(?![\w])", re.IGNORECASE)
 # Sentence-ending punctuation by kind, in every script pubkit publishes.
 _END_MARKS = {
-    ".": ".。।۔", "?": "?？؟;", "!": "!！", ":": ":：", ";": ";；؛", "…": "…",
+    # full stops of Latin/CJK, Devanagari danda, Urdu, Armenian, Ethiopic, Myanmar, Khmer, Tibetan
+    ".": ".。।॥۔։።။។།", "?": "?？؟;", "!": "!！", ":": ":：", ";": ";；؛", "…": "…",
 }
-_CLOSERS = "\"')]}»”’」』）】〉》\u200f\u200e"
+#: Languages whose sentences end with a space, not a mark: a missing full stop is right there.
+_NO_FULL_STOP = ("th", "lo")
+# Closing quotes and brackets of every convention (German „…“ and »…«, French « … », CJK 「…」),
+# and bidi marks.
+_CLOSERS = "\"')]}»«”“’‘›‹」』）】〉》\u200f\u200e"
 
 
 @dataclass(frozen=True)
@@ -176,6 +181,8 @@ def check_numbers(ctx: EntryContext):
         value = _value(number, ctx.locale)
         if value is None or value <= SMALL_NUMBER or value in allowed or _value(number, ctx.source_locale) in allowed:
             continue
+        if _spelled_in(value, ctx.entry.msgid, ctx.source_locale.language):
+            continue  # "fifty" in the source, "50" in the translation: the same number
         yield "warning", f"number {number} is not in the source", "numbers"
 
 
@@ -194,6 +201,11 @@ def check_doubled_words(ctx: EntryContext):
 
 def check_end_punctuation(ctx: EntryContext):
     source, target = _end_mark(ctx.entry.msgid), _end_mark(ctx.translation)
+    if source == "." and target is None:
+        if ctx.locale.language in _NO_FULL_STOP:
+            return  # Thai and Lao end a sentence with a space
+        if ctx.translation.rstrip()[-1:] in _CLOSERS and ctx.locale.language in ("ja", "zh", "ko"):
+            return  # 「…のです」: in CJK a closing quote or bracket ends the sentence itself
     if source != target:
         def say(mark):
             return f"'{mark}'" if mark else "no punctuation"
@@ -201,9 +213,87 @@ def check_end_punctuation(ctx: EntryContext):
         yield "warning", f"ends with {say(target)} where the source ends with {say(source)}", "punctuation"
 
 
+def check_brace_format(ctx: EntryContext):
+    """What ``msgfmt -c`` refuses in a ``python-brace-format`` translation: a lone brace or a bad field name."""
+    if "python-brace-format" not in ctx.entry.flags or brace_format_problem(ctx.entry.msgid):
+        return  # like msgfmt, which holds a translation to the rules only when its source follows them
+    if Counter(placeholders_in(ctx.entry.msgid)) != Counter(placeholders_in(ctx.translation)):
+        return  # check_placeholders reports this translation already: one problem, one finding
+    problem = brace_format_problem(ctx.translation)
+    if problem:
+        yield "error", f"not a valid brace format string: {problem}", "placeholders"
+        return
+    # Templates fill these with str.format: only plain {name} fields, as in the source, are safe there
+    # ({0}, {place.attr} or {place:>99999999} would fail or blow up the page).
+    for field in _FIELD_IN_TEXT_RE.findall(ctx.translation.replace("{{", "").replace("}}", "")):
+        if not PLACEHOLDER_RE.fullmatch(f"{{{field}}}"):
+            yield "error", f"'{{{field}}}' is not a plain placeholder such as {{name}}", "placeholders"
+            return
+    for escape in ("{{", "}}"):
+        if escape in ctx.translation and escape not in ctx.entry.msgid:
+            yield "error", f"'{escape}' is not in the source: it shows as a single brace", "placeholders"
+            return
+
+
 ENTRY_CHECKS: tuple[Check, ...] = (
-    check_placeholders, check_markdown, check_numbers, check_whitespace, check_doubled_words, check_end_punctuation,
+    check_placeholders, check_brace_format, check_markdown, check_numbers, check_whitespace, check_doubled_words,
+    check_end_punctuation,
 )
+#: The checks that can find errors. Only these decide whether a translation is published; the others warn.
+VERDICT_CHECKS: tuple[Check, ...] = (check_placeholders, check_brace_format, check_markdown)
+
+_FIELD_RE = re.compile(r"(?:[A-Za-z_][A-Za-z0-9_]*|\d+)(?:\.[A-Za-z_][A-Za-z0-9_]*|\[[^\]{}]+\])*(?::.*)?", re.DOTALL)
+
+
+_FIELD_IN_TEXT_RE = re.compile(r"\{([^{}]*)\}")
+
+
+def brace_format_problem(text: str) -> str | None:
+    """Why ``text`` is not a Python brace format string as GNU msgfmt reads one, or None when it is."""
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char != "{":  # msgfmt lets a lone '}' pass, and so does pubkit's fill
+            index += 1
+            continue
+        if text.startswith("{{", index):
+            index += 2
+            continue
+        depth, end = 1, index + 1
+        while end < len(text) and depth:
+            depth += {"{": 1, "}": -1}.get(text[end], 0)
+            end += 1
+        if depth:
+            return "a '{' is never closed"
+        field = text[index + 1 : end - 1]
+        if not _FIELD_RE.fullmatch(field):
+            return f"'{{{field}}}' is not a placeholder name"
+        index = end
+    return None
+
+
+def translation_verdict(entry: polib.POEntry, locale: Locale, source_locale: Locale,
+                        nplurals: int | None = None) -> list[tuple[str, str]]:
+    """Why a translated entry must not be published: ``(message, check-id)`` for each error, empty if usable.
+
+    The one judge of a translation: ``pubkit check`` reports these as errors, and ``build`` and
+    ``bundle`` publish the source text instead. It mirrors what ``msgfmt -c`` checks per entry
+    (placeholders of python-brace-format, plural count) without running msgfmt, so it is cheap.
+    """
+    errors: list[tuple[str, str]] = []
+    translations = [entry.msgstr]
+    if entry.msgid_plural:
+        if nplurals is not None and len(entry.msgstr_plural) != nplurals:
+            errors.append((f"{len(entry.msgstr_plural)} plural forms, but Plural-Forms says nplurals={nplurals}",
+                           "plural-forms"))
+        translations = [entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural)]
+    for translation in translations:
+        context = EntryContext(entry, translation, locale, source_locale)
+        for check in VERDICT_CHECKS:
+            for severity, message, check_id in check(context):
+                if severity == "error" and (message, check_id) not in errors:
+                    errors.append((message, check_id))
+    return errors
 
 
 # --- running them ------------------------------------------------------------------------------
@@ -240,28 +330,31 @@ def check_catalog(path: Path, language: str, source_language: str = "en") -> lis
                                 "and markup are checked, numbers and punctuation are not", "unknown-language"))
         locale = source_locale = Locale("root")
         checks = tuple(c for c in ENTRY_CHECKS if c not in (check_numbers, check_end_punctuation))
+    rejected_lines: set[int] = set()
     for entry in catalog:
         if entry.obsolete:
             continue
-        line = _msgstr_line(lines, entry.linenum)
+        line = msgstr_line(lines, entry.linenum)
         if "fuzzy" in entry.flags:
             findings.append(Finding(path, line, "warning", f"fuzzy: '{shorten(entry.msgid)}' needs review", "fuzzy"))
             continue
         if not entry.translated():
             findings.append(Finding(path, line, "warning", f"untranslated: '{shorten(entry.msgid)}'", "untranslated"))
             continue
-        translations = [entry.msgstr]
-        if entry.msgid_plural:
-            if len(entry.msgstr_plural) != nplurals:
-                findings.append(Finding(path, line, "error", f"{len(entry.msgstr_plural)} plural forms, but "
-                                        f"Plural-Forms says nplurals={nplurals}", "plural-forms"))
-            translations = [entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural)]
+        # Errors come from the verdict alone, so check and build can never disagree; the rest only warn.
+        for message, check_id in translation_verdict(entry, locale, source_locale, nplurals):
+            findings.append(Finding(path, line, "error", message, check_id))
+            rejected_lines.add(line)
+        translations = [entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural)] if entry.msgid_plural \
+            else [entry.msgstr]
         for translation in translations:
             context = EntryContext(entry, translation, locale, source_locale)
             for check in checks:
                 for severity, message, check_id in check(context):
-                    findings.append(Finding(path, line, severity, message, check_id))
-    findings.extend(_msgfmt(path))
+                    if severity != "error":
+                        findings.append(Finding(path, line, severity, message, check_id))
+    # One problem is reported once: msgfmt's words for an entry pubkit already rejected add nothing.
+    findings.extend(f for f in _msgfmt(path) if not (f.line in rejected_lines and f.severity == "error"))
     return sorted(set(findings), key=lambda f: (f.line, f.check, f.message))
 
 
@@ -305,7 +398,7 @@ def _stale_templates(project: Project, templates: dict) -> Iterator[Finding]:
                           "`pubkit update`", "stale-template")
 
 
-def _msgstr_line(lines: list[str], start: int) -> int:
+def msgstr_line(lines: list[str], start: int) -> int:
     for index in range(max(start - 1, 0), min(len(lines), start + 200)):
         if lines[index].lstrip().startswith("msgstr"):
             return index + 1
@@ -323,6 +416,24 @@ def _value(number: str, locale: Locale) -> Decimal | None:
     except (NumberFormatError, InvalidOperation, ValueError):
         digits = re.sub(r"\D", "", cleaned)
         return Decimal(digits) if digits else None
+
+
+def _spelled_in(value: Decimal, text: str, language: str) -> bool:
+    """Whether ``text`` writes ``value`` out in words of ``language`` ("fifty", "zwölf")."""
+    words = _spelled(int(value), language) if value == value.to_integral_value() else None
+    normalized = " ".join(re.sub(r"[-\u2010\u00ad]", " ", text.lower()).split())
+    return bool(words) and re.search(rf"(?<!\w){re.escape(words)}(?!\w)", normalized) is not None
+
+
+@lru_cache(maxsize=1024)
+def _spelled(number: int, language: str) -> str | None:
+    from num2words import num2words  # only `check` needs it
+
+    try:
+        words = num2words(number, lang=language)
+    except (NotImplementedError, OverflowError, ValueError, TypeError):
+        return None
+    return " ".join(re.sub(r"[-\u2010\u00ad,]", " ", words.lower()).split())
 
 
 def _end_mark(text: str) -> str | None:

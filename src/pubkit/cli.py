@@ -40,11 +40,15 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "-C", "--project", metavar="DIR", type=Path, default=Path("."), help="the project folder (default: here)"
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # -C after the command works too (`pubkit build -C press`); SUPPRESS keeps the one given before it.
+    after = argparse.ArgumentParser(add_help=False)
+    after.add_argument("-C", "--project", metavar="DIR", type=Path, default=argparse.SUPPRESS,
+                       help="the project folder (default: here)")
+    commands = _Commands(parser.add_subparsers(dest="command", metavar="COMMAND"), after)
 
     new = commands.add_parser("new", help="create a working project to start from")
-    new.add_argument("folder", type=Path, metavar="DIR")
-    new.add_argument("--source-language", default="en", metavar="LANG")
+    new.add_argument("folder", type=Path, metavar="DIR", help="the folder to create (must not exist)")
+    new.add_argument("--source-language", default="en", metavar="LANG", help="the language releases are written in")
     new.add_argument("--lang", action="append", metavar="LANG", help="a target language (repeatable; default de, fr)")
     new.set_defaults(run=_new)
 
@@ -52,7 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     extract.set_defaults(run=_extract)
 
     init = commands.add_parser("init", help="create the catalogs of a new language")
-    init.add_argument("language", metavar="LANG", help="a locale such as de, zh_CN or pt-BR")
+    init.add_argument("language", metavar="LANG",
+                      help="a locale such as de, zh_CN or pt-BR; added to 'languages' in pubkit.toml")
     init.set_defaults(run=_init)
 
     update = commands.add_parser("update", help="merge the templates into every catalog, keeping every translation")
@@ -63,45 +68,55 @@ def _parser() -> argparse.ArgumentParser:
 
     status = commands.add_parser("status", help="translated, fuzzy and untranslated messages and words")
     status.add_argument("--lang", action="append", metavar="LANG", help="only this language (repeatable)")
-    status.add_argument("--format", choices=("table", "json"), default="table")
+    status.add_argument("--format", choices=("table", "json"), default="table", help="a table for people, or JSON")
     status.set_defaults(run=_status)
 
     check = commands.add_parser("check", help="quality checks on every catalog, for people and for CI")
     check.add_argument("--lang", action="append", metavar="LANG", help="only this language (repeatable)")
-    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--format", choices=("text", "json"), default="text",
+                       help="one line per finding (path:line: severity: …), or JSON")
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    check.add_argument("--summary", action="store_true",
+                       help="counts per catalog and check instead of every finding, for long runs")
     check.set_defaults(run=_check)
 
     build = commands.add_parser("build", help="render every release in every language: dist/<slug>/<lang>/")
     build.add_argument("--lang", action="append", metavar="LANG", help="only this language (repeatable)")
     build.add_argument("--source", action="append", metavar="SLUG", help="only this release (repeatable)")
     build.add_argument("--format", default="html,pdf", metavar="LIST", help="html, pdf or both (default: html,pdf)")
-    build.add_argument("--preview", action="store_true", help="highlight text shown in the source language")
+    build.add_argument("--preview", action="store_true",
+                       help="highlight text shown in the source language, and say why; writes to dist-preview/")
     build.add_argument("-j", "--jobs", type=_positive, default=None, metavar="N",
                        help="render N documents at a time (default: the number of cores)")
     build.add_argument("--force", action="store_true", help="render everything, even what is up to date")
     build.add_argument("--shard", metavar="K/N", help="build only the K-th of N deterministic slices of the jobs")
+    build.add_argument("--strict", action="store_true",
+                       help="exit 1 when a translation was not used because `pubkit check` rejects it")
     build.add_argument("--pseudo", action="store_true",
                        help="render the pseudo-locales en-XA and ar-XB from the source text into dist-pseudo/")
     build.set_defaults(run=_build)
 
     export = commands.add_parser("export", help="write the catalogs as XLIFF for CAT tools: DIR/<lang>/<slug>.xlf")
-    export.add_argument("--format", choices=("xliff",), default="xliff")
-    export.add_argument("--xliff-version", choices=("1.2", "2.1"), default="1.2")
+    export.add_argument("--format", choices=("xliff",), default="xliff", help="the exchange format (XLIFF)")
+    export.add_argument("--xliff-version", choices=("1.2", "2.1"), default="1.2",
+                        help="XLIFF 1.2 (most CAT tools) or 2.1 (default: 1.2)")
     export.add_argument("--lang", action="append", metavar="LANG", help="only this language (repeatable)")
     export.add_argument("-o", "--output", type=Path, default=None, metavar="DIR",
                         help="the folder to write into (default: the project's xliff/)")
     export.set_defaults(run=_export)
 
     import_ = commands.add_parser("import", help="bring the translations of XLIFF files back into the catalogs")
-    import_.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    import_.add_argument("files", nargs="+", type=Path, metavar="FILE", help="XLIFF files written by `pubkit export`")
     import_.set_defaults(run=_import)
 
     bundle = commands.add_parser("bundle", help="build, then pack every output and a manifest into one zip")
     bundle.add_argument("-o", "--output", type=Path, metavar="ZIP", help="the bundle (default: dist/bundle.zip)")
     bundle.add_argument("--merge", nargs="+", type=Path, metavar="DIR",
                         help="pack the outputs of sharded builds (their dist/ folders) instead of building")
-    bundle.add_argument("-j", "--jobs", type=_positive, default=None, metavar="N")
+    bundle.add_argument("-j", "--jobs", type=_positive, default=None, metavar="N",
+                        help="render N documents at a time (default: the number of cores)")
+    bundle.add_argument("--strict", action="store_true",
+                        help="exit 1 when a translation was not used because `pubkit check` rejects it")
     bundle.set_defaults(run=_bundle)
 
     serve = commands.add_parser("serve", help="the review desk: every language side by side in a browser, live")
@@ -111,6 +126,17 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--open", action="store_true", help="open the desk in the web browser")
     serve.set_defaults(run=_serve)
     return parser
+
+
+class _Commands:
+    """Sub-commands that all accept the options every command shares (``-C DIR``)."""
+
+    def __init__(self, subparsers, common: argparse.ArgumentParser):
+        self.subparsers = subparsers
+        self.common = common
+
+    def add_parser(self, name: str, **kwargs) -> argparse.ArgumentParser:
+        return self.subparsers.add_parser(name, parents=[self.common], description=kwargs.get("help"), **kwargs)
 
 
 def _project(args: argparse.Namespace):
@@ -143,22 +169,26 @@ def _extract(args: argparse.Namespace) -> int:
     project = _project(args)
     for written in extract(project):
         state = "wrote" if written.changed else "unchanged"
-        print(f"{state:9} {_show(written.path, project)} ({written.messages} messages)")
+        print(f"{state:9} {_show(written.path, project)} ({_count(written.messages, 'message')})")
     return EXIT_OK
 
 
 def _init(args: argparse.Namespace) -> int:
     from .catalogs import init_language
 
+    from .configfile import add_language
+
     project = _project(args)
     (language,) = _languages([args.language]) or []
     for written in init_language(project, language):
-        print(f"created {_show(written.path, project)} ({written.messages} messages)")
-    if language not in project.languages:
-        print(
-            f"note: '{language}' is not in 'languages' of {project.config_path.name}; add it to publish it",
-            file=sys.stderr,
-        )
+        state = "created" if written.changed else "kept"
+        print(f"{state:7} {_show(written.path, project)} ({_count(written.messages, 'message')})")
+    if language not in project.languages and language != project.source_language:
+        name = _show(project.config_path, project)
+        if add_language(project, language):
+            print(f"added '{language}' to 'languages' in {name}")
+        else:
+            print(f"note: add \"{language}\" to 'languages' in {name} to publish it", file=sys.stderr)
     return EXIT_OK
 
 
@@ -222,12 +252,34 @@ def _check(args: argparse.Namespace) -> int:
         json.dump({"findings": [f.as_dict(project.root) for f in findings], **{f"{k}s": v for k, v in counts.items()}},
                   sys.stdout, ensure_ascii=False, indent=2)
         print()
+    elif args.summary:
+        for line in _summary(findings, project):
+            print(line)
+        print(f"{_count(counts['error'], 'error')}, {_count(counts['warning'], 'warning')}", file=sys.stderr)
     else:
         for finding in findings:
             print(finding.format(project.root))
-        print(f"{counts['error']} errors, {counts['warning']} warnings", file=sys.stderr)
+        print(f"{_count(counts['error'], 'error')}, {_count(counts['warning'], 'warning')}", file=sys.stderr)
     failed = counts["error"] or (args.strict and counts["warning"])
     return EXIT_CHECKS_FAILED if failed else EXIT_OK
+
+
+def _summary(findings, project) -> list[str]:
+    """``path: N errors, N warnings (check: N, …)`` per catalog, in file order."""
+    by_path: dict[str, dict[str, dict[str, int]]] = {}
+    for finding in findings:
+        if finding.severity not in ("error", "warning"):
+            continue
+        checks = by_path.setdefault(_show(finding.path, project), {})
+        tally = checks.setdefault(finding.check, {"error": 0, "warning": 0})
+        tally[finding.severity] += 1
+    lines = []
+    for path, checks in by_path.items():
+        errors = sum(t["error"] for t in checks.values())
+        warnings = sum(t["warning"] for t in checks.values())
+        detail = ", ".join(f"{check} {sum(t.values())}" for check, t in sorted(checks.items()))
+        lines.append(f"{path}: {_count(errors, 'error')}, {_count(warnings, 'warning')} ({detail})")
+    return lines
 
 
 def _positive(text: str) -> int:
@@ -261,7 +313,7 @@ class _Progress:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .build import FORMATS, build, default_jobs, parse_shard
+    from .build import FORMATS, build, default_jobs, not_used_diagnostics, parse_shard
 
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
     if not formats or any(f not in FORMATS for f in formats):
@@ -281,13 +333,23 @@ def _build(args: argparse.Namespace) -> int:
     else:
         result = build(project, args.lang, args.source, formats, args.preview, jobs=args.jobs or default_jobs(),
                        force=args.force, shard=shard, progress=_Progress(project))
-    for diagnostic in result.diagnostics:
+    not_used = not_used_diagnostics(result)
+    for diagnostic in [*not_used, *result.diagnostics]:
         print(diagnostic.format(project.root), file=sys.stderr)
     notes = [f"{len(result.skipped)} skipped"] if result.skipped else []
+    if not result.written and result.up_to_date:
+        print(f"nothing to render: {_count(result.up_to_date, 'file')} up to date"
+              + (f" ({', '.join(notes)})" if notes else ""))
+        return EXIT_CHECKS_FAILED if args.strict and not_used else EXIT_OK
     if result.up_to_date:
         notes.append(f"{result.up_to_date} up to date")
-    print(f"built {len(result.written)} files" + (f" ({', '.join(notes)})" if notes else ""))
-    return EXIT_OK
+    print(f"built {_count(len(result.written), 'file')}" + (f" ({', '.join(notes)})" if notes else ""))
+    return EXIT_CHECKS_FAILED if args.strict and not_used else EXIT_OK
+
+
+def _count(number: int, noun: str) -> str:
+    """``1 file``, ``2 files``: English nouns pubkit prints take an s in the plural."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _bundle(args: argparse.Namespace) -> int:
@@ -299,8 +361,11 @@ def _bundle(args: argparse.Namespace) -> int:
         path, manifest = merge_bundle(project, args.merge, args.output)
     else:
         path, manifest = bundle(project, args.output, jobs=args.jobs or default_jobs(), progress=_Progress(project))
-    print(f"wrote {_show(path, project)} ({len(manifest['files'])} files)")
-    return EXIT_OK
+    not_used = [(language, item) for language, info in manifest["languages"].items() for item in info["not_used"]]
+    for _language, item in not_used:
+        print(f"{item['where']}: warning: translation not used: {item['why']}", file=sys.stderr)
+    print(f"wrote {_show(path, project)} ({_count(len(manifest['files']), 'file')})")
+    return EXIT_CHECKS_FAILED if args.strict and not_used else EXIT_OK
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -327,6 +392,8 @@ def _import(args: argparse.Namespace) -> int:
         print(f"{_show(report.path, project)}: {report.imported} imported, {report.refused} refused, "
               f"{report.unchanged} unchanged{state}")
     return EXIT_CHECKS_FAILED if result.refused else EXIT_OK
+
+
 def _port(text: str) -> int:
     if not text.isdigit() or int(text) > 65535:
         raise argparse.ArgumentTypeError(f"expected a port number from 0 to 65535, not '{text}'")

@@ -25,6 +25,7 @@ _KEYS: dict[str, tuple[type | tuple[type, ...], Any]] = {
     "locale_dir": (str, "locale"),
     "templates_dir": (str, "templates"),
     "output_dir": (str, "dist"),
+    "preview_dir": (str, "dist-preview"),  # where `build --preview` writes, never over publishable output
     # rendering; each of these may also be set per language in a [language.<lang>] table
     "paper_size": (str, "auto"),
     "min_completeness": ((int, float), 0),
@@ -79,6 +80,7 @@ class Project:
     locale_dir: Path
     templates_dir: Path
     output_dir: Path
+    preview_dir: Path | None = None  # None: dist-preview/ in the project
     pdf_variant: str = ""
     crop_marks: bool = False
     bleed: str = "0mm"
@@ -87,6 +89,11 @@ class Project:
     max_render_seconds: float = 120
     defaults: LanguageSettings = field(default_factory=LanguageSettings)
     per_language: dict[str, LanguageSettings] = field(default_factory=dict)
+
+    @property
+    def preview_output_dir(self) -> Path:
+        """Where ``build --preview`` writes."""
+        return self.preview_dir or self.root / "dist-preview"
 
     @property
     def output_languages(self) -> tuple[str, ...]:
@@ -120,10 +127,14 @@ def normalize_language(tag: str) -> str:
         raise ValueError(f"'{tag}' is not a locale identifier (expected e.g. 'de', 'pt_BR' or 'pt-BR')")
     spelled = tag.replace("-", "_")
     try:
-        Locale.parse(spelled)
+        locale = Locale.parse(spelled)
     except (UnknownLocaleError, ValueError):
         raise ValueError(f"unknown locale '{tag}': CLDR has no data for it") from None
     parts = spelled.split("_")
+    if locale.language != parts[0].lower():
+        # Babel resolves aliases (fre, eng, iw); folders, lang="…" and Language headers need the canonical code.
+        meant = "_".join([locale.language, *parts[1:]])
+        raise ValueError(f"'{tag}' is not a locale identifier; did you mean '{meant}'?")
     # gettext directories use a lowercase language and an uppercase territory: zh_CN, pt_BR, sr_Latn_RS.
     parts[0] = parts[0].lower()
     for i, part in enumerate(parts[1:], start=1):
@@ -225,7 +236,9 @@ def _validate(data: dict[str, Any], root: Path, path: Path, text: str, section_l
         try:
             language = normalize_language(tag)
         except ValueError as exc:
-            raise fail(str(exc), "languages") from None
+            start = _key_line(text, "languages", section_line) - 1
+            line = _first_line(text, rf".*[\"']{re.escape(str(tag))}[\"']", start) if isinstance(tag, str) else None
+            raise ConfigError(str(exc), path, line or start + 1) from None
         if language in languages:
             raise fail(f"language '{tag}' is listed twice", "languages")
         languages.append(language)
@@ -273,6 +286,9 @@ def _validate(data: dict[str, Any], root: Path, path: Path, text: str, section_l
             raise fail(f"'{key}' must be a folder inside the project, not '{value}'", key)
         return resolved
 
+    if folder("preview_dir") == folder("output_dir"):
+        raise fail("'preview_dir' must differ from 'output_dir': a preview is never publishable output",
+                   "preview_dir" if "preview_dir" in data else "output_dir")
     return Project(
         root=root,
         config_path=path,
@@ -282,6 +298,7 @@ def _validate(data: dict[str, Any], root: Path, path: Path, text: str, section_l
         locale_dir=folder("locale_dir"),
         templates_dir=folder("templates_dir"),
         output_dir=folder("output_dir"),
+        preview_dir=folder("preview_dir"),
         pdf_variant=data.get("pdf_variant", ""),
         crop_marks=data.get("crop_marks", False),
         bleed=data.get("bleed", "0mm"),

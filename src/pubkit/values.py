@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -135,7 +136,19 @@ def parse_date_node(node: yaml.Node, path: Path, what: str) -> dt.date:
         except ValueError:
             pass
     shown = node.value if isinstance(node, yaml.ScalarNode) else "a " + node.id
-    raise SourceError(f"{what}: '{shown}' is not a date; write it as YYYY-MM-DD", path, node.line)
+    raise SourceError(f"{what}: '{shown}' is not a date; {_why_not_a_date(str(shown).strip())}", path, node.line)
+
+
+def _why_not_a_date(text: str) -> str:
+    """What is wrong with a date written in the right shape: the month or the day, in words a person reads."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
+    if not match:
+        return "write it as YYYY-MM-DD"
+    year, month, day = (int(part) for part in match.groups())
+    if not 1 <= month <= 12:
+        return f"there is no month {month} (months run from 01 to 12)"
+    days = calendar.monthrange(year, month)[1]
+    return f"{calendar.month_name[month]} {year} has {days} days, not {day}" if day else "days start at 01"
 
 
 def _number(node: yaml.Node, path: Path, what: str) -> Decimal:

@@ -1,0 +1,32 @@
+"""Edits to the project's configuration file that keep its comments and layout (with tomlkit)."""
+
+from __future__ import annotations
+
+import tomlkit
+from tomlkit.exceptions import TOMLKitError
+
+from .config import PYPROJECT_FILE, Project
+from .fileio import write_atomic
+
+
+def add_language(project: Project, language: str) -> bool:
+    """Append ``language`` to ``languages`` in the configuration file; False if the file cannot be edited safely.
+
+    Only the one array changes: every comment, blank line and key order of the file stays as written.
+    """
+    path = project.config_path
+    try:
+        document = tomlkit.parse(path.read_text(encoding="utf-8"))
+        table = document["tool"]["pubkit"] if path.name == PYPROJECT_FILE else document  # type: ignore[index]
+        languages = table["languages"]  # type: ignore[index]
+    except (OSError, UnicodeDecodeError, TOMLKitError, KeyError):
+        return False
+    if not isinstance(languages, list):
+        return False
+    if language not in languages:
+        languages.append(language)
+        try:
+            write_atomic(path, tomlkit.dumps(document))
+        except OSError:
+            return False
+    return True
