@@ -10,11 +10,12 @@ from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
+from . import __version__, safefs
 from .catalogs import TEMPLATES_DOMAIN, Translations
 from .config import Project, parse_languages
 from .errors import Diagnostic, UsageError
 from .fileio import write_atomic
+from .machine import require_fonts, source_date_epoch
 from .pofile import shorten
 from .sources import Source, check_unique_slugs, read_source
 from .templates import template_files
@@ -43,7 +44,7 @@ class Job:
 @dataclass
 class JobResult:
     job: Job
-    outputs: dict[str, list[int]] = field(default_factory=dict)  # relative path → [size, mtime_ns]
+    outputs: dict[str, list] = field(default_factory=dict)  # relative path → [size, mtime_ns, sha256]
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
@@ -54,6 +55,11 @@ class BuildResult:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     up_to_date: int = 0
     jobs: list[Job] = field(default_factory=list)
+    #: The plan of the whole project (before sharding): every job's input digest, the digest of them all,
+    #: and the sha256 of every input file read (so a stale shard can name the file that changed).
+    digests: dict[Job, str] = field(default_factory=dict)
+    everything: str = ""
+    input_files: dict[str, str] = field(default_factory=dict)
 
 
 Progress = Callable[[int, int, JobResult | None], None]
@@ -142,7 +148,10 @@ class Inputs:
         # A web page does not read print.css and a PDF does not read screen.css.
         unread = {"html": set(PRINT_STYLESHEETS) - set(SCREEN_ASSETS), "pdf": set(SCREEN_ASSETS) - set(PRINT_STYLESHEETS)}
         templates = {kind: hashlib.sha256() for kind in FORMATS}
+        self.files: dict[str, str] = {}  # project-relative path → sha256, of every file hashed here
+        self._note(project.config_path, project.config_path.read_bytes())
         for name, path in template_files(project).items():
+            self._note(path, path.read_bytes())
             data = f"\0template {name}\0".encode() + path.read_bytes()
             for kind in FORMATS:
                 if name not in unread[kind]:
@@ -150,6 +159,7 @@ class Inputs:
         if project.sources_dir.is_dir():
             for path in sorted(project.sources_dir.rglob("*")):
                 if path.is_file() and path.suffix != ".md":  # images and other assets of the sources
+                    self._note(path, path.read_bytes())
                     shared.update(f"\0asset {path.relative_to(project.sources_dir)}\0".encode() + path.read_bytes())
         self._shared = {kind: f"{shared.hexdigest()}:{templates[kind].hexdigest()}" for kind in FORMATS}
         self._files: dict[Path, bytes] = {}
@@ -157,7 +167,15 @@ class Inputs:
     def _read(self, path: Path) -> bytes:
         if path not in self._files:
             self._files[path] = path.read_bytes() if path.exists() else b""
+            self._note(path, self._files[path])
         return self._files[path]
+
+    def _note(self, path: Path, data: bytes) -> None:
+        try:
+            name = path.relative_to(self.project.root).as_posix()
+        except ValueError:  # pubkit's built-in templates: their version is in the digest already
+            return
+        self.files[name] = hashlib.sha256(data).hexdigest()
 
     def digest(self, source_path: Path, job: Job, preview: bool) -> str:
         h = hashlib.sha256(f"{self._shared[job.format]}\0{job.key}\0preview={preview}\0".encode())
@@ -171,22 +189,49 @@ class Inputs:
 def read_state(output_dir: Path) -> dict:
     try:
         state = json.loads((output_dir / STATE_FILE).read_text(encoding="utf-8"))
-        return state if isinstance(state, dict) and state.get("pubkit") == __version__ else {}
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return {}
+    if not isinstance(state, dict) or state.get("pubkit") != __version__:
+        return {}
+    # A damaged or foreign state only costs a full build; bundle validates it strictly (shards.py).
+    return state if all(isinstance(state.get(k, {}), dict) for k in ("jobs", "sources")) else {}
 
 
 def _up_to_date(project: Project, entry: dict | None, digest: str) -> bool:
     if not entry or entry.get("digest") != digest:
         return False
-    for relative, (size, mtime) in entry.get("outputs", {}).items():
-        try:
-            info = (project.output_dir / relative).stat()
-        except OSError:
-            return False
-        if info.st_size != size or info.st_mtime_ns != mtime:
-            return False
+    try:
+        for relative, record in entry.get("outputs", {}).items():
+            path = project.output_dir / relative
+            if safefs.check_name(relative) or safefs.first_link(project.output_dir, path):
+                return False
+            info = path.stat()
+            if info.st_size != record[0] or info.st_mtime_ns != record[1] or len(record) != 3:
+                return False
+    except (OSError, TypeError, LookupError, AttributeError):  # a damaged state: render again
+        return False
     return True
+
+
+def _remove_stale(project: Project, previous: dict, finished: dict, index: SourceIndex,
+                  skipped: list[tuple[str, str]]) -> None:
+    """Delete outputs this build no longer makes: of removed releases and languages, of languages
+    no longer published, and images a re-rendered page stopped using. Only files recorded in the
+    state are touched, only under their own ``<slug>/<language>/`` folder, and never through a link.
+    """
+    languages = set(project.output_languages)
+    for key, entry in list(finished.items()):
+        old = previous.get(key) if isinstance(previous.get(key), dict) else {}
+        slug, _, rest = key.partition("/")
+        language = rest.partition("/")[0]
+        gone = slug not in index.paths or language not in languages or (slug, language) in skipped
+        kept = set() if gone else set(entry.get("outputs", {})) if isinstance(entry, dict) else set()
+        stale = [name for name in (old.get("outputs") or {}) if name not in kept]
+        for name in stale:
+            if isinstance(name, str) and name.startswith(f"{slug}/{language}/"):
+                safefs.remove_beneath(project.output_dir, name)
+        if gone:
+            del finished[key]
 
 
 # --- the build ---------------------------------------------------------------------------------
@@ -202,14 +247,17 @@ def build(
     force: bool = False,
     shard: tuple[int, int] | None = None,
     progress: Progress | None = None,
+    plan_only: bool = False,
 ) -> BuildResult:
     """Render what changed since the last build, ``jobs`` at a time; each output is written atomically.
 
     A job is skipped when the hash of its inputs (source, catalogs, templates, configuration,
     assets, pubkit version) matches the last build and its outputs are untouched, so a rebuild
-    with nothing changed imports neither WeasyPrint nor Jinja.
+    with nothing changed imports neither WeasyPrint nor Jinja. ``plan_only`` returns the plan and
+    its digests without rendering or writing anything (``bundle --merge`` checks shards against it).
     """
     result = BuildResult()
+    source_date_epoch()  # a value that is not a time fails here, before any work
     chosen_languages = select_languages(project, languages)
     state = read_state(project.output_dir)
     index = SourceIndex(project, state.get("sources", {}))
@@ -237,10 +285,13 @@ def build(
     inputs = Inputs(project)
     digests = {job: inputs.digest(index.paths[job.slug], job, preview) for job in planned}
     everything = hashlib.sha256("".join(f"{job.key}={digests[job]}\n" for job in planned).encode()).hexdigest()
+    result.digests, result.everything, result.input_files = digests, everything, inputs.files
     if shard is not None:
         part, parts = shard
         planned = planned[part - 1 :: parts]  # sorted jobs dealt round-robin: deterministic and balanced
     result.jobs = planned
+    if plan_only:
+        return result
 
     previous = state.get("jobs", {})
     todo = [job for job in planned if force or not _up_to_date(project, previous.get(job.key), digests[job])]
@@ -251,6 +302,8 @@ def build(
     if todo:
         from .render import Renderer
 
+        if any(job.format == "pdf" for job in todo):
+            require_fonts()  # without any font, Pango crashes the process instead of reporting it
         renderer = Renderer(project)  # compiles every template here: a template mistake is reported once, plainly
     finished: dict[str, dict] = {k: v for k, v in previous.items()}
     total = len(todo)
@@ -266,6 +319,8 @@ def build(
             result.diagnostics.extend(job_result.diagnostics)
             if progress:
                 progress(done, total, job_result)
+        if not languages and not slugs and formats == FORMATS:  # a whole build knows what is no longer made
+            _remove_stale(project, previous, finished, index, result.skipped)
     finally:
         new_state = {
             "pubkit": __version__,
@@ -274,8 +329,10 @@ def build(
             "planned": [job.key for job in planned],
             "jobs": dict(sorted(finished.items())),
             "sources": index.cache,
+            "files": dict(sorted(inputs.files.items())),
         }
         if finished != previous:  # something was rendered: remember it, even if a later job failed
+            safefs.check_write(project.output_dir, project.output_dir / STATE_FILE)
             write_atomic(project.output_dir / STATE_FILE, json.dumps(new_state, indent=1, sort_keys=True) + "\n")
     result.written.sort()
     return result
@@ -418,9 +475,11 @@ class _Worker:
                 translations.path or source.path,
             ))
         for path, data in files.items():
+            safefs.check_write(project.output_dir, path)  # never through a link such as dist/<slug> → /etc
             write_atomic(path, data)
             info = path.stat()
-            result.outputs[path.relative_to(project.output_dir).as_posix()] = [info.st_size, info.st_mtime_ns]
+            digest = hashlib.sha256(data.encode() if isinstance(data, str) else data).hexdigest()
+            result.outputs[path.relative_to(project.output_dir).as_posix()] = [info.st_size, info.st_mtime_ns, digest]
         return result
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -37,9 +36,11 @@ class WrittenFile:
 
 def timestamp() -> str:
     """Now, or ``SOURCE_DATE_EPOCH`` when set, in the PO header format (``2023-07-25 10:00+0000``)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch is not None and epoch.strip().isdigit():
-        moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+    from .machine import source_date_epoch
+
+    epoch = source_date_epoch()  # a value that is not a time is a one-line error, not a traceback
+    if epoch is not None:
+        moment = dt.datetime.fromtimestamp(epoch, tz=dt.timezone.utc)
     else:
         moment = dt.datetime.now(tz=dt.timezone.utc)
     return moment.strftime("%Y-%m-%d %H:%M%z")

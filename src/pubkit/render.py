@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -20,7 +19,7 @@ from .catalogs import Translations
 from .config import Project
 from .errors import PubkitError, RenderError, TemplateError
 from .formatting import Formatter, paper_size, text_direction
-from .resources import policy_for
+from .resources import image_digest, policy_for
 from .sources import PLACEHOLDER_RE, Source
 from .templates import BUILTIN_DIR, TEMPLATE_SUFFIXES, environment, template_error, template_files
 
@@ -231,7 +230,7 @@ class Renderer:
             return src
         if medium == "print":
             return real.as_uri()
-        digest = hashlib.sha256(str(real).encode()).hexdigest()[:8]
+        digest = image_digest(real, self.policy.roots)
         relative = f"images/{digest}-{real.name}"
         page.images.append((relative, real))
         return relative

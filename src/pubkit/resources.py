@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from dataclasses import dataclass
@@ -74,3 +75,10 @@ class ResourcePolicy:
 def policy_for(project_root: Path, *extra_roots: Path, allow_network: bool = False) -> ResourcePolicy:
     roots = tuple(Path(os.path.realpath(p)) for p in (project_root, *extra_roots))
     return ResourcePolicy(roots=roots, allow_network=allow_network)
+
+
+def image_digest(real: Path, roots: tuple[Path, ...]) -> str:
+    """The prefix of an image's name beside a page: from its path inside the project, not on this machine,
+    so that shards built in different folders name the same image alike."""
+    inside = next((real.relative_to(root) for root in roots if real.is_relative_to(root)), real)
+    return hashlib.sha256(inside.as_posix().encode()).hexdigest()[:8]
