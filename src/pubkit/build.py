@@ -150,6 +150,10 @@ class Inputs:
         templates = {kind: hashlib.sha256() for kind in FORMATS}
         self.files: dict[str, str] = {}  # project-relative path → sha256, of every file hashed here
         self._note(project.config_path, project.config_path.read_bytes())
+        # fontTools stamps subset fonts with SOURCE_DATE_EPOCH: it is an input of every PDF
+        epoch = f"{source_date_epoch()}".encode()
+        shared.update(b"\0SOURCE_DATE_EPOCH=" + epoch)
+        self.files["SOURCE_DATE_EPOCH"] = hashlib.sha256(epoch).hexdigest()
         for name, path in template_files(project).items():
             self._note(path, path.read_bytes())
             data = f"\0template {name}\0".encode() + path.read_bytes()
