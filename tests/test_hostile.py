@@ -101,5 +101,5 @@ def test_special_files_inside_the_project_are_refused(mini: Path, run, kind: str
         message = "refused resource 'plant.png': 41943040 bytes is over the limit"
     result = run("build", "--lang", "en", cwd=mini)
     assert result.code == 2
-    assert result.err.strip().startswith(f"sources/launch.md:1: error: {message}"), result.err
+    assert result.err.strip().startswith(f"sources/launch.md:37: error: {message}"), result.err
     assert not (mini / "dist").exists()

@@ -427,7 +427,16 @@ class _Worker:
         self.assets = template_files(project)
         self._ui: dict[str, Translations] = {}
         self._print_styles: list | None = None
+        self._screen: dict[str, bytes] = {}
         self._last: tuple[tuple[str, str], Translations] | None = None
+
+    def screen_asset(self, name: str) -> bytes:
+        """A stylesheet copied beside every web page, checked once: it must not reach the network or a disk."""
+        if name not in self._screen:
+            from .resources import check_screen_stylesheet
+
+            self._screen[name] = check_screen_stylesheet(self.assets[name], self.project.allow_network)
+        return self._screen[name]
 
     def translations(self, language: str, slug: str) -> Translations:
         # The HTML and PDF jobs of a page usually follow each other: read its catalog once.
@@ -448,7 +457,7 @@ class _Worker:
             page = self.renderer.render(source, job.language, translations, ui, "screen", self.preview)
             files[folder / "index.html"] = page.html
             for name in SCREEN_ASSETS:
-                files[folder / name] = self.assets[name].read_bytes()
+                files[folder / name] = self.screen_asset(name)
             for relative, real in page.images:
                 files[folder / relative] = real.read_bytes()
         else:

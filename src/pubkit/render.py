@@ -20,7 +20,7 @@ from .config import Project
 from .errors import PubkitError, RenderError, TemplateError
 from .formatting import Formatter, paper_size, text_direction
 from .resources import image_digest, policy_for
-from .sources import PLACEHOLDER_RE, Source
+from .sources import MAX_NESTING, PLACEHOLDER_RE, Source, too_deep
 from .templates import BUILTIN_DIR, TEMPLATE_SUFFIXES, environment, template_error, template_files
 
 RELEASE_TEMPLATE = "release.html"
@@ -188,8 +188,13 @@ class Renderer:
                     opener.attrs = {**opener.attrs, "lang": self.project.source_language.replace("_", "-"),
                                     "class": "untranslated"}
                     tokens[-1] = opener
-            tokens.append(self._inline(token, text, bool(block and block.alt_text), values, referrer, source, medium,
-                                       page))
+            try:
+                tokens.append(self._inline(token, text, bool(block and block.alt_text), values, referrer, source,
+                                           medium, page))
+            except RenderError as exc:  # a refused image of the source: point at its block
+                if exc.line is not None or referrer != source.path or message is None:
+                    raise
+                raise RenderError(exc.message, source.path, message.line) from None
         parser = inline_parser()
         return Markup(parser.renderer.render(tokens, parser.options, {}))
 
@@ -202,7 +207,10 @@ class Renderer:
             image.children = inline_parser().parseInline(text)[0].children or []
             children = [image]
         else:
-            children = inline_parser().parseInline(text)[0].children or []
+            parsed = inline_parser().parseInline(text)
+            if too_deep(parsed) is not None:  # WeasyPrint would recurse once per level of <em><strong>…
+                raise RenderError(f"a message is nested more than {MAX_NESTING} levels deep (emphasis)", referrer)
+            children = parsed[0].children or []
         inline.children = [self._finish(child, values, referrer, source, medium, page) for child in children]
         inline.content = text
         return inline

@@ -25,6 +25,10 @@ DATA_FIELDS = ("date", "slug", "organization", "values")
 RESERVED_SLUGS = frozenset({"templates"})
 
 MAX_SOURCE_BYTES = 4 * 1024 * 1024
+#: The deepest nesting accepted in front matter (mappings, lists) and in Markdown (quotes, lists, emphasis).
+#: Real releases use a handful of levels; the parsers and the print engine recurse once per level, so
+#: 1,000 levels in 2 KB would otherwise end in a RecursionError.
+MAX_NESTING = 32
 
 #: A placeholder: ``{name}`` naming an entry of ``values``.
 PLACEHOLDER_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -94,6 +98,26 @@ def placeholders_in(text: str) -> list[str]:
     return found
 
 
+def too_deep(tokens: list[Token]) -> int | None:
+    """The 0-based line of the first block or inline nesting deeper than :data:`MAX_NESTING`, else None.
+
+    Counted on markdown-it's flat token stream (``nesting`` is +1 for an opening token, -1 for a
+    closing one), so the check itself never recurses.
+    """
+    depth = 0
+    for token in tokens:
+        depth += token.nesting
+        line = token.map[0] if token.map else 0
+        if depth > MAX_NESTING:
+            return line
+        inline = depth
+        for child in token.children or []:
+            inline += child.nesting
+            if inline - depth > MAX_NESTING:
+                return line
+    return None
+
+
 def _walk_inline(tokens):
     for token in tokens:
         yield token
@@ -117,6 +141,10 @@ def read_source(path: Path) -> Source:
     fields, values, field_messages, slug = _read_fields(front_matter, path)
     body_first_line = end + 2
     tokens = markdown_parser().parse("\n".join(lines[end + 1 :]))
+    deep = too_deep(tokens)
+    if deep is not None:
+        raise SourceError(f"Markdown is nested more than {MAX_NESTING} levels deep (quotes, lists or emphasis)",
+                          path, body_first_line + deep)
     body = SyntaxTreeNode(tokens)
     blocks = _read_blocks(body, path, lines, body_first_line)
 
@@ -173,6 +201,7 @@ def _read_text(path: Path) -> str:
 
 def _parse_front_matter(text: str, path: Path, first_line: int) -> yaml.MappingNode:
     try:
+        _check_yaml_depth(text, path, first_line)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -188,6 +217,20 @@ def _parse_front_matter(text: str, path: Path, first_line: int) -> yaml.MappingN
     # Shift every mark so that node lines are lines of the source file.
     _shift_marks(node, first_line)
     return node
+
+
+def _check_yaml_depth(text: str, path: Path, first_line: int) -> None:
+    # PyYAML composes nodes recursively: count the depth on its (flat) token stream first.
+    depth = 0
+    for token in yaml.scan(text, Loader=yaml.SafeLoader):
+        if isinstance(token, (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken,
+                              yaml.FlowMappingStartToken, yaml.FlowSequenceStartToken)):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise SourceError(f"front matter is nested more than {MAX_NESTING} levels deep", path,
+                                  first_line + token.start_mark.line)
+        elif isinstance(token, (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)):
+            depth -= 1
 
 
 def _refuse_aliases(node: yaml.Node, path: Path, first_line: int, seen: set[int], line: int | None = None) -> None:

@@ -12,6 +12,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .config import Project
 from .errors import TemplateError
+from .resources import confined_input
 from .sources import PLACEHOLDER_RE, Message
 
 BUILTIN_DIR = Path(__file__).parent / "templates"
@@ -28,7 +29,8 @@ def template_files(project: Project) -> dict[str, Path]:
     files = {p.name: p for p in sorted(BUILTIN_DIR.iterdir()) if p.is_file()}
     if project.templates_dir.is_dir():
         for path in sorted(project.templates_dir.rglob("*")):
-            if path.is_file():
+            if path.is_file() or path.is_symlink():
+                confined_input(path, project.root, TemplateError, "template")  # a link out is refused
                 files[path.relative_to(project.templates_dir).as_posix()] = path
     return dict(sorted(files.items()))
 
@@ -49,12 +51,26 @@ def environment(project: Project | None = None) -> jinja2.Environment:
     if project is not None and project.templates_dir.is_dir():
         folders.insert(0, str(project.templates_dir))
     return ImmutableSandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(folders),
+        loader=ConfinedLoader(folders, project.root if project is not None else BUILTIN_DIR),
         extensions=["jinja2.ext.i18n"],
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
+
+
+class ConfinedLoader(jinja2.FileSystemLoader):
+    """Jinja's file loader, refusing a template (``{% include "sub/x" %}``) whose real path leaves the project,
+    for instance through a linked folder inside ``templates/``."""
+
+    def __init__(self, folders: list[str], root: Path):
+        super().__init__(folders)
+        self.root = root
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        confined_input(Path(filename), self.root, TemplateError, "template", BUILTIN_DIR)
+        return source, filename, uptodate
 
 
 def template_error(exc: BaseException, project: Project) -> TemplateError:
