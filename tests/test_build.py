@@ -146,7 +146,7 @@ def test_references_outside_the_project_are_refused(translated: Path, run, refer
     before = snapshot(translated)
     result = run("build", "--format", "html", cwd=translated)
     assert result.code == 2
-    assert result.err.strip().startswith("sources/launch.md:1: error: ")
+    assert result.err.strip().startswith("sources/launch.md:37: error: ")
     assert message in result.err
     assert snapshot(translated) == before
 
