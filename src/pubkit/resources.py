@@ -8,6 +8,7 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 from urllib.parse import unquote, urlsplit
 
 from .errors import PubkitError, RenderError
@@ -41,6 +42,7 @@ class ResourcePolicy:
         parts = urlsplit(reference)
         scheme = parts.scheme.lower()
         if scheme == "data":
+            check_data_url(reference, referrer, line)
             return None
         if scheme in ("http", "https"):
             if self.allow_network:
@@ -79,7 +81,22 @@ class ResourcePolicy:
         return real
 
 
-def check_pixels(real: Path, reference: str, referrer: Path | None, line: int | None = None) -> None:
+def check_data_url(reference: str, referrer: Path | None, line: int | None = None) -> None:
+    """A ``data:`` image (a translator may type one) gets the same pixel limit as an image file."""
+    import base64
+    import binascii
+    import io
+    from urllib.parse import unquote_to_bytes
+
+    header, _, payload = reference.partition(",")
+    try:
+        data = base64.b64decode(payload) if header.lower().endswith(";base64") else unquote_to_bytes(payload)
+    except (binascii.Error, ValueError):
+        return  # not decodable: the print engine reports it, and pubkit makes that an error
+    check_pixels(io.BytesIO(data), reference[:40] + ("…" if len(reference) > 40 else ""), referrer, line)
+
+
+def check_pixels(real: Path | IO[bytes], reference: str, referrer: Path | None, line: int | None = None) -> None:
     """Refuse a raster image whose header declares more than :data:`MAX_IMAGE_PIXELS` pixels.
 
     Pillow reads only the header here; nothing is decoded.
