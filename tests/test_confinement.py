@@ -236,3 +236,18 @@ def test_no_usable_font_is_reported_before_rendering(mini: Path, run, tmp_path: 
         f"pubkit: error: no usable font: fontconfig finds none (FONTCONFIG_FILE={empty}); PDFs cannot be "
         "typeset: install fonts, on Debian or Ubuntu: apt-get install fonts-noto-core fonts-noto-cjk")
     assert not (mini / "dist").exists()
+
+
+def test_a_slug_remembered_in_a_tampered_state_is_not_trusted(mini: Path, run, tmp_path: Path) -> None:
+    # is_valid_slug in build.SourceIndex: without it jobs are named '../../escaped/en/html' and bundle fails
+    prepared(mini, run)
+    assert run("build", "--lang", "en", "--format", "html", cwd=mini).code == 0
+    state_path = mini / "dist" / ".pubkit" / "state.json"
+    state = json.loads(state_path.read_text())
+    state["sources"]["sources/launch.md"]["slug"] = "../../escaped"
+    state["jobs"] = {}
+    state_path.write_text(json.dumps(state))
+    assert run("build", "--lang", "en", "--format", "html", cwd=mini).code == 0
+    assert not (tmp_path / "escaped").exists() and (mini / "dist" / "launch" / "en" / "index.html").exists()
+    assert sorted(json.loads(state_path.read_text())["jobs"]) == ["launch/en/html"], "no job named after it"
+    assert run("bundle", cwd=mini).code == 0

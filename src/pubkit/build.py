@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import __version__, safefs
 from .catalogs import TEMPLATES_DOMAIN, Translations
-from .config import Project, parse_languages
+from .config import Project, is_valid_slug, parse_languages
 from .errors import Diagnostic, UsageError
 from .fileio import write_atomic
 from .machine import require_fonts, source_date_epoch
@@ -118,7 +118,8 @@ class SourceIndex:
             relative = path.relative_to(project.root).as_posix()
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
             entry = remembered.get(relative)
-            if isinstance(entry, dict) and entry.get("sha256") == digest and isinstance(entry.get("slug"), str):
+            if (isinstance(entry, dict) and entry.get("sha256") == digest and isinstance(entry.get("slug"), str)
+                    and is_valid_slug(entry["slug"])):  # a slug names folders: never take '../x' from a state
                 slug = entry["slug"]
             else:
                 source = read_source(path)
