@@ -148,6 +148,9 @@ def test_a_linked_bundle_is_not_followed(mini: Path, run, tmp_path: Path) -> Non
     (mini / "dist" / "bundle.zip").symlink_to(target)
     result = run("bundle", cwd=mini)
     one_error(result, "dist/bundle.zip:1: error: refusing to write through")
+    (mini / "dist" / "named.zip").symlink_to(target)
+    result = run("bundle", "-o", "dist/named.zip", cwd=mini)
+    one_error(result, "dist/named.zip:1: error: refusing to write through")
     assert target.read_text() == "keep me\n"
 
 

@@ -156,16 +156,18 @@ class Inputs:
         shared.update(b"\0SOURCE_DATE_EPOCH=" + epoch)
         self.files["SOURCE_DATE_EPOCH"] = hashlib.sha256(epoch).hexdigest()
         for name, path in template_files(project).items():
-            self._note(path, path.read_bytes())
-            data = f"\0template {name}\0".encode() + path.read_bytes()
+            content = path.read_bytes()
+            self._note(path, content)
+            data = f"\0template {name}\0".encode() + content
             for kind in FORMATS:
                 if name not in unread[kind]:
                     templates[kind].update(data)
         if project.sources_dir.is_dir():
             for path in sorted(project.sources_dir.rglob("*")):
                 if path.is_file() and path.suffix != ".md":  # images and other assets of the sources
-                    self._note(path, path.read_bytes())
-                    shared.update(f"\0asset {path.relative_to(project.sources_dir)}\0".encode() + path.read_bytes())
+                    content = path.read_bytes()
+                    self._note(path, content)
+                    shared.update(f"\0asset {path.relative_to(project.sources_dir)}\0".encode() + content)
         self._shared = {kind: f"{shared.hexdigest()}:{templates[kind].hexdigest()}" for kind in FORMATS}
         self._files: dict[Path, bytes] = {}
 

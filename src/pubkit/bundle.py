@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import subprocess
 import time
 import zipfile
@@ -54,8 +55,9 @@ def merge_bundle(project: Project, folders: list[Path], output: Path | None = No
 
 
 def _target(project: Project, output: Path | None) -> Path:
-    if output is None:  # dist/bundle.zip must not be a link that leads the bundle out of the project
-        safefs.check_write(project.output_dir, project.output_dir / BUNDLE_NAME)
+    given = Path(os.path.abspath(output)) if output else project.output_dir / BUNDLE_NAME
+    if given.is_relative_to(project.output_dir):  # dist/bundle.zip must not be a link leading out of the project
+        safefs.check_write(project.output_dir, given)
     target = (Path(output) if output else project.output_dir / BUNDLE_NAME).resolve()
     for folder in (project.sources_dir, project.locale_dir, project.templates_dir):
         if target.is_relative_to(folder):
