@@ -20,7 +20,7 @@ from .config import Project
 from .errors import PubkitError, RenderError, TemplateError
 from .formatting import Formatter, paper_size, text_direction
 from .resources import image_digest, policy_for
-from .sources import MAX_NESTING, PLACEHOLDER_RE, Source, too_deep
+from .sources import MAX_EMPHASIS_MARKS, MAX_NESTING, PLACEHOLDER_RE, Source, too_deep
 from .templates import BUILTIN_DIR, TEMPLATE_SUFFIXES, environment, template_error, template_files
 
 RELEASE_TEMPLATE = "release.html"
@@ -207,6 +207,8 @@ class Renderer:
             image.children = inline_parser().parseInline(text)[0].children or []
             children = [image]
         else:
+            if text.count("*") + text.count("_") > MAX_EMPHASIS_MARKS:  # markdown-it: a token, ~500 bytes, each
+                raise RenderError(f"a message has more than {MAX_EMPHASIS_MARKS:,} emphasis marks (* and _)", referrer)
             parsed = inline_parser().parseInline(text)
             if too_deep(parsed) is not None:  # WeasyPrint would recurse once per level of <em><strong>…
                 raise RenderError(f"a message is nested more than {MAX_NESTING} levels deep (emphasis)", referrer)

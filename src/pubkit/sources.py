@@ -29,6 +29,9 @@ MAX_SOURCE_BYTES = 4 * 1024 * 1024
 #: Real releases use a handful of levels; the parsers and the print engine recurse once per level, so
 #: 1,000 levels in 2 KB would otherwise end in a RecursionError.
 MAX_NESTING = 32
+#: The most emphasis marks (``*`` and ``_``) in one source body: markdown-it makes a token of each, about
+#: 500 bytes apiece, so 2 MB of ``*`` would take a gigabyte and 20 seconds before any check could run.
+MAX_EMPHASIS_MARKS = 100_000
 
 #: A placeholder: ``{name}`` naming an entry of ``values``.
 PLACEHOLDER_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -98,6 +101,15 @@ def placeholders_in(text: str) -> list[str]:
     return found
 
 
+def _check_marks(lines: list[str], start: int, path: Path) -> None:
+    count = 0
+    for index in range(start, len(lines)):
+        count += lines[index].count("*") + lines[index].count("_")
+        if count > MAX_EMPHASIS_MARKS:
+            raise SourceError(f"more than {MAX_EMPHASIS_MARKS:,} emphasis marks (* and _) in one source", path,
+                              index + 1)
+
+
 def too_deep(tokens: list[Token]) -> int | None:
     """The 0-based line of the first block or inline nesting deeper than :data:`MAX_NESTING`, else None.
 
@@ -140,6 +152,7 @@ def read_source(path: Path) -> Source:
     front_matter = _parse_front_matter("\n".join(lines[1:end]), path, first_line=2)
     fields, values, field_messages, slug = _read_fields(front_matter, path)
     body_first_line = end + 2
+    _check_marks(lines, end + 1, path)
     tokens = markdown_parser().parse("\n".join(lines[end + 1 :]))
     deep = too_deep(tokens)
     if deep is not None:
