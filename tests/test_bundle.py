@@ -154,7 +154,7 @@ def test_merging_shards_of_different_builds_is_refused(tmp_path: Path, run) -> N
     run("build", "--shard", "2/2", cwd=two)
     result = run("bundle", "--merge", str(one / "dist"), str(two / "dist"), cwd=one)
     assert result.code == 2
-    assert "was built from other sources, catalogs or settings than" in result.err
+    assert f"is stale: sources/{SLUG}.md changed since it was built" in result.err
     assert not (one / "dist" / "bundle.zip").exists()
 
 

@@ -199,7 +199,7 @@ def test_preview_pages_say_why_text_is_in_the_source_language(tmp_path):
     assert (f'data-pubkit-state="untranslated" data-pubkit-where="locale/de/LC_MESSAGES/{SLUG}.po:'
             f'{untranslated_line}"') in page
     fuzzy = 'data-pubkit-state="fuzzy" data-pubkit-where="locale/de/LC_MESSAGES/{}.po:{}" ' \
-            'data-pubkit-finding="fuzzy: the translation needs review; shown in en"'
+            'data-pubkit-finding="fuzzy: the translation needs review"'
     for reference in ("md:2", "md:23"):
         start = lines.index(f"#: sources/{SLUG}.{reference}")
         line = next(n for n in range(start, len(lines)) if lines[n].startswith("msgstr")) + 1

@@ -116,7 +116,9 @@ def built(tmp_path_factory) -> tuple[Path, dict[str, bytes]]:
     catalogs = snapshot(root / "locale")
     result = build(project)
     # The one untranslated German message is published in English, with a warning naming it.
-    assert [d.message for d in result.diagnostics if "We are proud" not in d.message] == []
+    # (The template strings are left untranslated here: they are reported, and set in English, too.)
+    assert [d.message for d in result.diagnostics
+            if "We are proud" not in d.message and "'Press release'" not in d.message] == []
     return root / "dist" / SLUG, catalogs
 
 

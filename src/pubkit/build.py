@@ -10,10 +10,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__
-from .config import Project, parse_languages
+from . import __version__, safefs
+from .config import Project, is_valid_slug, parse_languages
 from .errors import Diagnostic, UsageError
 from .fileio import write_atomic
+from .machine import require_fonts, source_date_epoch
 from .templates import template_files
 
 # Catalogs, sources and the process pool are imported where they are used: a rebuild that finds
@@ -49,7 +50,7 @@ class Job:
 @dataclass
 class JobResult:
     job: Job
-    outputs: dict[str, list[int]] = field(default_factory=dict)  # relative path → [size, mtime_ns]
+    outputs: dict[str, list] = field(default_factory=dict)  # relative path → [size, mtime_ns, sha256]
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
@@ -62,6 +63,11 @@ class BuildResult:
     jobs: list[Job] = field(default_factory=list)
     #: Translations the checks refused, published in the source language instead: (language, why).
     not_used: list[tuple[str, Fallback]] = field(default_factory=list)
+    #: The plan of the whole project (before sharding): every job's input digest, the digest of them all,
+    #: and the sha256 of every input file read (so a stale shard can name the file that changed).
+    digests: dict[Job, str] = field(default_factory=dict)
+    everything: str = ""
+    input_files: dict[str, str] = field(default_factory=dict)
 
 
 Progress = Callable[[int, int, JobResult | None], None]
@@ -120,7 +126,8 @@ class SourceIndex:
             relative = path.relative_to(project.root).as_posix()
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
             entry = remembered.get(relative)
-            if isinstance(entry, dict) and entry.get("sha256") == digest and isinstance(entry.get("slug"), str):
+            if (isinstance(entry, dict) and entry.get("sha256") == digest and isinstance(entry.get("slug"), str)
+                    and is_valid_slug(entry["slug"])):  # a slug names folders: never take '../x' from a state
                 slug = entry["slug"]
             else:
                 from .sources import read_source
@@ -158,22 +165,40 @@ class Inputs:
         # A web page does not read print.css and a PDF does not read screen.css.
         unread = {"html": set(PRINT_STYLESHEETS) - set(SCREEN_ASSETS), "pdf": set(SCREEN_ASSETS) - set(PRINT_STYLESHEETS)}
         templates = {kind: hashlib.sha256() for kind in FORMATS}
+        self.files: dict[str, str] = {}  # project-relative path → sha256, of every file hashed here
+        self._note(project.config_path, project.config_path.read_bytes())
+        # fontTools stamps subset fonts with SOURCE_DATE_EPOCH: it is an input of every PDF
+        epoch = f"{source_date_epoch()}".encode()
+        shared.update(b"\0SOURCE_DATE_EPOCH=" + epoch)
+        self.files["SOURCE_DATE_EPOCH"] = hashlib.sha256(epoch).hexdigest()
         for name, path in template_files(project).items():
-            data = f"\0template {name}\0".encode() + path.read_bytes()
+            content = path.read_bytes()
+            self._note(path, content)
+            data = f"\0template {name}\0".encode() + content
             for kind in FORMATS:
                 if name not in unread[kind]:
                     templates[kind].update(data)
         if project.sources_dir.is_dir():
             for path in sorted(project.sources_dir.rglob("*")):
                 if path.is_file() and path.suffix != ".md":  # images and other assets of the sources
-                    shared.update(f"\0asset {path.relative_to(project.sources_dir)}\0".encode() + path.read_bytes())
+                    content = path.read_bytes()
+                    self._note(path, content)
+                    shared.update(f"\0asset {path.relative_to(project.sources_dir)}\0".encode() + content)
         self._shared = {kind: f"{shared.hexdigest()}:{templates[kind].hexdigest()}" for kind in FORMATS}
         self._files: dict[Path, bytes] = {}
 
     def _read(self, path: Path) -> bytes:
         if path not in self._files:
             self._files[path] = path.read_bytes() if path.exists() else b""
+            self._note(path, self._files[path])
         return self._files[path]
+
+    def _note(self, path: Path, data: bytes) -> None:
+        try:
+            name = path.relative_to(self.project.root).as_posix()
+        except ValueError:  # pubkit's built-in templates: their version is in the digest already
+            return
+        self.files[name] = hashlib.sha256(data).hexdigest()
 
     def digest(self, source_path: Path, job: Job, preview: bool) -> str:
         h = hashlib.sha256(f"{self._shared[job.format]}\0{job.key}\0preview={preview}\0".encode())
@@ -187,22 +212,49 @@ class Inputs:
 def read_state(output_dir: Path) -> dict:
     try:
         state = json.loads((output_dir / STATE_FILE).read_text(encoding="utf-8"))
-        return state if isinstance(state, dict) and state.get("pubkit") == __version__ else {}
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return {}
+    if not isinstance(state, dict) or state.get("pubkit") != __version__:
+        return {}
+    # A damaged or foreign state only costs a full build; bundle validates it strictly (shards.py).
+    return state if all(isinstance(state.get(k, {}), dict) for k in ("jobs", "sources")) else {}
 
 
 def _up_to_date(project: Project, entry: dict | None, digest: str) -> bool:
     if not entry or entry.get("digest") != digest:
         return False
-    for relative, (size, mtime) in entry.get("outputs", {}).items():
-        try:
-            info = (project.output_dir / relative).stat()
-        except OSError:
-            return False
-        if info.st_size != size or info.st_mtime_ns != mtime:
-            return False
+    try:
+        for relative, record in entry.get("outputs", {}).items():
+            path = project.output_dir / relative
+            if safefs.check_name(relative) or safefs.first_link(project.output_dir, path):
+                return False
+            info = path.stat()
+            if info.st_size != record[0] or info.st_mtime_ns != record[1] or len(record) != 3:
+                return False
+    except (OSError, TypeError, LookupError, AttributeError):  # a damaged state: render again
+        return False
     return True
+
+
+def _remove_stale(project: Project, previous: dict, finished: dict, index: SourceIndex,
+                  skipped: list[tuple[str, str]]) -> None:
+    """Delete outputs this build no longer makes: of removed releases and languages, of languages
+    no longer published, and images a re-rendered page stopped using. Only files recorded in the
+    state are touched, only under their own ``<slug>/<language>/`` folder, and never through a link.
+    """
+    languages = set(project.output_languages)
+    for key, entry in list(finished.items()):
+        old = previous.get(key) if isinstance(previous.get(key), dict) else {}
+        slug, _, rest = key.partition("/")
+        language = rest.partition("/")[0]
+        gone = slug not in index.paths or language not in languages or (slug, language) in skipped
+        kept = set() if gone else set(entry.get("outputs", {})) if isinstance(entry, dict) else set()
+        stale = [name for name in (old.get("outputs") or {}) if name not in kept]
+        for name in stale:
+            if isinstance(name, str) and name.startswith(f"{slug}/{language}/"):
+                safefs.remove_beneath(project.output_dir, name)
+        if gone:
+            del finished[key]
 
 
 # --- the build ---------------------------------------------------------------------------------
@@ -218,16 +270,19 @@ def build(
     force: bool = False,
     shard: tuple[int, int] | None = None,
     progress: Progress | None = None,
+    plan_only: bool = False,
 ) -> BuildResult:
     """Render what changed since the last build, ``jobs`` at a time; each output is written atomically.
 
     A job is skipped when the hash of its inputs (source, catalogs, templates, configuration,
     assets, pubkit version) matches the last build and its outputs are untouched, so a rebuild
-    with nothing changed imports neither WeasyPrint nor Jinja.
+    with nothing changed imports neither WeasyPrint nor Jinja. ``plan_only`` returns the plan and
+    its digests without rendering or writing anything (``bundle --merge`` checks shards against it).
     """
     if preview:  # a preview is never publishable output: it has its own folder
         project = replace(project, output_dir=project.preview_output_dir)
     result = BuildResult()
+    source_date_epoch()  # a value that is not a time fails here, before any work
     chosen_languages = select_languages(project, languages)
     state = read_state(project.output_dir)
     index = SourceIndex(project, state.get("sources", {}))
@@ -245,11 +300,27 @@ def build(
             ui_rejected[language] = Translations.load(project, language, TEMPLATES_DOMAIN).rejected()
         return ui_rejected[language]
 
+    # Pages not published last time, by the digest of their inputs: the same inputs give the same verdict,
+    # so a no-op build repeats it without reading a catalog or parsing a source.
+    was_skipped: dict = state.get("skipped", {}) if isinstance(state.get("skipped"), dict) else {}
+    skipped_now: dict[str, list] = {}
+
+    def skip(slug: str, language: str, message: str, path: Path, digest: str) -> None:
+        result.skipped.append((slug, language))
+        result.diagnostics.append(Diagnostic(message, path))
+        skipped_now[f"{slug}/{language}"] = [digest, message, path.relative_to(project.root).as_posix()]
+
     for slug in chosen_slugs:
         for language in chosen_languages:
             settings = project.settings(language)
             if language == project.source_language:
                 planned.extend(Job(slug, language, f) for f in FORMATS if f in formats)
+                continue
+            page_digest = inputs.digest(index.paths[slug], Job(slug, language, "html"), preview)
+            remembered_skip = was_skipped.get(f"{slug}/{language}")
+            if (isinstance(remembered_skip, list) and len(remembered_skip) == 3
+                    and remembered_skip[0] == page_digest and all(isinstance(x, str) for x in remembered_skip)):
+                skip(slug, language, remembered_skip[1], project.root / remembered_skip[2], page_digest)
                 continue
             remembered = _remembered_gate(project, previous, inputs, index.paths[slug], slug, language, preview)
             if remembered is not None and settings.min_completeness <= 0:
@@ -270,28 +341,25 @@ def build(
             completeness = translations.completeness(source.message_keys)
             if completeness == 0 and used:
                 # Source text labelled as another language misleads readers and search engines alike.
-                result.skipped.append((source.slug, language))
-                result.diagnostics.append(Diagnostic(
-                    f"'{source.slug}' has no usable translation into {language}: not published",
-                    translations.path or source.path,
-                ))
+                skip(source.slug, language, f"'{source.slug}' has no usable translation into {language}: "
+                     "not published", translations.path or source.path, page_digest)
                 continue
             if completeness < settings.min_completeness:
-                result.skipped.append((source.slug, language))
-                result.diagnostics.append(Diagnostic(
-                    f"{language} is {completeness:.1f}% translated, below min_completeness "
-                    f"{settings.min_completeness:g}%: not published",
-                    translations.path or source.path,
-                ))
+                skip(source.slug, language, f"{language} is {completeness:.1f}% translated, below "
+                     f"min_completeness {settings.min_completeness:g}%: not published",
+                     translations.path or source.path, page_digest)
                 continue
             planned.extend(Job(source.slug, language, f) for f in FORMATS if f in formats)
     planned.sort()
     digests = {job: inputs.digest(index.paths[job.slug], job, preview) for job in planned}
     everything = hashlib.sha256("".join(f"{job.key}={digests[job]}\n" for job in planned).encode()).hexdigest()
+    result.digests, result.everything, result.input_files = digests, everything, inputs.files
     if shard is not None:
         part, parts = shard
         planned = planned[part - 1 :: parts]  # sorted jobs dealt round-robin: deterministic and balanced
     result.jobs = planned
+    if plan_only:
+        return result
 
     todo = [job for job in planned if force or not _up_to_date(project, previous.get(job.key), digests[job])]
     result.up_to_date = len(planned) - len(todo)
@@ -301,6 +369,8 @@ def build(
     if todo:
         from .render import Renderer
 
+        if any(job.format == "pdf" for job in todo):
+            require_fonts()  # without any font, Pango crashes the process instead of reporting it
         renderer = Renderer(project)  # compiles every template here: a template mistake is reported once, plainly
     finished: dict[str, dict] = {k: v for k, v in previous.items()}
     total = len(todo)
@@ -318,6 +388,8 @@ def build(
             result.diagnostics.extend(job_result.diagnostics)
             if progress:
                 progress(done, total, job_result)
+        if not languages and not slugs and formats == FORMATS:  # a whole build knows what is no longer made
+            _remove_stale(project, previous, finished, index, result.skipped)
     finally:
         new_state = {
             "pubkit": __version__,
@@ -325,9 +397,13 @@ def build(
             "shard": list(shard) if shard else None,
             "planned": [job.key for job in planned],
             "jobs": dict(sorted(finished.items())),
+            "skipped": dict(sorted(skipped_now.items())),
             "sources": index.cache,
+            "files": dict(sorted(inputs.files.items())),
         }
-        if finished != previous:  # something was rendered: remember it, even if a later job failed
+        if finished != previous or skipped_now != was_skipped:
+            # something was rendered (or a verdict changed): remember it, even if a later job failed
+            safefs.check_write(project.output_dir, project.output_dir / STATE_FILE)
             write_atomic(project.output_dir / STATE_FILE, json.dumps(new_state, indent=1, sort_keys=True) + "\n")
     result.written.sort()
     return result
@@ -420,7 +496,16 @@ class _Worker:
         self.assets = template_files(project)
         self._ui: dict[str, Translations] = {}
         self._print_styles: list | None = None
+        self._screen: dict[str, bytes] = {}
         self._last: tuple[tuple[str, str], Translations] | None = None
+
+    def screen_asset(self, name: str) -> bytes:
+        """A stylesheet copied beside every web page, checked once: it must not reach the network or a disk."""
+        if name not in self._screen:
+            from .resources import check_screen_stylesheet
+
+            self._screen[name] = check_screen_stylesheet(self.assets[name], self.project.allow_network)
+        return self._screen[name]
 
     def translations(self, language: str, slug: str) -> "Translations":
         # The HTML and PDF jobs of a page usually follow each other: read its catalog once.
@@ -446,7 +531,7 @@ class _Worker:
             page = self.renderer.render(source, job.language, translations, ui, "screen", self.preview)
             files[folder / "index.html"] = page.html
             for name in SCREEN_ASSETS:
-                files[folder / name] = self.assets[name].read_bytes()
+                files[folder / name] = self.screen_asset(name)
             for relative, real in page.images:
                 files[folder / relative] = real.read_bytes()
         else:
@@ -483,9 +568,11 @@ class _Worker:
                 translations.path or source.path,
             ))
         for path, data in files.items():
+            safefs.check_write(project.output_dir, path)  # never through a link such as dist/<slug> → /etc
             write_atomic(path, data)
             info = path.stat()
-            result.outputs[path.relative_to(project.output_dir).as_posix()] = [info.st_size, info.st_mtime_ns]
+            digest = hashlib.sha256(data.encode() if isinstance(data, str) else data).hexdigest()
+            result.outputs[path.relative_to(project.output_dir).as_posix()] = [info.st_size, info.st_mtime_ns, digest]
         return result
 
 

@@ -11,13 +11,15 @@ import time
 import zipfile
 from pathlib import Path
 
-from . import __version__
-from .build import STATE_FILE, Job, Progress, build
+from . import __version__, safefs
+from .build import Job, Progress, build
 from .catalogs import TEMPLATES_DOMAIN, Translations, domains
 from .config import Project
 from .errors import UsageError
 from .fileio import write_atomic
+from .machine import source_date_epoch
 from .pofile import read_catalog
+from .shards import collect
 from .sources import read_sources
 from .status import catalog_status
 
@@ -30,10 +32,10 @@ ZIP_EPOCH = 315532800  # 1980-01-01T00:00:00Z
 def bundle(project: Project, output: Path | None = None, jobs: int = 1,
            progress: Progress | None = None) -> tuple[Path, dict]:
     """Build what is out of date, then pack every output of every release and language."""
+    source_date_epoch()  # checked before any work: a bad value must not leave a half-made bundle
     target = _target(project, output)
-    result = build(project, jobs=jobs, progress=progress)
-    state = _state(project.output_dir)
-    files = _job_files(project.output_dir, state, result.jobs)
+    build(project, jobs=jobs, progress=progress)
+    files = collect(project, [project.output_dir])  # checked like a shard: the folder may be a download
     manifest = _manifest(project, files)
     _write_zip(target, files, manifest)
     return target, manifest
@@ -44,30 +46,18 @@ def merge_bundle(project: Project, folders: list[Path], output: Path | None = No
 
     The shards must come from the same sources and pubkit version, and together cover every job.
     """
+    source_date_epoch()
     target = _target(project, output)
-    states = [(folder, _state(folder)) for folder in folders]
-    first_folder, first = states[0]
-    for folder, state in states[1:]:
-        if state["inputs"] != first["inputs"]:
-            raise UsageError(f"{folder} was built from other sources, catalogs or settings than {first_folder}")
-    specs = {tuple(state["shard"]) if state.get("shard") else (1, 1) for _, state in states}
-    count = {n for _, n in specs}
-    if len(count) != 1 or {k for k, _ in specs} != set(range(1, next(iter(count)) + 1)):
-        shown = ", ".join(f"{k}/{n}" for k, n in sorted(specs))
-        raise UsageError(f"the shards given ({shown}) are not all the shards of one build")
-    files: dict[str, tuple[Job, bytes]] = {}
-    for folder, state in states:
-        jobs = [_job(key) for key in state["planned"]]
-        for relative, (job, data) in _job_files(folder, state, jobs).items():
-            if relative in files and files[relative][1] != data:
-                raise UsageError(f"{folder / relative} differs from the same file in another shard")
-            files[relative] = (job, data)
+    files = collect(project, folders)  # every shard is hostile until checked (shards.py)
     manifest = _manifest(project, files)  # the same manifest, and bundle, as an unsharded build
     _write_zip(target, files, manifest)
     return target, manifest
 
 
 def _target(project: Project, output: Path | None) -> Path:
+    given = Path(os.path.abspath(output)) if output else project.output_dir / BUNDLE_NAME
+    if given.is_relative_to(project.output_dir):  # dist/bundle.zip must not be a link leading out of the project
+        safefs.check_write(project.output_dir, given)
     target = (Path(output) if output else project.output_dir / BUNDLE_NAME).resolve()
     for folder in (project.sources_dir, project.locale_dir, project.templates_dir):
         if target.is_relative_to(folder):
@@ -75,43 +65,6 @@ def _target(project: Project, output: Path | None) -> Path:
     if target.is_dir():
         raise UsageError(f"{target} is a folder; give the bundle a file name such as release.zip")
     return target
-
-
-def _state(folder: Path) -> dict:
-    path = folder / STATE_FILE
-    try:
-        state = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"{folder} holds no pubkit build (no {STATE_FILE}); run `pubkit build` first") from None
-    except (OSError, ValueError) as exc:
-        raise UsageError(f"{path} cannot be read: {exc}") from None
-    if not isinstance(state, dict) or state.get("pubkit") != __version__:
-        version = state.get("pubkit") if isinstance(state, dict) else None
-        raise UsageError(f"{folder} was built by pubkit {version}, not {__version__}: rebuild it")
-    return state
-
-
-def _job(key: str) -> Job:
-    slug, language, kind = key.split("/")
-    return Job(slug, language, kind)
-
-
-def _job_files(folder: Path, state: dict, jobs: list[Job]) -> dict[str, tuple[Job, bytes]]:
-    files: dict[str, tuple[Job, bytes]] = {}
-    for job in jobs:
-        entry = state.get("jobs", {}).get(job.key)
-        if entry is None:
-            raise UsageError(f"{folder}: {job.key} was never built; run `pubkit build` again")
-        for relative, (size, _mtime) in sorted(entry["outputs"].items()):
-            path = folder / relative
-            try:
-                data = path.read_bytes()
-            except OSError:
-                raise UsageError(f"{path} is missing; run `pubkit build` again") from None
-            if len(data) != size:
-                raise UsageError(f"{path} changed since it was built; run `pubkit build` again")
-            files[relative] = (job, data)
-    return files
 
 
 def _manifest(project: Project, files: dict[str, tuple[Job, bytes]]) -> dict:
@@ -167,6 +120,10 @@ def _write_zip(target: Path, files: dict[str, tuple[Job, bytes]], manifest: dict
     buffer = io.BytesIO()
     entries = [(MANIFEST_NAME, (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode())]
     entries += [(relative, data) for relative, (_job, data) in sorted(files.items())]
+    for name, _data in entries:
+        problem = safefs.check_name(name)  # no entry may land outside the folder it is unpacked into
+        if problem:
+            raise UsageError(f"refusing zip entry name '{name[:80]}': {problem}")
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, data in entries:
             info = zipfile.ZipInfo(name, date_time=stamp)
@@ -178,8 +135,7 @@ def _write_zip(target: Path, files: dict[str, tuple[Job, bytes]], manifest: dict
 
 
 def _epoch() -> int:
-    value = os.environ.get("SOURCE_DATE_EPOCH", "")
-    return max(int(value), ZIP_EPOCH) if value.strip().isdigit() else ZIP_EPOCH
+    return max(source_date_epoch() or ZIP_EPOCH, ZIP_EPOCH)
 
 
 def _revision(root: Path) -> str | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -38,9 +37,11 @@ class WrittenFile:
 
 def timestamp() -> str:
     """Now, or ``SOURCE_DATE_EPOCH`` when set, in the PO header format (``2023-07-25 10:00+0000``)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch is not None and epoch.strip().isdigit():
-        moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+    from .machine import source_date_epoch
+
+    epoch = source_date_epoch()  # a value that is not a time is a one-line error, not a traceback
+    if epoch is not None:
+        moment = dt.datetime.fromtimestamp(epoch, tz=dt.timezone.utc)
     else:
         moment = dt.datetime.now(tz=dt.timezone.utc)
     return moment.strftime("%Y-%m-%d %H:%M%z")
@@ -350,11 +351,13 @@ class Translations:
 
     @classmethod
     def _read(cls, path: Path, language: str, source_language: str) -> "Translations":
-        from .checks import msgstr_line, translation_verdict  # checks reads catalogs: imported late
+        from .checks import cldr_locale, msgstr_line, translation_verdict  # checks reads catalogs: imported late
 
         catalog = read_catalog(path)
         lines = path.read_text(encoding="utf-8", errors="replace").split("\n")
-        locale, source_locale = Locale.parse(language), Locale.parse(source_language)
+        # A language CLDR lacks is judged like `pubkit check` judges it: placeholders and markup still count.
+        locale = cldr_locale(language) or Locale("root")
+        source_locale = cldr_locale(source_language) or Locale("root")
         header = catalog.metadata.get("Plural-Forms")
         nplurals = plural_count(header, path) if header else 2  # as `pubkit check` assumes
         entries: dict[tuple[str | None, str], str] = {}
@@ -367,9 +370,9 @@ class Translations:
             key = (entry.msgctxt, entry.msgid)
             line = msgstr_line(lines, entry.linenum)
             if "fuzzy" in entry.flags:
-                fallbacks[key] = Fallback("fuzzy", path, line, "fuzzy: needs review", *key[::-1])
+                fallbacks[key] = Fallback("fuzzy", path, line, "fuzzy: the translation needs review", *key[::-1])
             elif not entry.translated():
-                fallbacks[key] = Fallback("untranslated", path, line, "untranslated", *key[::-1])
+                fallbacks[key] = Fallback("untranslated", path, line, "untranslated: no translation yet", *key[::-1])
             elif errors := translation_verdict(entry, locale, source_locale, nplurals):
                 message, check_id = errors[0]
                 fallbacks[key] = Fallback("rejected", path, line, f"{message} [{check_id}]", *key[::-1])

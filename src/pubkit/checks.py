@@ -322,7 +322,7 @@ def check_catalog(path: Path, language: str, source_language: str = "en") -> lis
     header = catalog.metadata.get("Plural-Forms", "")
     nplurals = plural_count(header, path) if header else 2
     lines = path.read_text(encoding="utf-8", errors="replace").split("\n")
-    locale, source_locale = _locale(language), _locale(source_language)
+    locale, source_locale = cldr_locale(language), cldr_locale(source_language)
     checks = ENTRY_CHECKS
     if locale is None or source_locale is None:
         unknown = language if locale is None else source_language
@@ -358,7 +358,8 @@ def check_catalog(path: Path, language: str, source_language: str = "en") -> lis
     return sorted(set(findings), key=lambda f: (f.line, f.check, f.message))
 
 
-def _locale(language: str) -> Locale | None:
+def cldr_locale(language: str) -> Locale | None:
+    """The CLDR locale of a language, or None where CLDR (Babel) has none (pseudo-locales, `sr@latin`)."""
     try:
         return Locale.parse(language)
     except (UnknownLocaleError, ValueError):

@@ -10,7 +10,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
-from .errors import ConfigError, PubkitError, UsageError
+from .errors import ConfigError, PubkitError, SourceError, UsageError
 from .fileio import read_limited
 
 CONFIG_FILE = "pubkit.toml"
@@ -115,7 +115,11 @@ class Project:
         """Every release source, in a stable (sorted) order."""
         if not self.sources_dir.is_dir():
             raise ConfigError(f"no sources folder '{self.sources_dir.name}/' in the project", self.config_path)
-        return sorted(p for p in self.sources_dir.glob("*.md") if p.is_file())
+        from .resources import confined_input
+
+        # A source that links out of the project is refused like an image that does.
+        return sorted(p for p in self.sources_dir.glob("*.md")
+                      if (p.is_file() or p.is_symlink()) and confined_input(p, self.root, SourceError, "source"))
 
 
 def normalize_language(tag: str) -> str:
@@ -286,6 +290,8 @@ def _validate(data: dict[str, Any], root: Path, path: Path, text: str, section_l
             raise fail(f"'{key}' must be a folder inside the project, not '{value}'", key)
         return resolved
 
+    folders = {key: folder(key) for key in ("sources_dir", "locale_dir", "templates_dir", "output_dir")}
+    _check_output_dir(folders, fail)
     if folder("preview_dir") == folder("output_dir"):
         raise fail("'preview_dir' must differ from 'output_dir': a preview is never publishable output",
                    "preview_dir" if "preview_dir" in data else "output_dir")
@@ -294,10 +300,10 @@ def _validate(data: dict[str, Any], root: Path, path: Path, text: str, section_l
         config_path=path,
         source_language=source_language,
         languages=tuple(languages),
-        sources_dir=folder("sources_dir"),
-        locale_dir=folder("locale_dir"),
-        templates_dir=folder("templates_dir"),
-        output_dir=folder("output_dir"),
+        sources_dir=folders["sources_dir"],
+        locale_dir=folders["locale_dir"],
+        templates_dir=folders["templates_dir"],
+        output_dir=folders["output_dir"],
         preview_dir=folder("preview_dir"),
         pdf_variant=data.get("pdf_variant", ""),
         crop_marks=data.get("crop_marks", False),
@@ -308,6 +314,18 @@ def _validate(data: dict[str, Any], root: Path, path: Path, text: str, section_l
         defaults=defaults,
         per_language=per_language,
     )
+
+
+def _check_output_dir(folders: dict[str, Path], fail) -> None:
+    """Builds write and delete in ``output_dir``: it must not share a folder with the project's inputs."""
+    output = folders["output_dir"]
+    for key in ("sources_dir", "locale_dir", "templates_dir"):
+        if output.is_relative_to(folders[key]):
+            raise fail(f"'output_dir' must not be or be inside '{key}' ({folders[key].name}/): builds write "
+                       "and delete files there", "output_dir")
+        if folders[key].is_relative_to(output):
+            raise fail(f"'output_dir' must not hold '{key}' ({folders[key].name}/): builds write and delete "
+                       "files there", "output_dir")
 
 
 def _check_setting(key: str, value: Any, fail, where: str) -> None:

@@ -15,9 +15,11 @@ import weasyprint
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from .errors import PubkitError, RenderError
-from .resources import ResourcePolicy
+from .resources import ResourcePolicy, stylesheet_references
 
 _NOTDEF_RE = re.compile(r'unsupported by fonts: "(.*)" \(U\+([0-9A-F]+)\)', re.DOTALL)
+#: WeasyPrint's messages for a resource it leaves out of the PDF and carries on: errors for pubkit.
+_DROPPED_RE = re.compile(r"^(Failed to load image at .*|Font-face .* cannot be loaded.*)$", re.DOTALL)
 
 
 class _Refused(Exception):
@@ -101,6 +103,9 @@ def load_stylesheets(paths: list[Path], policy: ResourcePolicy) -> list:
     """Parse the print stylesheets once, for every document a process renders."""
     styles = []
     for path in paths:
+        # Every url() is checked here, by real path, with its line: WeasyPrint drops some (fonts) silently.
+        for reference, line in stylesheet_references(path.read_text(encoding="utf-8", errors="replace")):
+            policy.local_file(reference, path.parent, path, line)
         with _weasyprint_errors(path, "read this stylesheet"):
             styles.append(weasyprint.CSS(filename=str(path), url_fetcher=ConfinedFetcher(policy, path)))
     return styles
@@ -139,6 +144,9 @@ def write_pdf(
         raise RenderError(f"rendering took longer than {max_seconds:g} s (max_render_seconds)", referrer) from None
     finally:
         logger.removeHandler(collector)
+    dropped = [m for m in collector.messages if _DROPPED_RE.match(m)]
+    if dropped:  # a PDF without its image or font is not the document the editor approved
+        raise RenderError(f"the print engine left a resource out: {' '.join(dropped[0].split())[:200]}", referrer)
     missing = [m for m in (_NOTDEF_RE.search(message) for message in collector.messages) if m]
     if missing:
         shown = ", ".join(f"'{m.group(1)}' (U+{m.group(2)})" for m in missing[:5])

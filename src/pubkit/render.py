@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -22,8 +21,8 @@ from .config import Project
 from .errors import PubkitError, RenderError, TemplateError
 from .formatting import Formatter, paper_size, text_direction
 from .pseudo import base_locale
-from .resources import policy_for
-from .sources import PLACEHOLDER_RE, Source
+from .resources import image_digest, policy_for
+from .sources import MAX_EMPHASIS_MARKS, MAX_NESTING, PLACEHOLDER_RE, Source, too_deep
 from .templates import BUILTIN_DIR, TEMPLATE_SUFFIXES, environment, template_error, template_files
 from .typography import typesetter
 
@@ -272,7 +271,12 @@ class Renderer:
             image.children = inline_parser().parseInline(text)[0].children or []
             children = [image]
         else:
-            children = inline_parser().parseInline(text)[0].children or []
+            if text.count("*") + text.count("_") > MAX_EMPHASIS_MARKS:  # markdown-it: a token, ~500 bytes, each
+                raise RenderError(f"a message has more than {MAX_EMPHASIS_MARKS:,} emphasis marks (* and _)", referrer)
+            parsed = inline_parser().parseInline(text)
+            if too_deep(parsed) is not None:  # WeasyPrint would recurse once per level of <em><strong>…
+                raise RenderError(f"a message is nested more than {MAX_NESTING} levels deep (emphasis)", referrer)
+            children = parsed[0].children or []
         inline.children = [self._finish(child, values, referrer, source, medium, page, line) for child in children]
         inline.content = text
         return inline
@@ -313,7 +317,7 @@ class Renderer:
             return src
         if medium == "print":
             return real.as_uri()
-        digest = hashlib.sha256(str(real).encode()).hexdigest()[:8]
+        digest = image_digest(real, self.policy.roots)
         relative = f"images/{digest}-{real.name}"
         page.images.append((relative, real))
         return relative

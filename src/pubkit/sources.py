@@ -25,6 +25,13 @@ DATA_FIELDS = ("date", "slug", "organization", "values")
 RESERVED_SLUGS = frozenset({"templates"})
 
 MAX_SOURCE_BYTES = 4 * 1024 * 1024
+#: The deepest nesting accepted in front matter (mappings, lists) and in Markdown (quotes, lists, emphasis).
+#: Real releases use a handful of levels; the parsers and the print engine recurse once per level, so
+#: 1,000 levels in 2 KB would otherwise end in a RecursionError.
+MAX_NESTING = 32
+#: The most emphasis marks (``*`` and ``_``) in one source body: markdown-it makes a token of each, about
+#: 500 bytes apiece, so 2 MB of ``*`` would take a gigabyte and 20 seconds before any check could run.
+MAX_EMPHASIS_MARKS = 100_000
 
 #: A placeholder: ``{name}`` naming an entry of ``values``.
 PLACEHOLDER_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -84,14 +91,50 @@ def markdown_parser() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": True}).enable("table").disable("text_join")
 
 
+@cache
+def _placeholder_parser() -> MarkdownIt:
+    # Emphasis only groups text, it never hides a placeholder; without it markdown-it keeps a run of
+    # '*' in one text token instead of a token per mark (a translator's 2 MB of '*' took a gigabyte).
+    return MarkdownIt("commonmark", {"html": True}).enable("table").disable(["text_join", "emphasis"])
+
+
 def placeholders_in(text: str) -> list[str]:
     """The ``{name}`` placeholders of a message, in order, outside code spans and escapes."""
     found: list[str] = []
-    for token in markdown_parser().parseInline(text):
+    for token in _placeholder_parser().parseInline(text):
         for child in _walk_inline(token.children or []):
             if child.type == "text":
                 found.extend(PLACEHOLDER_RE.findall(child.content))
     return found
+
+
+def _check_marks(lines: list[str], start: int, path: Path) -> None:
+    count = 0
+    for index in range(start, len(lines)):
+        count += lines[index].count("*") + lines[index].count("_")
+        if count > MAX_EMPHASIS_MARKS:
+            raise SourceError(f"more than {MAX_EMPHASIS_MARKS:,} emphasis marks (* and _) in one source", path,
+                              index + 1)
+
+
+def too_deep(tokens: list[Token]) -> int | None:
+    """The 0-based line of the first block or inline nesting deeper than :data:`MAX_NESTING`, else None.
+
+    Counted on markdown-it's flat token stream (``nesting`` is +1 for an opening token, -1 for a
+    closing one), so the check itself never recurses.
+    """
+    depth = 0
+    for token in tokens:
+        depth += token.nesting
+        line = token.map[0] if token.map else 0
+        if depth > MAX_NESTING:
+            return line
+        inline = depth
+        for child in token.children or []:
+            inline += child.nesting
+            if inline - depth > MAX_NESTING:
+                return line
+    return None
 
 
 def _walk_inline(tokens):
@@ -116,7 +159,12 @@ def read_source(path: Path) -> Source:
     front_matter = _parse_front_matter("\n".join(lines[1:end]), path, first_line=2)
     fields, values, field_messages, slug = _read_fields(front_matter, path)
     body_first_line = end + 2
+    _check_marks(lines, end + 1, path)
     tokens = markdown_parser().parse("\n".join(lines[end + 1 :]))
+    deep = too_deep(tokens)
+    if deep is not None:
+        raise SourceError(f"Markdown is nested more than {MAX_NESTING} levels deep (quotes, lists or emphasis)",
+                          path, body_first_line + deep)
     body = SyntaxTreeNode(tokens)
     blocks = _read_blocks(body, path, lines, body_first_line)
 
@@ -173,6 +221,7 @@ def _read_text(path: Path) -> str:
 
 def _parse_front_matter(text: str, path: Path, first_line: int) -> yaml.MappingNode:
     try:
+        _check_yaml_depth(text, path, first_line)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -188,6 +237,20 @@ def _parse_front_matter(text: str, path: Path, first_line: int) -> yaml.MappingN
     # Shift every mark so that node lines are lines of the source file.
     _shift_marks(node, first_line)
     return node
+
+
+def _check_yaml_depth(text: str, path: Path, first_line: int) -> None:
+    # PyYAML composes nodes recursively: count the depth on its (flat) token stream first.
+    depth = 0
+    for token in yaml.scan(text, Loader=yaml.SafeLoader):
+        if isinstance(token, (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken,
+                              yaml.FlowMappingStartToken, yaml.FlowSequenceStartToken)):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise SourceError(f"front matter is nested more than {MAX_NESTING} levels deep", path,
+                                  first_line + token.start_mark.line)
+        elif isinstance(token, (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)):
+            depth -= 1
 
 
 def _refuse_aliases(node: yaml.Node, path: Path, first_line: int, seen: set[int], line: int | None = None) -> None:

@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import jinja2
 
     from .sources import Message
+from .resources import confined_input
 
 BUILTIN_DIR = Path(__file__).parent / "templates"
 #: Files of a template set that hold translatable strings.
@@ -31,7 +32,8 @@ def template_files(project: Project) -> dict[str, Path]:
     files = {p.name: p for p in sorted(BUILTIN_DIR.iterdir()) if p.is_file()}
     if project.templates_dir.is_dir():
         for path in sorted(project.templates_dir.rglob("*")):
-            if path.is_file():
+            if path.is_file() or path.is_symlink():
+                confined_input(path, project.root, TemplateError, "template")  # a link out is refused
                 files[path.relative_to(project.templates_dir).as_posix()] = path
     return dict(sorted(files.items()))
 
@@ -55,12 +57,26 @@ def environment(project: Project | None = None) -> jinja2.Environment:
     if project is not None and project.templates_dir.is_dir():
         folders.insert(0, str(project.templates_dir))
     return ImmutableSandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(folders),
+        loader=_confined_loader(folders, project.root if project is not None else BUILTIN_DIR),
         extensions=["jinja2.ext.i18n"],
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
+
+
+def _confined_loader(folders: list[str], root: Path) -> "jinja2.BaseLoader":
+    """Jinja's file loader, refusing a template (``{% include "sub/x" %}``) whose real path leaves the
+    project, for instance through a linked folder inside ``templates/``."""
+    import jinja2  # here, not at the top: a no-op build lists template files without Jinja
+
+    class ConfinedLoader(jinja2.FileSystemLoader):
+        def get_source(self, environment, template):
+            source, filename, uptodate = super().get_source(environment, template)
+            confined_input(Path(filename), root, TemplateError, "template", BUILTIN_DIR)
+            return source, filename, uptodate
+
+    return ConfinedLoader(folders)
 
 
 def template_error(exc: BaseException, project: Project) -> TemplateError:

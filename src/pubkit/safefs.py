@@ -1,0 +1,156 @@
+"""Files beneath one folder, never through a symbolic link: the output folder and downloaded shards.
+
+Every name is checked as text first (relative, normalized, portable), then opened one component at a
+time with ``O_NOFOLLOW`` relative to the folder's descriptor, so neither ``../`` nor a link anywhere on
+the path (``dist/<slug>`` → ``/etc``) can lead out of the folder.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import stat
+from pathlib import Path, PurePosixPath
+
+from .errors import PubkitError
+
+#: The longest relative name accepted in a state file or a zip entry.
+MAX_NAME = 1024
+_DRIVE_RE = re.compile(r"^[A-Za-z]:")
+
+
+def check_name(name: object) -> str | None:
+    """Why ``name`` is not a safe relative file name (``a/b/c.pdf``), or None when it is.
+
+    Refused: empty, absolute, ``.`` or ``..`` components, doubled or trailing slashes, backslashes,
+    drive letters (``C:``), control characters and names over :data:`MAX_NAME` characters. These are
+    the names that escape a folder when written, or when someone unpacks a zip holding them.
+    """
+    if not isinstance(name, str) or not name:
+        return "an empty name"
+    if len(name) > MAX_NAME:
+        return f"a name over {MAX_NAME} characters"
+    if name.startswith("/"):
+        return "an absolute path"
+    if "\\" in name:
+        return "a backslash"
+    if _DRIVE_RE.match(name):
+        return "a drive name"
+    if any(ord(ch) < 0x20 or ch == "\x7f" for ch in name):
+        return "a control character"
+    parts = name.split("/")
+    if ".." in parts:
+        return "a '..' component"
+    if "." in parts or "" in parts or str(PurePosixPath(name)) != name:
+        return "a path that is not normalized"
+    return None
+
+
+def _open_parent(root: Path, parts: list[str], create: bool = False) -> int:
+    """A descriptor of the folder holding ``parts[-1]``, reached from ``root`` without following links."""
+    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        for part in parts[:-1]:
+            if create:
+                try:
+                    os.mkdir(part, 0o777, dir_fd=fd)
+                except FileExistsError:
+                    pass
+            child = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
+            os.close(fd)
+            fd = child
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _why(exc: OSError) -> str:
+    if exc.errno in (errno.ELOOP, errno.ENOTDIR):
+        return "a symbolic link or not a folder is on its path"
+    if exc.errno == errno.ENOENT:
+        return "it is missing"
+    return exc.strerror or str(exc)
+
+
+def read_beneath(root: Path, name: str, limit: int) -> bytes:
+    """The bytes of the regular file ``root/name``; raises :class:`PubkitError` if anything is off."""
+    path = root / name
+    problem = check_name(name)
+    if problem:
+        raise PubkitError(f"refused file name '{name}': {problem}", root, 1)
+    parts = name.split("/")
+    try:
+        parent = _open_parent(root, parts)
+        try:
+            fd = os.open(parts[-1], os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=parent)
+        finally:
+            os.close(parent)
+    except OSError as exc:
+        raise PubkitError(f"refused: {_why(exc)}", path, 1) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise PubkitError("refused: not a regular file", path, 1)
+        if info.st_size > limit:
+            raise PubkitError(f"refused: {info.st_size} bytes is over the limit of {limit}", path, 1)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read(limit + 1)
+    finally:
+        os.close(fd)
+
+
+def first_link(root: Path, path: Path) -> Path | None:
+    """The first symbolic link (or non-folder) on the way from ``root`` to ``path``, itself included."""
+    current = root
+    for part in path.relative_to(root).parts:
+        current = current / part
+        try:
+            info = os.lstat(current)
+        except FileNotFoundError:
+            return None  # nothing further exists yet: it will be created as a real folder or file
+        if stat.S_ISLNK(info.st_mode) or (current != path and not stat.S_ISDIR(info.st_mode)):
+            return current
+    return None
+
+
+def check_write(root: Path, path: Path) -> None:
+    """Refuse to write ``path`` unless it lies beneath ``root`` with no symbolic link on the way."""
+    if not path.is_relative_to(root) or path == root:
+        raise PubkitError(f"refusing to write outside the output folder {root}", path, 1)
+    link = first_link(root, path)
+    if link is not None:
+        raise PubkitError(
+            f"refusing to write through {link}: it is a symbolic link (or not a folder) inside the output folder",
+            path, 1,
+        )
+
+
+def remove_beneath(root: Path, name: str) -> bool:
+    """Delete the regular file ``root/name`` (no link followed) and the folders it leaves empty.
+
+    Returns False, touching nothing, when the name is unsafe, the path holds a link, or the file is gone.
+    """
+    if check_name(name):
+        return False
+    parts = name.split("/")
+    try:
+        parent = _open_parent(root, parts)
+    except OSError:
+        return False
+    try:
+        info = os.stat(parts[-1], dir_fd=parent, follow_symlinks=False)
+        if not stat.S_ISREG(info.st_mode):
+            return False
+        os.unlink(parts[-1], dir_fd=parent)
+    except OSError:
+        return False
+    finally:
+        os.close(parent)
+    for depth in range(len(parts) - 1, 0, -1):  # images/, then <lang>/, then <slug>/ when empty
+        try:
+            os.rmdir(root.joinpath(*parts[:depth]))
+        except OSError:
+            break
+    return True
