@@ -11,13 +11,46 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pydyf
 import weasyprint
+import weasyprint.draw
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from .errors import PubkitError, RenderError
 from .resources import ResourcePolicy
 
 _NOTDEF_RE = re.compile(r'unsupported by fonts: "(.*)" \(U\+([0-9A-F]+)\)', re.DOTALL)
+
+
+# Scripts whose shaping reorders or fuses characters (Devanagari's reph and pre-base vowel signs,
+# Bengali, Tamil, …, Sinhala, Myanmar, Khmer). WeasyPrint maps each glyph to the text of its cluster,
+# once per font, so their text layer comes out of order; the whole run's text fixes that.
+_REORDERING_SCRIPTS = re.compile("[\u0900-\u0dff\u1000-\u109f\u1780-\u17ff\ua8e0-\ua8ff]")
+
+
+def _with_actual_text(draw_text):
+    """WeasyPrint's text drawing, wrapping each run of a reordering script in ``/Span <</ActualText …>>``.
+
+    A PDF reader (search, copy, pdftotext, screen readers) then takes the run's characters in logical
+    order instead of guessing them from the glyphs. Other scripts keep WeasyPrint's own mapping."""
+
+    def draw(stream, textbox, *args, **kwargs):
+        text = getattr(textbox, "text", "")
+        if not _REORDERING_SCRIPTS.search(text):
+            return draw_text(stream, textbox, *args, **kwargs)
+        stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": pydyf.String(text)}))
+        try:
+            return draw_text(stream, textbox, *args, **kwargs)
+        finally:
+            stream.end_marked_content()
+
+    draw.pubkit_actual_text = True
+    return draw
+
+
+# WeasyPrint has no hook for this: wrap the function its drawing code calls, once per process.
+if not getattr(weasyprint.draw.draw_text, "pubkit_actual_text", False):
+    weasyprint.draw.draw_text = _with_actual_text(weasyprint.draw.draw_text)
 
 
 class _Refused(Exception):

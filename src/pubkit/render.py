@@ -20,6 +20,7 @@ from .catalogs import Translations
 from .config import Project
 from .errors import PubkitError, RenderError, TemplateError
 from .formatting import Formatter, paper_size, text_direction
+from .layout import TextLayout
 from .resources import policy_for
 from .sources import PLACEHOLDER_RE, Source
 from .templates import BUILTIN_DIR, TEMPLATE_SUFFIXES, environment, template_error, template_files
@@ -52,7 +53,8 @@ class Renderer:
     def __init__(self, project: Project):
         self.project = project
         self.env = environment(project)
-        self.env.filters.update(css_string=css_string, page_counter=page_counter, css_font_family=css_font_family)
+        self.env.filters.update(css_string=css_string, page_counter=page_counter, css_font_family=css_font_family,
+                                value=lambda text: self._layout.value(str(text)))
         self.policy = policy_for(project.root, BUILTIN_DIR, allow_network=project.allow_network)
         self._formatters: dict[str, Formatter] = {}
         self._compile_all()
@@ -91,6 +93,8 @@ class Renderer:
         except RenderError as exc:
             raise RenderError(exc.message, source.path, exc.line) from None
         page = RenderedPage(html="")
+        # Bidi isolation, unbreakable values and Korean words for this page (one render at a time).
+        self._layout = TextLayout(language, text_direction(locale), medium)
 
         def text_of(context: str | None, msgid: str) -> str:
             translated = translations.get(context, msgid)
@@ -99,7 +103,9 @@ class Renderer:
                 return msgid
             return translated
 
-        fields = {name: fill(text_of(name, text), values) for name, text in _text_fields(source)}
+        texts = {name: text_of(name, text) for name, text in _text_fields(source)}
+        fields = {name: fill(text, values) for name, text in texts.items()}
+        shown = {name: self._layout.markup(text, values) for name, text in texts.items()}
         body = self._body(source, text_of, values, medium, page, None if translations.is_identity else translations.path)
         fallback_fields = {ctx for ctx, _ in page.fallbacks}
         settings = self.project.settings(language)
@@ -127,6 +133,7 @@ class Renderer:
             "organization": source.fields.get("organization", ""),
             "description": fields.get("subtitle") or fields.get("summary"),
             "body": body,
+            "shown": shown,  # the text fields marked up for the page's body (plain text above is for metadata)
             "medium": medium,
             "preview": preview,
             "untranslated": bool(page.fallbacks),
@@ -214,9 +221,9 @@ class Renderer:
             token = copy.copy(token)
             token.type = "text"
             return token
-        if token.type == "text" and "{" in token.content:
-            token = copy.copy(token)
-            token.content = fill(token.content, values)
+        if token.type == "text" and self._layout.needed(token.content):
+            token = copy.copy(token)  # escaped and marked up here, so the renderer emits it as it is
+            token.type, token.content = "html_inline", str(self._layout.markup(token.content, values))
         if token.type == "image":
             token = copy.copy(token)
             src = self._image(str(token.attrs.get("src", "")), referrer, source, medium, page)

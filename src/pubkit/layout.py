@@ -1,0 +1,107 @@
+"""Markup that keeps a page's lines whole in every script: values never split, bidi isolation, Korean words.
+
+What CSS can say lives in ``templates/base.css`` (and ``screen.css`` for what only browsers read). This
+module adds what CSS cannot reach or what WeasyPrint does not implement, as elements and invisible
+characters around the text of one message, after escaping:
+
+- every substituted value is a ``<bdi class="value">``: isolated from the surrounding direction and, by
+  the stylesheet, never broken across lines (``3 Mrd.`` / ``CN¥`` cannot happen);
+- in right-to-left text every Latin run (``WQ & UCAS``, the ``CN¥`` inside ``3 مليار CN¥``) is a
+  ``<bdi dir="ltr">`` so that its letters and symbols keep their order;
+- URLs are a ``<span class="url">``; in print a word joiner after each hyphen leaves the slashes as the
+  only places a URL breaks (the screen keeps URLs copyable, without invisible characters);
+- Korean in print: WeasyPrint has no ``word-break: keep-all``, so a word joiner (U+2060, invisible,
+  absent from the text layer) between the letters of a word stops breaks inside it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markupsafe import Markup, escape
+
+from .sources import PLACEHOLDER_RE
+
+_LATIN = "A-Za-z\u00c0-\u024f\u1e00-\u1eff"
+# Currency and percent signs written against a Latin run belong to it (CN¥, US$).
+_SIGNS = "$%\u00a2-\u00a5\u2030\u20a0-\u20cf"
+_LATIN_RUN = re.compile(
+    rf"[{_SIGNS}]?[{_LATIN}][{_LATIN}0-9]*(?:[ .&'’/-]+[{_LATIN}0-9]+)*[{_SIGNS}]?"
+)
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,;:!?)\]]")
+_HANGUL = "\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f"
+# Between two letters of a word of which at least one is Hangul.
+_INSIDE_KOREAN_WORD = re.compile(rf"(?<=[{_HANGUL}])(?=\w)|(?<=\w)(?=[{_HANGUL}])")
+WORD_JOINER = "\u2060"
+
+
+def _join_edges(part: str) -> str:
+    if part and not part.startswith("<") and part[0].isalnum():
+        part = WORD_JOINER + part
+    if part and not part.endswith(">") and part[-1].isalnum():
+        part = part + WORD_JOINER
+    return part
+
+
+class TextLayout:
+    """How the text of one page (language, direction, medium) is marked up."""
+
+    def __init__(self, language: str, direction: str, medium: str):
+        self.rtl = direction == "rtl"
+        self.keep_words = medium == "print" and language.split("_")[0].split("-")[0] == "ko"
+        self.print = medium == "print"
+
+    def needed(self, text: str) -> bool:
+        """Whether :meth:`markup` would change ``text`` beyond escaping it (a fast test, for plain text)."""
+        return ("{" in text or "://" in text or "www." in text or self.rtl or self.keep_words)
+
+    def markup(self, text: str, values: dict[str, str]) -> Markup:
+        """``text`` escaped, with ``{name}`` replaced by its isolated, unbreakable value."""
+        parts: list[str] = []
+        position = 0
+        for match in PLACEHOLDER_RE.finditer(text):
+            value = values.get(match.group(1))
+            if value is None:
+                continue  # an unknown name stays as written
+            parts.append(self._plain(text[position:match.start()]))
+            parts.append(self.value(value))
+            position = match.end()
+        parts.append(self._plain(text[position:]))
+        if self.keep_words:  # a particle written against a value (5,200억 원을) stays with it
+            parts = [_join_edges(part) for part in parts]
+        return Markup("".join(parts))
+
+    def value(self, value: str) -> Markup:
+        """A formatted value as one isolated, unbreakable unit."""
+        return Markup('<bdi class="value">{}</bdi>').format(self._isolate_latin(value))
+
+    def _plain(self, text: str) -> str:
+        parts: list[str] = []
+        position = 0
+        for match in _URL.finditer(text):
+            parts.append(self._words(text[position:match.start()]))
+            url = match.group(0)
+            if self.print:
+                url = url.replace("-", "-" + WORD_JOINER)
+            parts.append(str(Markup('<span class="url" dir="ltr">{}</span>' if self.rtl
+                                    else '<span class="url">{}</span>').format(url)))
+            position = match.end()
+        parts.append(self._words(text[position:]))
+        return "".join(parts)
+
+    def _words(self, text: str) -> str:
+        if self.keep_words:
+            text = _INSIDE_KOREAN_WORD.sub(WORD_JOINER, text)
+        return str(self._isolate_latin(text))
+
+    def _isolate_latin(self, text: str) -> Markup:
+        if not self.rtl:
+            return escape(text)
+        parts: list[str] = []
+        position = 0
+        for match in _LATIN_RUN.finditer(text):
+            parts.append(str(escape(text[position:match.start()])))
+            parts.append(str(Markup('<bdi dir="ltr">{}</bdi>').format(match.group(0))))
+            position = match.end()
+        parts.append(str(escape(text[position:])))
+        return Markup("".join(parts))
