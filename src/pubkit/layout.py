@@ -8,8 +8,8 @@ characters around the text of one message, after escaping:
   the stylesheet, never broken across lines (``3 Mrd.`` / ``CN¥`` cannot happen);
 - in right-to-left text every Latin run (``WQ & UCAS``, the ``CN¥`` inside ``3 مليار CN¥``) is a
   ``<bdi dir="ltr">`` so that its letters and symbols keep their order;
-- URLs are a ``<span class="url">``; in print a word joiner after each hyphen leaves the slashes as the
-  only places a URL breaks (the screen keeps URLs copyable, without invisible characters);
+- URLs and e-mail addresses are a ``<span class="url">`` whose pieces with a hyphen are unbreakable
+  ``<span class="nobr">``: a URL breaks after a slash, never at a hyphen, never hyphenated;
 - Korean in print: WeasyPrint has no ``word-break: keep-all``, so a word joiner (U+2060, invisible,
   absent from the text layer) between the letters of a word stops breaks inside it.
 """
@@ -17,6 +17,7 @@ characters around the text of one message, after escaping:
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from markupsafe import Markup, escape
 
@@ -25,14 +26,35 @@ from .sources import PLACEHOLDER_RE
 _LATIN = "A-Za-z\u00c0-\u024f\u1e00-\u1eff"
 # Currency and percent signs written against a Latin run belong to it (CN¥, US$).
 _SIGNS = "$%\u00a2-\u00a5\u2030\u20a0-\u20cf"
+# A left-to-right run inside right-to-left text: Latin words, or a phone number (+49 381 555 0100)
+# whose groups would otherwise be laid out right to left.
 _LATIN_RUN = re.compile(
     rf"[{_SIGNS}]?[{_LATIN}][{_LATIN}0-9]*(?:[ .&'’/-]+[{_LATIN}0-9]+)*[{_SIGNS}]?"
+    r"|\+?\d+(?:[ \u00a0-]\d+){2,}|\+\d+(?:[ \u00a0-]\d+)*"
 )
-_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,;:!?)\]]")
+# URLs and e-mail addresses: never hyphenated, left to right as a whole.
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,;:!?)\]]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _HANGUL = "\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f"
 # Between two letters of a word of which at least one is Hangul.
 _INSIDE_KOREAN_WORD = re.compile(rf"(?<=[{_HANGUL}])(?=\w)|(?<=\w)(?=[{_HANGUL}])")
 WORD_JOINER = "\u2060"
+
+
+def _url_parts(url: str) -> Markup:
+    """A URL whose pieces between slashes cannot break (not at their hyphens either): it breaks after a slash."""
+    pieces = re.split(r"(?<=/)", url)
+    return Markup("").join(Markup('<span class="nobr">{}</span>').format(piece) if "-" in piece else escape(piece)
+                           for piece in pieces)
+
+
+def _first_strong(text: str) -> str | None:
+    for character in text:
+        kind = unicodedata.bidirectional(character)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return None
 
 
 def _join_edges(part: str) -> str:
@@ -49,7 +71,6 @@ class TextLayout:
     def __init__(self, language: str, direction: str, medium: str):
         self.rtl = direction == "rtl"
         self.keep_words = medium == "print" and language.split("_")[0].split("-")[0] == "ko"
-        self.print = medium == "print"
 
     def needed(self, text: str) -> bool:
         """Whether :meth:`markup` would change ``text`` beyond escaping it (a fast test, for plain text)."""
@@ -72,19 +93,23 @@ class TextLayout:
         return Markup("".join(parts))
 
     def value(self, value: str) -> Markup:
-        """A formatted value as one isolated, unbreakable unit."""
-        return Markup('<bdi class="value">{}</bdi>').format(self._isolate_latin(value))
+        """A formatted value as one isolated, unbreakable unit.
+
+        Its direction is that of its first strong character (CLDR puts a left-to-right mark before
+        ``CN¥3B`` in Hebrew for this): HTML's ``dir=auto``, written out because WeasyPrint ignores it."""
+        direction = _first_strong(value)
+        if direction is None:
+            return Markup('<bdi class="value">{}</bdi>').format(self._isolate_latin(value))
+        inner = escape(value) if direction == "ltr" else self._isolate_latin(value)
+        return Markup('<bdi class="value" dir="{}">{}</bdi>').format(direction, inner)
 
     def _plain(self, text: str) -> str:
         parts: list[str] = []
         position = 0
         for match in _URL.finditer(text):
             parts.append(self._words(text[position:match.start()]))
-            url = match.group(0)
-            if self.print:
-                url = url.replace("-", "-" + WORD_JOINER)
             parts.append(str(Markup('<span class="url" dir="ltr">{}</span>' if self.rtl
-                                    else '<span class="url">{}</span>').format(url)))
+                                    else '<span class="url">{}</span>').format(_url_parts(match.group(0)))))
             position = match.end()
         parts.append(self._words(text[position:]))
         return "".join(parts)
