@@ -22,10 +22,11 @@ from .resources import ResourcePolicy
 _NOTDEF_RE = re.compile(r'unsupported by fonts: "(.*)" \(U\+([0-9A-F]+)\)', re.DOTALL)
 
 
-# Scripts whose shaping reorders or fuses characters (Devanagari's reph and pre-base vowel signs,
-# Bengali, Tamil, …, Sinhala, Myanmar, Khmer). WeasyPrint maps each glyph to the text of its cluster,
-# once per font, so their text layer comes out of order; the whole run's text fixes that.
-_REORDERING_SCRIPTS = re.compile("[\u0900-\u0dff\u1000-\u109f\u1780-\u17ff\ua8e0-\ua8ff]")
+# Scripts whose shaping reorders, stacks or fuses characters (Devanagari's reph and pre-base vowel
+# signs, Bengali, Tamil, …, Sinhala, Thai and Lao tone marks over vowels, Myanmar, Khmer). WeasyPrint
+# maps each glyph to the text of its cluster, once per font, so their text layer comes out of order;
+# the whole run's text fixes that.
+_REORDERING_SCRIPTS = re.compile("[\u0900-\u0eff\u1000-\u109f\u1780-\u17ff\ua8e0-\ua8ff]")
 
 
 def _with_actual_text(draw_text):
