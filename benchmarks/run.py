@@ -62,8 +62,11 @@ def print_pages(project: Path, folder: Path) -> list[tuple[Path, Path]]:
 _STYLES: list = []
 
 
-def _floor_init(stylesheets: list[str]) -> None:
+def _floor_init(stylesheets: list[str], actual_text: bool = False) -> None:
     import weasyprint
+
+    if actual_text:
+        import pubkit.pdf  # noqa: F401  (wraps WeasyPrint's text drawing with ActualText, as a build does)
 
     _STYLES[:] = [weasyprint.CSS(filename=s) for s in stylesheets]
 
@@ -76,12 +79,58 @@ def _floor_one(item: tuple[str, str]) -> int:
     return len(weasyprint.HTML(string=text, base_url=Path(base).as_uri() + "/").write_pdf(stylesheets=_STYLES))
 
 
-def floor(pages: list[tuple[Path, Path]], stylesheets: list[str], jobs: int) -> float:
+def floor(pages: list[tuple[Path, Path]], stylesheets: list[str], jobs: int, actual_text: bool = False) -> float:
     items = [(str(html), str(base)) for html, base in pages]
     started = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_floor_init, initargs=(stylesheets,)) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_floor_init, initargs=(stylesheets, actual_text)) as pool:
         list(pool.map(_floor_one, items, chunksize=1))
     return time.perf_counter() - started
+
+
+class _NoLayout:
+    """pubkit.layout.TextLayout with every rule off: values filled and escaped, nothing else."""
+
+    def __init__(self, *args) -> None:
+        pass
+
+    def needed(self, text: str) -> bool:
+        return "{" in text
+
+    def markup(self, text: str, values: dict[str, str]):
+        from markupsafe import escape
+
+        from pubkit.render import fill
+
+        return escape(fill(text, values))
+
+    def value(self, value: str):
+        from markupsafe import escape
+
+        return escape(value)
+
+
+def layout_cost(project: Path, folder: Path, stylesheets: list[str], repeat: int = 2) -> float:
+    """Seconds that the layout rules (bidi isolation, unbreakable values, Korean words, URL pieces,
+    ActualText) add to rendering every page, one job: markup time plus WeasyPrint's extra work,
+    each the best of ``repeat`` runs with and without them, interleaved to share the machine's noise."""
+    import pubkit.render as render
+
+    timings: dict[bool, list[float]] = {True: [], False: []}
+    pages: dict[bool, list[tuple[Path, Path]]] = {}
+    for _ in range(repeat):
+        for rules in (True, False):
+            (folder / str(rules)).mkdir(exist_ok=True)
+            original = render.TextLayout
+            if not rules:
+                render.TextLayout = _NoLayout
+            try:
+                started = time.perf_counter()
+                pages[rules] = print_pages(project, folder / str(rules))
+                markup = time.perf_counter() - started
+            finally:
+                render.TextLayout = original
+            timings[rules].append(markup + floor(pages[rules], stylesheets, 1, actual_text=rules))
+    return min(timings[True]) - min(timings[False])
 
 
 def _tree_rss_kb(root: int) -> int:
@@ -152,6 +201,9 @@ def main() -> None:
         build1 = wall(PUBKIT + ["build", "--format", "pdf", "--force", "-j", "1"], project)
         row("full build -j1 (PDF)", f"{build1:.2f} s")
         row("floor: bare WeasyPrint -j1", f"{floor1:.2f} s", f"build/floor {build1 / floor1:.2f} (target ≤ 1.10)")
+        cost = layout_cost(project, Path(tmp), stylesheets)
+        row("layout rules (bidi, line breaks, ActualText)", f"{cost:+.2f} s",
+            f"{100 * cost / build1:+.1f} % of a full build -j1 (target < 3 %)")
         floor2 = floor(pages, stylesheets, 2)
         build2 = wall(PUBKIT + ["build", "--format", "pdf", "--force", "-j", "2"], project)
         row("full build -j2 (PDF)", f"{build2:.2f} s", f"-j2/-j1 {build2 / build1:.2f} (target ≤ 0.60)")

@@ -14,6 +14,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from conftest import copy_project
 from pubkit import load_project, read_sources
@@ -96,6 +97,9 @@ def test_korean_lines_break_between_words_only(folder: str, request) -> None:
     assert not split, f"Korean words broken across lines: {split}"
     assert "\u2060" not in "".join(text), "the word joiners must not reach the text layer"
     assert "\u2060" not in html, "the web page keeps Korean copyable: keep-all is in screen.css"
+    outline = [item.title for item in PdfReader(pdf(request.getfixturevalue(folder), "ko")).outline
+               if not isinstance(item, list)]
+    assert outline and not [title for title in outline if "\u2060" in title], outline
 
 
 @pytest.mark.parametrize("language", ["zh_CN", "ja"])

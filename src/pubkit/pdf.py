@@ -54,6 +54,12 @@ if not getattr(weasyprint.draw.draw_text, "pubkit_actual_text", False):
     weasyprint.draw.draw_text = _with_actual_text(weasyprint.draw.draw_text)
 
 
+def _clean_bookmarks(pages) -> None:
+    """Bookmark labels without the word joiners that keep Korean words whole on the page (layout.py)."""
+    for page in pages:
+        page.bookmarks = [(level, label.replace("\u2060", ""), *rest) for level, label, *rest in page.bookmarks]
+
+
 class _Refused(Exception):
     def __init__(self, error: PubkitError):
         super().__init__(error.message)
@@ -168,6 +174,7 @@ def write_pdf(
                 raise RenderError(
                     f"the document has {len(rendered.pages)} pages, over the limit of {max_pages} (max_pages)", referrer
                 )
+            _clean_bookmarks(rendered.pages)
             data = rendered.write_pdf(pdf_variant=variant or None)
     except _TimeUp:
         raise RenderError(f"rendering took longer than {max_seconds:g} s (max_render_seconds)", referrer) from None

@@ -215,21 +215,26 @@ class Renderer:
         inline.content = text
         return inline
 
-    def _finish(self, token: Token, values, referrer: Path, source: Source, medium: str, page: RenderedPage) -> Token:
+    def _finish(self, token: Token, values, referrer: Path, source: Source, medium: str, page: RenderedPage,
+                alt: bool = False) -> Token:
         if token.type == "text_special":
             # An escaped character (\{): literal text, never a placeholder (the job of text_join, kept off).
             token = copy.copy(token)
             token.type = "text"
             return token
-        if token.type == "text" and self._layout.needed(token.content):
+        if token.type == "text" and self._layout.needed(token.content) and not alt:
             token = copy.copy(token)  # escaped and marked up here, so the renderer emits it as it is
             token.type, token.content = "html_inline", str(self._layout.markup(token.content, values))
+        elif token.type == "text" and "{" in token.content:  # an image's alt text stays plain text
+            token = copy.copy(token)
+            token.content = fill(token.content, values)
         if token.type == "image":
             token = copy.copy(token)
             src = self._image(str(token.attrs.get("src", "")), referrer, source, medium, page)
             token.attrs = {**token.attrs, "src": src}
         if token.children:
-            token.children = [self._finish(child, values, referrer, source, medium, page) for child in token.children]
+            token.children = [self._finish(child, values, referrer, source, medium, page, alt or token.type == "image")
+                              for child in token.children]
         return token
 
     def _image(self, src: str, referrer: Path, source: Source, medium: str, page: RenderedPage) -> str:
