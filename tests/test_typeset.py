@@ -209,3 +209,14 @@ def test_screen_stylesheet_carries_what_only_browsers_read(dist: Path) -> None:
     assert re.search(r":lang\(ko\)\s*\{\s*word-break:\s*keep-all", css)
     assert re.search(r":lang\(ja\)\s*\{\s*line-break:\s*strict", css)
     assert shutil.which("pdftotext")
+
+
+def test_actual_text_survives_a_tagged_pdf_ua_build(tmp_path: Path) -> None:
+    project = copy_project("typeset", tmp_path)
+    config = project / "pubkit.toml"
+    config.write_text('pdf_variant = "pdf/ua-1"\n' + config.read_text(encoding="utf-8"), encoding="utf-8")
+    result = build(load_project(project), languages=["hi"], formats=("pdf",))
+    assert not result.diagnostics, [d.format() for d in result.diagnostics]
+    text = " ".join(lines(pdf(project / "dist" / SLUG, "hi")))
+    assert "रोस्टॉक ने अपने बंदरगाह में हाइब्रिड बैटरी संयंत्र को मंज़ूरी दी" in text
+    assert "मार्च" in text

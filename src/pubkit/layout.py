@@ -74,7 +74,7 @@ class TextLayout:
 
     def needed(self, text: str) -> bool:
         """Whether :meth:`markup` would change ``text`` beyond escaping it (a fast test, for plain text)."""
-        return ("{" in text or "://" in text or "www." in text or self.rtl or self.keep_words)
+        return "{" in text or "//" in text or "www." in text or "@" in text or self.rtl or self.keep_words
 
     def markup(self, text: str, values: dict[str, str]) -> Markup:
         """``text`` escaped, with ``{name}`` replaced by its isolated, unbreakable value."""
