@@ -13,6 +13,7 @@ import subprocess
 import unicodedata
 from pathlib import Path
 
+import polib
 import pytest
 from pypdf import PdfReader
 
@@ -220,3 +221,20 @@ def test_actual_text_survives_a_tagged_pdf_ua_build(tmp_path: Path) -> None:
     text = " ".join(lines(pdf(project / "dist" / SLUG, "hi")))
     assert "रोस्टॉक ने अपने बंदरगाह में हाइब्रिड बैटरी संयंत्र को मंज़ूरी दी" in text
     assert "मार्च" in text
+
+
+def test_source_language_fallback_in_a_right_to_left_page_is_laid_out_as_the_source(tmp_path: Path) -> None:
+    """English text that falls back into an Arabic page is one left-to-right sentence, not Latin runs
+    isolated one by one (which would be set right to left, in reverse order, around its commas)."""
+    project = copy_project("typeset", tmp_path)
+    po = project / "locale" / "ar" / "LC_MESSAGES" / f"{SLUG}.po"
+    catalog = polib.pofile(str(po))
+    next(e for e in catalog if e.msgid.startswith("Nordlicht Energie and its partner")).msgstr = ""
+    catalog.save()
+    build(load_project(project), languages=["ar"], formats=("html",))
+    html = (project / "dist" / SLUG / "ar" / "index.html").read_text(encoding="utf-8")
+    paragraph = re.search(r'<p[^>]*class="untranslated"[^>]*>(.*?)</p>', html, re.S)
+    assert paragraph and "Nordlicht Energie and its partner" in paragraph.group(1)
+    assert '<bdi dir="ltr">' not in paragraph.group(1)
+    assert '<bdi class="value"' in paragraph.group(1)
+    assert '<bdi dir="ltr">Shenzhen Volta</bdi>' not in html.split("untranslated", 1)[1].split("</p>", 1)[0]

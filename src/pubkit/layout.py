@@ -29,7 +29,7 @@ _SIGNS = "$%\u00a2-\u00a5\u2030\u20a0-\u20cf"
 # A left-to-right run inside right-to-left text: Latin words, or a phone number (+49 381 555 0100)
 # whose groups would otherwise be laid out right to left.
 _LATIN_RUN = re.compile(
-    rf"[{_SIGNS}]?[{_LATIN}][{_LATIN}0-9]*(?:[ .&'’/-]+[{_LATIN}0-9]+)*[{_SIGNS}]?"
+    rf"[{_SIGNS}]?[{_LATIN}][{_LATIN}0-9]*(?:[ .,&'’/-]+[{_LATIN}0-9]+)*[{_SIGNS}]?"
     r"|\+?\d+(?:[ \u00a0-]\d+){2,}|\+\d+(?:[ \u00a0-]\d+)*"
 )
 # URLs and e-mail addresses: never hyphenated, left to right as a whole.

@@ -95,6 +95,8 @@ class Renderer:
         page = RenderedPage(html="")
         # Bidi isolation, unbreakable values and Korean words for this page (one render at a time).
         self._layout = TextLayout(language, text_direction(locale), medium)
+        self._source_layout = TextLayout(self.project.source_language,
+                                         text_direction(self.formatter(self.project.source_language).locale), medium)
 
         def text_of(context: str | None, msgid: str) -> str:
             translated = translations.get(context, msgid)
@@ -105,9 +107,10 @@ class Renderer:
 
         texts = {name: text_of(name, text) for name, text in _text_fields(source)}
         fields = {name: fill(text, values) for name, text in texts.items()}
-        shown = {name: self._layout.markup(text, values) for name, text in texts.items()}
         body = self._body(source, text_of, values, medium, page, None if translations.is_identity else translations.path)
         fallback_fields = {ctx for ctx, _ in page.fallbacks}
+        shown = {name: (self._source_layout if name in fallback_fields else self._layout).markup(text, values)
+                 for name, text in texts.items()}
         settings = self.project.settings(language)
         release_date = source.fields.get("date")
         lang = language.replace("_", "-")
@@ -183,6 +186,7 @@ class Renderer:
             block = blocks.get(id(token))
             message = block.message if block else None
             referrer = source.path
+            in_source = message is None  # published as written, in the source language
             if message is None:
                 text = block.node.content if block else token.content
             else:
@@ -190,14 +194,19 @@ class Renderer:
                 text = text_of(message.context, message.msgid)
                 if len(page.fallbacks) == before and translations_path is not None:
                     referrer = translations_path  # a reference in translated text is the catalog's doing
+                in_source = len(page.fallbacks) > before
                 if len(page.fallbacks) > before and tokens:
                     # Fallback text is in the source language: say so, for hyphenation, fonts and readers.
                     opener = copy.copy(tokens[-1])
                     opener.attrs = {**opener.attrs, "lang": self.project.source_language.replace("_", "-"),
                                     "class": "untranslated"}
                     tokens[-1] = opener
-            tokens.append(self._inline(token, text, bool(block and block.alt_text), values, referrer, source, medium,
-                                       page))
+            page_layout, self._layout = self._layout, self._source_layout if in_source else self._layout
+            try:  # source-language text is laid out in its own direction (no Latin runs to isolate in English)
+                tokens.append(self._inline(token, text, bool(block and block.alt_text), values, referrer, source,
+                                           medium, page))
+            finally:
+                self._layout = page_layout
         parser = inline_parser()
         return Markup(parser.renderer.render(tokens, parser.options, {}))
 
