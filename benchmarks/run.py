@@ -62,11 +62,8 @@ def print_pages(project: Path, folder: Path) -> list[tuple[Path, Path]]:
 _STYLES: list = []
 
 
-def _floor_init(stylesheets: list[str], actual_text: bool = False) -> None:
+def _floor_init(stylesheets: list[str]) -> None:
     import weasyprint
-
-    if actual_text:
-        import pubkit.pdf  # noqa: F401  (wraps WeasyPrint's text drawing with ActualText, as a build does)
 
     _STYLES[:] = [weasyprint.CSS(filename=s) for s in stylesheets]
 
@@ -79,10 +76,10 @@ def _floor_one(item: tuple[str, str]) -> int:
     return len(weasyprint.HTML(string=text, base_url=Path(base).as_uri() + "/").write_pdf(stylesheets=_STYLES))
 
 
-def floor(pages: list[tuple[Path, Path]], stylesheets: list[str], jobs: int, actual_text: bool = False) -> float:
+def floor(pages: list[tuple[Path, Path]], stylesheets: list[str], jobs: int) -> float:
     items = [(str(html), str(base)) for html, base in pages]
     started = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_floor_init, initargs=(stylesheets, actual_text)) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_floor_init, initargs=(stylesheets,)) as pool:
         list(pool.map(_floor_one, items, chunksize=1))
     return time.perf_counter() - started
 
@@ -109,28 +106,47 @@ class _NoLayout:
         return escape(value)
 
 
-def layout_cost(project: Path, folder: Path, stylesheets: list[str], repeat: int = 2) -> float:
+def layout_cost(project: Path, folder: Path, stylesheets: list[str], repeat: int = 5) -> float:
     """Seconds that the layout rules (bidi isolation, unbreakable values, Korean words, URL pieces,
-    ActualText) add to rendering every page, one job: markup time plus WeasyPrint's extra work,
-    each the best of ``repeat`` runs with and without them, interleaved to share the machine's noise."""
+    ActualText) add to rendering every page once: the markup time, plus for each page the best of
+    ``repeat`` warm WeasyPrint runs with the rules against the best without, alternating, so that the
+    machine's noise (a shared CI runner) does not swamp a difference of a few percent."""
+    import weasyprint
+    import weasyprint.draw
+
+    import pubkit.pdf
     import pubkit.render as render
 
-    timings: dict[bool, list[float]] = {True: [], False: []}
+    styles = [weasyprint.CSS(filename=s) for s in stylesheets]
     pages: dict[bool, list[tuple[Path, Path]]] = {}
-    for _ in range(repeat):
-        for rules in (True, False):
-            (folder / str(rules)).mkdir(exist_ok=True)
-            original = render.TextLayout
-            if not rules:
-                render.TextLayout = _NoLayout
-            try:
-                started = time.perf_counter()
-                pages[rules] = print_pages(project, folder / str(rules))
-                markup = time.perf_counter() - started
-            finally:
-                render.TextLayout = original
-            timings[rules].append(markup + floor(pages[rules], stylesheets, 1, actual_text=rules))
-    return min(timings[True]) - min(timings[False])
+    markup: dict[bool, float] = {}
+    for rules in (True, False):
+        (folder / f"layout-{rules}").mkdir(exist_ok=True)
+        original = render.TextLayout
+        if not rules:
+            render.TextLayout = _NoLayout
+        try:
+            started = time.perf_counter()
+            pages[rules] = print_pages(project, folder / f"layout-{rules}")
+            markup[rules] = time.perf_counter() - started
+        finally:
+            render.TextLayout = original
+    drawing = {True: weasyprint.draw.draw_text, False: pubkit.pdf._draw_text}  # with and without ActualText
+    extra = markup[True] - markup[False]
+    try:
+        for (with_html, base), (without_html, _) in zip(pages[True], pages[False]):
+            best = {True: float("inf"), False: float("inf")}
+            for _ in range(repeat):
+                for rules, html in ((True, with_html), (False, without_html)):
+                    weasyprint.draw.draw_text = drawing[rules]
+                    document = weasyprint.HTML(string=html.read_text(encoding="utf-8"), base_url=base.as_uri() + "/")
+                    started = time.perf_counter()
+                    document.write_pdf(stylesheets=styles)
+                    best[rules] = min(best[rules], time.perf_counter() - started)
+            extra += best[True] - best[False]
+    finally:
+        weasyprint.draw.draw_text = drawing[True]
+    return extra
 
 
 def _tree_rss_kb(root: int) -> int:

@@ -9,7 +9,7 @@ VALUES = {"amount": "3\xa0مليار\xa0CN¥", "day": "2027년 9월 30일", "he"
 
 def test_text_is_escaped_and_unknown_placeholders_stay() -> None:
     html = TextLayout("de", "ltr", "print").markup("<script>alert(1)</script> & {missing} {share}", VALUES)
-    assert html == '&lt;script&gt;alert(1)&lt;/script&gt; &amp; {missing} <bdi class="value">12.5%</bdi>'
+    assert html == '&lt;script&gt;alert(1)&lt;/script&gt; &amp; {missing} 12.5%'  # nothing to keep together
 
 
 def test_values_take_the_direction_of_their_first_strong_character() -> None:
@@ -38,3 +38,11 @@ def test_korean_words_are_joined_in_print_only() -> None:
     assert f"하{WORD_JOINER}이{WORD_JOINER}브{WORD_JOINER}리{WORD_JOINER}드 " in printed
     assert f"</bdi>{WORD_JOINER}부{WORD_JOINER}터" in printed  # the particle stays with its value
     assert WORD_JOINER not in TextLayout("ko", "ltr", "screen").markup("하이브리드 {day}부터", VALUES)
+
+
+def test_only_values_that_could_break_get_an_element_in_left_to_right_pages() -> None:
+    layout = TextLayout("de", "ltr", "print")
+    assert layout.value("48.500.000,00 US-Dollar") == '<bdi class="value" dir="ltr">48.500.000,00 US-Dollar</bdi>'
+    assert layout.value("3\xa0Mrd.\xa0CN¥") == "3\xa0Mrd.\xa0CN¥"
+    assert layout.value("2030年").startswith("<bdi")
+    assert TextLayout("ar", "rtl", "print").value("125,000") == '<bdi class="value">125,000</bdi>'

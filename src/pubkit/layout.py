@@ -38,6 +38,11 @@ _HANGUL = "\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f"
 # Between two letters of a word of which at least one is Hangul.
 _INSIDE_KOREAN_WORD = re.compile(rf"(?<=[{_HANGUL}])(?=\w)|(?<=\w)(?=[{_HANGUL}])")
 WORD_JOINER = "\u2060"
+# Where a line may break inside a value: spaces (not the no-break ones CLDR uses), hyphens, slashes,
+# the scripts that break between letters (Han, kana, Hangul, Thai, Lao, Myanmar, Khmer), and a word
+# long enough to be hyphenated (``250 Mega-watt``).
+_BREAKABLE = re.compile("[ \t\n\u200b/\u2010\u2013\u2014\\-\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"
+                        "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]|[^\\W\\d_]{4}")
 
 
 def _url_parts(url: str) -> Markup:
@@ -95,9 +100,13 @@ class TextLayout:
     def value(self, value: str) -> Markup:
         """A formatted value as one isolated, unbreakable unit.
 
+        In a left-to-right page a value with no break opportunity (``12.5%``, ``3 Mrd. CN¥`` with its
+        no-break spaces) stays plain text: WeasyPrint lays out every inline element at a cost.
         Its direction is that of its first strong character (CLDR puts a left-to-right mark before
         ``CN¥3B`` in Hebrew for this): HTML's ``dir=auto``, written out because WeasyPrint ignores it."""
         direction = _first_strong(value)
+        if not self.rtl and not _BREAKABLE.search(value):
+            return escape(value)  # nothing to isolate or keep together: an element would only cost layout time
         if direction is None:
             return Markup('<bdi class="value">{}</bdi>').format(self._isolate_latin(value))
         inner = escape(value) if direction == "ltr" else self._isolate_latin(value)

@@ -186,7 +186,7 @@ class Renderer:
             block = blocks.get(id(token))
             message = block.message if block else None
             referrer = source.path
-            in_source = message is None  # published as written, in the source language
+            in_source = False  # a fallback to the source language (a block with no message keeps the page's layout)
             if message is None:
                 text = block.node.content if block else token.content
             else:
