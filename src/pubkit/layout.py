@@ -4,8 +4,9 @@ What CSS can say lives in ``templates/base.css`` (and ``screen.css`` for what on
 module adds what CSS cannot reach or what WeasyPrint does not implement, as elements and invisible
 characters around the text of one message, after escaping:
 
-- every substituted value is a ``<bdi class="value">``: isolated from the surrounding direction and, by
-  the stylesheet, never broken across lines (``3 Mrd.`` / ``CN¥`` cannot happen);
+- a substituted value is a ``<bdi class="value">``: isolated from the surrounding direction and, by
+  the stylesheet, never broken across lines (``48.500.000,00`` / ``US-Dollar`` cannot happen); in
+  left-to-right pages only where a line could break inside it;
 - in right-to-left text every Latin run (``WQ & UCAS``, the ``CN¥`` inside ``3 مليار CN¥``) is a
   ``<bdi dir="ltr">`` so that its letters and symbols keep their order;
 - URLs and e-mail addresses are a ``<span class="url">`` whose pieces with a hyphen are unbreakable
