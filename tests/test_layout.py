@@ -46,3 +46,8 @@ def test_only_values_that_could_break_get_an_element_in_left_to_right_pages() ->
     assert layout.value("3\xa0Mrd.\xa0CN¥") == "3\xa0Mrd.\xa0CN¥"
     assert layout.value("2030年").startswith("<bdi")
     assert TextLayout("ar", "rtl", "print").value("125,000") == '<bdi class="value">125,000</bdi>'
+
+
+def test_a_space_before_a_korean_value_stays_a_break_opportunity() -> None:
+    printed = TextLayout("ko", "ltr", "print").markup("{day}부터 {n}가구에", {**VALUES, "n": "125,000"})
+    assert f"부{WORD_JOINER}터 125,000{WORD_JOINER}가" in printed

@@ -63,12 +63,17 @@ def _first_strong(text: str) -> str | None:
     return None
 
 
-def _join_edges(part: str) -> str:
-    if part and not part.startswith("<") and part[0].isalnum():
-        part = WORD_JOINER + part
-    if part and not part.endswith(">") and part[-1].isalnum():
-        part = part + WORD_JOINER
-    return part
+def _joined(parts: list[str]) -> str:
+    """Korean parts (text and values) with a word joiner wherever two meet without a space, and at the
+    ends where a word may continue in the next inline element (``**기록**적인``)."""
+    text = parts[0] if parts else ""
+    for part in parts[1:]:
+        text += (WORD_JOINER if not text[-1].isspace() and not part[0].isspace() else "") + part
+    if text and text[0].isalnum():
+        text = WORD_JOINER + text
+    if text and text[-1].isalnum():
+        text += WORD_JOINER
+    return text
 
 
 class TextLayout:
@@ -95,7 +100,7 @@ class TextLayout:
             position = match.end()
         parts.append(self._plain(text[position:]))
         if self.keep_words:  # a particle written against a value (5,200억 원을) stays with it
-            parts = [_join_edges(part) for part in parts]
+            return Markup(_joined([part for part in parts if part]))
         return Markup("".join(parts))
 
     def value(self, value: str) -> Markup:
