@@ -13,6 +13,7 @@ repository's sample: a no-op build, and how soon `pubkit serve` shows a saved ca
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import shutil
 import subprocess
@@ -109,6 +110,77 @@ def floor(pages: list[tuple[Path, Path]], stylesheets: list[str], jobs: int) -> 
     with ProcessPoolExecutor(max_workers=jobs, initializer=_floor_init, initargs=(stylesheets,)) as pool:
         list(pool.map(_floor_one, items, chunksize=1))
     return time.perf_counter() - started
+
+
+class _NoLayout:
+    """pubkit.layout.TextLayout with every rule off: values filled and escaped, nothing else."""
+
+    def __init__(self, *args) -> None:
+        pass
+
+    def needed(self, text: str) -> bool:
+        return "{" in text
+
+    def markup(self, text: str, values: dict[str, str]):
+        from markupsafe import escape
+
+        from pubkit.render import fill
+
+        return escape(fill(text, values))
+
+    def value(self, value: str):
+        from markupsafe import escape
+
+        return escape(value)
+
+
+def layout_cost(project: Path, folder: Path, stylesheets: list[str], repeat: int = 6) -> tuple[float, float]:
+    """Seconds that the layout rules (bidi isolation, unbreakable values, Korean words, URL pieces,
+    ActualText) add to rendering every page once: the markup time, plus for each page the best of
+    ``repeat`` warm WeasyPrint runs with the rules against the best without, alternating, so that the
+    machine's noise (a shared CI runner) does not swamp a difference of a few percent. Returns the cost
+    and the noise: the spread between two identical runs with the rules."""
+    import weasyprint
+    import weasyprint.draw
+
+    import pubkit.pdf
+    import pubkit.render as render
+
+    styles = [weasyprint.CSS(filename=s) for s in stylesheets]
+    pages: dict[bool, list[tuple[Path, Path]]] = {}
+    markup: dict[bool, float] = {}
+    for rules in (True, False):
+        (folder / f"layout-{rules}").mkdir(exist_ok=True)
+        original = render.TextLayout
+        if not rules:
+            render.TextLayout = _NoLayout
+        try:
+            started = time.perf_counter()
+            pages[rules] = print_pages(project, folder / f"layout-{rules}")
+            markup[rules] = time.perf_counter() - started
+        finally:
+            render.TextLayout = original
+    drawing = {True: weasyprint.draw.draw_text, False: pubkit.pdf._draw_text}  # with and without ActualText
+    # "again" renders the same pages as "with": its spread against "with" is the noise of the measurement.
+    best = {"with": 0.0, "without": 0.0, "again": 0.0}
+    try:
+        for (with_html, base), (without_html, _) in zip(pages[True], pages[False]):
+            page_best = dict.fromkeys(best, float("inf"))
+            runs = [("with", True, with_html), ("without", False, without_html), ("again", True, with_html)]
+            for turn in range(repeat):
+                for name, rules, html in runs[turn % 3:] + runs[:turn % 3]:
+                    weasyprint.draw.draw_text = drawing[rules]
+                    document = weasyprint.HTML(string=html.read_text(encoding="utf-8"), base_url=base.as_uri() + "/")
+                    gc.collect()
+                    started = time.perf_counter()
+                    document.write_pdf(stylesheets=styles)
+                    page_best[name] = min(page_best[name], time.perf_counter() - started)
+            for name in best:
+                best[name] += page_best[name]
+    finally:
+        weasyprint.draw.draw_text = drawing[True]
+    cost = markup[True] - markup[False] + (best["with"] + best["again"]) / 2 - best["without"]
+    return cost, abs(best["with"] - best["again"])
 
 
 def _tree_rss_kb(root: int) -> int:
@@ -268,6 +340,9 @@ def main() -> None:
         build1 = wall(PUBKIT + ["build", "--format", "pdf", "--force", "-j", "1"], project)
         row("full build -j1 (PDF)", f"{build1:.2f} s")
         row("floor: bare WeasyPrint -j1", f"{floor1:.2f} s", f"build/floor {build1 / floor1:.2f} (target ≤ 1.10)")
+        cost, noise = layout_cost(project, Path(tmp), stylesheets)
+        row("layout rules (bidi, line breaks, ActualText)", f"{cost:+.2f} s",
+            f"{100 * cost / build1:+.1f} % ± {100 * noise / build1:.1f} % of a full build -j1 (target < 3 %)")
         floor2 = floor(pages, stylesheets, 2)
         build2 = wall(PUBKIT + ["build", "--format", "pdf", "--force", "-j", "2"], project)
         row("full build -j2 (PDF)", f"{build2:.2f} s", f"-j2/-j1 {build2 / build1:.2f} (target ≤ 0.60)")

@@ -11,7 +11,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pydyf
 import weasyprint
+import weasyprint.draw
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from .errors import PubkitError, RenderError
@@ -20,6 +22,46 @@ from .resources import ResourcePolicy, stylesheet_references
 _NOTDEF_RE = re.compile(r'unsupported by fonts: "(.*)" \(U\+([0-9A-F]+)\)', re.DOTALL)
 #: WeasyPrint's messages for a resource it leaves out of the PDF and carries on: errors for pubkit.
 _DROPPED_RE = re.compile(r"^(Failed to load image at .*|Font-face .* cannot be loaded.*)$", re.DOTALL)
+
+
+# Scripts whose shaping reorders, stacks or fuses characters (Devanagari's reph and pre-base vowel
+# signs, Bengali, Tamil, …, Sinhala, Thai and Lao tone marks over vowels, Myanmar, Khmer). WeasyPrint
+# maps each glyph to the text of its cluster, once per font, so their text layer comes out of order;
+# the whole run's text fixes that.
+_REORDERING_SCRIPTS = re.compile("[\u0900-\u0eff\u1000-\u109f\u1780-\u17ff\ua8e0-\ua8ff]")
+
+
+def _with_actual_text(draw_text):
+    """WeasyPrint's text drawing, wrapping each run of a reordering script in ``/Span <</ActualText …>>``.
+
+    A PDF reader (search, copy, pdftotext, screen readers) then takes the run's characters in logical
+    order instead of guessing them from the glyphs. Other scripts keep WeasyPrint's own mapping."""
+
+    def draw(stream, textbox, *args, **kwargs):
+        text = getattr(textbox, "text", "")
+        if not _REORDERING_SCRIPTS.search(text):
+            return draw_text(stream, textbox, *args, **kwargs)
+        stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": pydyf.String(text)}))
+        try:
+            return draw_text(stream, textbox, *args, **kwargs)
+        finally:
+            stream.end_marked_content()
+
+    draw.pubkit_actual_text = True
+    return draw
+
+
+# WeasyPrint has no hook for this: wrap the function its drawing code calls, once per process.
+# (tests/test_typeset.py fails if a WeasyPrint release moves it).
+_draw_text = getattr(weasyprint.draw, "draw_text", None)
+if _draw_text is not None and not getattr(_draw_text, "pubkit_actual_text", False):
+    weasyprint.draw.draw_text = _with_actual_text(_draw_text)
+
+
+def _clean_bookmarks(pages) -> None:
+    """Bookmark labels without the word joiners that keep Korean words whole on the page (layout.py)."""
+    for page in pages:
+        page.bookmarks = [(level, label.replace("\u2060", ""), *rest) for level, label, *rest in page.bookmarks]
 
 
 class _Refused(Exception):
@@ -139,6 +181,7 @@ def write_pdf(
                 raise RenderError(
                     f"the document has {len(rendered.pages)} pages, over the limit of {max_pages} (max_pages)", referrer
                 )
+            _clean_bookmarks(rendered.pages)
             data = rendered.write_pdf(pdf_variant=variant or None)
     except _TimeUp:
         raise RenderError(f"rendering took longer than {max_seconds:g} s (max_render_seconds)", referrer) from None

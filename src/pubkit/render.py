@@ -20,6 +20,7 @@ from .catalogs import Translations
 from .config import Project
 from .errors import PubkitError, RenderError, TemplateError
 from .formatting import Formatter, paper_size, text_direction
+from .layout import TextLayout, value_at
 from .pseudo import base_locale
 from .resources import image_digest, policy_for
 from .sources import MAX_EMPHASIS_MARKS, MAX_NESTING, PLACEHOLDER_RE, Source, too_deep
@@ -54,7 +55,8 @@ class Renderer:
     def __init__(self, project: Project):
         self.project = project
         self.env = environment(project)
-        self.env.filters.update(css_string=css_string, page_counter=page_counter, css_font_family=css_font_family)
+        self.env.filters.update(css_string=css_string, page_counter=page_counter, css_font_family=css_font_family,
+                                value=lambda text: self._layout.value(str(text)))
         self.policy = policy_for(project.root, BUILTIN_DIR, allow_network=project.allow_network)
         self._formatters: dict[str, Formatter] = {}
         self._compile_all()
@@ -106,6 +108,10 @@ class Renderer:
                 source_formatter = self.formatter(self.project.source_language)
                 source_values = {name: source_formatter.format(value) for name, value in source.values.items()}
             return source_values
+        # Bidi isolation, unbreakable values and Korean words for this page (one render at a time).
+        self._layout = TextLayout(language, page_dir, medium)
+        self._source_layout = TextLayout(self.project.source_language,
+                                         text_direction(self.formatter(self.project.source_language).locale), medium)
 
         def text_of(context: str | None, msgid: str) -> str:
             # Locale typography is applied here, to every message's text, never to values or catalogs.
@@ -116,11 +122,16 @@ class Renderer:
             return self.typeset(language, translated)
 
         fields: dict[str, str] = {}
+        shown: dict[str, Markup] = {}  # the text fields marked up for the page's body (fields: for metadata)
         fallback_fields: dict[str, dict[str, str]] = {}
         for name, text in _text_fields(source):
             before = len(page.fallbacks)
-            fields[name] = fill(text_of(name, text), values_for(len(page.fallbacks) > before))
-            if len(page.fallbacks) > before:
+            typed = text_of(name, text)
+            fell_back = len(page.fallbacks) > before
+            field_values = values_for(fell_back)
+            fields[name] = fill(typed, field_values)
+            shown[name] = (self._source_layout if fell_back else self._layout).markup(typed, field_values)
+            if fell_back:
                 fallback_fields[name] = self._fallback_attrs(translations.fallback(name, text), page_dir, preview)
 
         def marks(fallback) -> dict[str, str]:
@@ -155,6 +166,7 @@ class Renderer:
             "organization": source.fields.get("organization", ""),
             "description": fields.get("subtitle") or fields.get("summary"),
             "body": body,
+            "shown": shown,  # the text fields marked up for the page's body (plain text above is for metadata)
             "medium": medium,
             "preview": preview,
             "untranslated": bool(page.fallbacks),
@@ -236,6 +248,7 @@ class Renderer:
             message = block.message if block else None
             referrer = source.path
             values = values_for(False)
+            in_source = False  # a fallback to the source language (a block with no message keeps the page's layout)
             if message is None:
                 text = block.node.content if block else token.content
             else:
@@ -256,9 +269,14 @@ class Renderer:
                     opener.attrs = {**opener.attrs, **added, "class": classes}
                     tokens[at] = opener
                 values = values_for(fell_back)
+                in_source = fell_back
             line = (message.line if message else block.node.map[0] + 1 if block and block.node.map else None)
-            tokens.append(self._inline(token, text, bool(block and block.alt_text), values, referrer, source, medium,
-                                       page, line if referrer == source.path else None))
+            page_layout, self._layout = self._layout, self._source_layout if in_source else self._layout
+            try:  # source-language text is laid out in its own direction (no Latin runs to isolate in English)
+                tokens.append(self._inline(token, text, bool(block and block.alt_text), values, referrer, source,
+                                           medium, page, line if referrer == source.path else None))
+            finally:
+                self._layout = page_layout
         parser = inline_parser()
         return Markup(parser.renderer.render(tokens, parser.options, {}))
 
@@ -282,13 +300,16 @@ class Renderer:
         return inline
 
     def _finish(self, token: Token, values, referrer: Path, source: Source, medium: str, page: RenderedPage,
-                line: int | None = None) -> Token:
+                line: int | None = None, alt: bool = False) -> Token:
         if token.type == "text_special":
             # An escaped character (\{): literal text, never a placeholder (the job of text_join, kept off).
             token = copy.copy(token)
             token.type = "text"
             return token
-        if token.type == "text" and "{" in token.content:
+        if token.type == "text" and self._layout.needed(token.content) and not alt:
+            token = copy.copy(token)  # escaped and marked up here, so the renderer emits it as it is
+            token.type, token.content = "html_inline", str(self._layout.markup(token.content, values))
+        elif token.type == "text" and "{" in token.content:  # an image's alt text stays plain text
             token = copy.copy(token)
             token.content = fill(token.content, values)
         if token.type == "image":
@@ -296,7 +317,8 @@ class Renderer:
             src = self._image(str(token.attrs.get("src", "")), referrer, source, medium, page, line)
             token.attrs = {**token.attrs, "src": src}
         if token.children:
-            token.children = [self._finish(child, values, referrer, source, medium, page, line)
+            token.children = [self._finish(child, values, referrer, source, medium, page, line,
+                                           alt or token.type == "image")
                               for child in token.children]
         return token
 
@@ -348,16 +370,12 @@ def _text_fields(source: Source):
 
 
 def fill(text: str, values: dict[str, str]) -> str:
-    """Replace ``{name}`` by its formatted value; an unknown name stays as written.
-
-    A value ending in a full stop ("10 марта 2025 г.") that ends a sentence gives one stop, not two.
-    """
+    """Replace ``{name}`` by its formatted value (one full stop where a value ends a sentence);
+    an unknown name stays as written."""
 
     def value(match: re.Match[str]) -> str:
-        text_value = values.get(match.group(1), match.group(0))
-        if text_value.endswith(".") and text.startswith(".", match.end()) and not text.startswith("..", match.end()):
-            return text_value[:-1]
-        return text_value
+        found = value_at(text, match, values)
+        return match.group(0) if found is None else found
 
     return PLACEHOLDER_RE.sub(value, text)
 
