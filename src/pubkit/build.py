@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -13,8 +14,11 @@ from pathlib import Path
 from . import __version__
 from .catalogs import TEMPLATES_DOMAIN, Translations
 from .config import Project, parse_languages
+from .embargo import is_embargoed
 from .errors import Diagnostic, UsageError
 from .fileio import write_atomic
+from .head import Publication, page_head
+from .layout import page_dir, pdf_path
 from .pofile import shorten
 from .sources import Source, check_unique_slugs, read_source
 from .templates import template_files
@@ -54,13 +58,11 @@ class BuildResult:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     up_to_date: int = 0
     jobs: list[Job] = field(default_factory=list)
+    #: Releases under embargo that this build rendered for review (--include-embargoed): slug → its end.
+    embargoed: dict[str, dt.datetime] = field(default_factory=dict)
 
 
 Progress = Callable[[int, int, JobResult | None], None]
-
-
-def pdf_name(slug: str, language: str) -> str:
-    return f"{slug}-{language}.pdf"
 
 
 def parse_shard(spec: str | None) -> tuple[int, int] | None:
@@ -107,26 +109,39 @@ class SourceIndex:
         self.parsed: dict[str, Source] = {}
         self.paths: dict[str, Path] = {}
         self.cache: dict[str, dict] = {}
+        self.embargoes: dict[str, dt.datetime | None] = {}
         found: list[tuple[str, Path]] = []
         for path in project.source_files():
             relative = path.relative_to(project.root).as_posix()
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
             entry = remembered.get(relative)
-            if isinstance(entry, dict) and entry.get("sha256") == digest and isinstance(entry.get("slug"), str):
+            if (isinstance(entry, dict) and entry.get("sha256") == digest and isinstance(entry.get("slug"), str)
+                    and "embargo" in entry):
                 slug = entry["slug"]
+                embargo = _moment(entry["embargo"])
             else:
                 source = read_source(path)
                 slug = source.slug
                 self.parsed[slug] = source
+                embargo = source.fields.get("embargo")  # type: ignore[assignment]
             found.append((slug, path))
-            self.cache[relative] = {"sha256": digest, "slug": slug}
+            self.embargoes[slug] = embargo
+            self.cache[relative] = {"sha256": digest, "slug": slug,
+                                    "embargo": embargo.isoformat() if embargo else None}
         check_unique_slugs(found)
         self.paths = dict(found)
+
+    def embargo(self, slug: str) -> dt.datetime | None:
+        return self.embargoes.get(slug)
 
     def source(self, slug: str) -> Source:
         if slug not in self.parsed:
             self.parsed[slug] = read_source(self.paths[slug])
         return self.parsed[slug]
+
+
+def _moment(text: object) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(text) if isinstance(text, str) else None
 
 
 # --- inputs and state ----------------------------------------------------------------------------
@@ -159,8 +174,9 @@ class Inputs:
             self._files[path] = path.read_bytes() if path.exists() else b""
         return self._files[path]
 
-    def digest(self, source_path: Path, job: Job, preview: bool) -> str:
-        h = hashlib.sha256(f"{self._shared[job.format]}\0{job.key}\0preview={preview}\0".encode())
+    def digest(self, source_path: Path, job: Job, preview: bool, page: str = "") -> str:
+        """``page``: what else the page shows (its languages, an embargo line)."""
+        h = hashlib.sha256(f"{self._shared[job.format]}\0{job.key}\0preview={preview}\0{page}\0".encode())
         h.update(self._read(source_path))
         if job.language != self.project.source_language:
             h.update(b"\0" + self._read(self.project.po_path(job.language, job.slug)))
@@ -202,40 +218,66 @@ def build(
     force: bool = False,
     shard: tuple[int, int] | None = None,
     progress: Progress | None = None,
+    now: dt.datetime | None = None,
+    include_embargoed: bool = False,
 ) -> BuildResult:
     """Render what changed since the last build, ``jobs`` at a time; each output is written atomically.
 
     A job is skipped when the hash of its inputs (source, catalogs, templates, configuration,
     assets, pubkit version) matches the last build and its outputs are untouched, so a rebuild
     with nothing changed imports neither WeasyPrint nor Jinja.
+
+    A release whose embargo has not ended at ``now`` (embargo.current_time) is left out, and its earlier
+    outputs removed, unless ``include_embargoed`` renders it marked for review. The site around the
+    pages (site.py) is regenerated when what it lists changed; a shard leaves it to ``bundle --merge``.
     """
     result = BuildResult()
     chosen_languages = select_languages(project, languages)
     state = read_state(project.output_dir)
     index = SourceIndex(project, state.get("sources", {}))
     chosen_slugs = select_slugs(index.paths, slugs)
-    planned: list[Job] = []
-    for slug in chosen_slugs:
-        for language in chosen_languages:
+    if now is None:
+        from .embargo import current_time
+
+        now = current_time()
+    embargoed = {slug: when for slug in index.paths if is_embargoed(when := index.embargo(slug), now)}
+    published: dict[str, tuple[str, ...]] = {}
+    for slug in index.paths:  # every release's languages, for the switcher, even those not built now
+        if slug in embargoed and not include_embargoed:
+            if slug in chosen_slugs:
+                result.diagnostics.append(Diagnostic(
+                    f"embargoed until {embargoed[slug].isoformat()}: left out of the site "
+                    "(--include-embargoed renders it for review)", index.paths[slug], severity="note"))
+            continue
+        languages_of_slug = []
+        for language in project.output_languages:
             settings = project.settings(language)
             if settings.min_completeness <= 0:  # no catalog to read, nor source to parse, just to plan
-                planned.extend(Job(slug, language, f) for f in FORMATS if f in formats)
+                languages_of_slug.append(language)
                 continue
             source = index.source(slug)
             translations = Translations.load(project, language, source.slug)
             completeness = translations.completeness(source.message_keys)
             if completeness < settings.min_completeness:
-                result.skipped.append((source.slug, language))
-                result.diagnostics.append(Diagnostic(
-                    f"{language} is {completeness:.1f}% translated, below min_completeness "
-                    f"{settings.min_completeness:g}%: not published",
-                    translations.path or source.path,
-                ))
+                if slug in chosen_slugs and language in chosen_languages:
+                    result.skipped.append((source.slug, language))
+                    result.diagnostics.append(Diagnostic(
+                        f"{language} is {completeness:.1f}% translated, below min_completeness "
+                        f"{settings.min_completeness:g}%: not published",
+                        translations.path or source.path,
+                    ))
                 continue
-            planned.extend(Job(source.slug, language, f) for f in FORMATS if f in formats)
+            languages_of_slug.append(language)
+        published[slug] = tuple(languages_of_slug)
+    publication = Publication(published, {s: w for s, w in embargoed.items() if s in published})
+    result.embargoed = dict(publication.embargoed)
+    planned = [Job(slug, language, f) for slug in chosen_slugs for language in published.get(slug, ())
+               if language in chosen_languages for f in FORMATS if f in formats]
     planned.sort()
     inputs = Inputs(project)
-    digests = {job: inputs.digest(index.paths[job.slug], job, preview) for job in planned}
+    pages = {slug: f"{','.join(languages)};embargo={publication.embargoed.get(slug)}"
+             for slug, languages in published.items()}
+    digests = {job: inputs.digest(index.paths[job.slug], job, preview, pages[job.slug]) for job in planned}
     everything = hashlib.sha256("".join(f"{job.key}={digests[job]}\n" for job in planned).encode()).hexdigest()
     if shard is not None:
         part, parts = shard
@@ -253,11 +295,16 @@ def build(
 
         renderer = Renderer(project)  # compiles every template here: a template mistake is reported once, plainly
     finished: dict[str, dict] = {k: v for k, v in previous.items()}
+    if not include_embargoed:  # an embargoed page rendered earlier for review must not stay in the site
+        for key in [k for k in finished if k.split("/")[0] in embargoed]:
+            for relative in finished.pop(key).get("outputs", {}):
+                (project.output_dir / relative).unlink(missing_ok=True)
     total = len(todo)
     if progress:
         progress(0, total, None)
     try:
-        for done, job_result in enumerate(_run(project, todo, preview, report_fallbacks, jobs, renderer, index),
+        for done, job_result in enumerate(_run(project, todo, preview, report_fallbacks, jobs, renderer, index,
+                                                                publication),
                                           start=1):
             job = job_result.job
             finished[job.key] = {"digest": digests[job], "outputs": job_result.outputs}
@@ -266,6 +313,10 @@ def build(
             result.diagnostics.extend(job_result.diagnostics)
             if progress:
                 progress(done, total, job_result)
+        site_state = state.get("site")
+        if shard is None:
+            site_state = _update_site(project, result, finished, published, inputs, now, site_state, renderer,
+                                      index)
     finally:
         new_state = {
             "pubkit": __version__,
@@ -274,8 +325,9 @@ def build(
             "planned": [job.key for job in planned],
             "jobs": dict(sorted(finished.items())),
             "sources": index.cache,
+            "site": site_state if shard is None else None,
         }
-        if finished != previous:  # something was rendered: remember it, even if a later job failed
+        if finished != previous or new_state["site"] != state.get("site"):  # something was rendered: remember it, even if a later job failed
             write_atomic(project.output_dir / STATE_FILE, json.dumps(new_state, indent=1, sort_keys=True) + "\n")
     result.written.sort()
     return result
@@ -286,7 +338,8 @@ def build(
 RECYCLE_AFTER = 100
 
 
-def _run(project: Project, todo: list[Job], preview: bool, report: dict, jobs: int, renderer, index: SourceIndex):
+def _run(project: Project, todo: list[Job], preview: bool, report: dict, jobs: int, renderer, index: SourceIndex,
+         publication: Publication):
     """Yield each job's result as it finishes: in this process, or in pools of ``jobs`` workers.
 
     A pool costs a WeasyPrint import per worker; for a single PDF it is cheaper to stay here.
@@ -295,7 +348,7 @@ def _run(project: Project, todo: list[Job], preview: bool, report: dict, jobs: i
     if not todo:
         return
     if pdfs < 2 or (jobs <= 1 and pdfs <= RECYCLE_AFTER):
-        worker = _Worker(project, preview, renderer, index)
+        worker = _Worker(project, preview, renderer, index, publication)
         for job in todo:
             yield worker.run(job, report[(job.slug, job.language)] == job.format)
         return
@@ -307,7 +360,7 @@ def _run(project: Project, todo: list[Job], preview: bool, report: dict, jobs: i
         batch = todo[start : start + generation]
         # Forked workers inherit the compiled templates and parsed sources without pickling them.
         with ProcessPoolExecutor(max_workers=min(workers, len(batch)), mp_context=_fork_context(),
-                                 initializer=_init_worker, initargs=(project, preview, renderer, index)) as pool:
+                                 initializer=_init_worker, initargs=(project, preview, renderer, index, publication)) as pool:
             pending = {pool.submit(_run_in_worker, job, report[(job.slug, job.language)] == job.format)
                        for job in batch}
             try:
@@ -332,10 +385,10 @@ def _fork_context():
 _worker: "_Worker | None" = None
 
 
-def _init_worker(project: Project, preview: bool, renderer, index) -> None:
+def _init_worker(project: Project, preview: bool, renderer, index, publication: Publication) -> None:
     global _worker
     _die_with_parent()
-    _worker = _Worker(project, preview, renderer, index)
+    _worker = _Worker(project, preview, renderer, index, publication)
 
 
 def _die_with_parent() -> None:
@@ -358,8 +411,10 @@ def _run_in_worker(job: Job, report_fallbacks: bool) -> JobResult:
 class _Worker:
     """Renders jobs; one per process, so templates are compiled and WeasyPrint imported once."""
 
-    def __init__(self, project: Project, preview: bool, renderer, index: SourceIndex):
+    def __init__(self, project: Project, preview: bool, renderer, index: SourceIndex,
+                 publication: Publication | None = None):
         self.project = project
+        self.publication = publication or Publication()
         self.preview = preview
         self.renderer = renderer
         self.index = index
@@ -380,11 +435,12 @@ class _Worker:
         if job.language not in self._ui:
             self._ui[job.language] = Translations.load(project, job.language, TEMPLATES_DOMAIN)
         ui = self._ui[job.language]
-        folder = project.output_dir / source.slug / job.language
+        folder = page_dir(project, source.slug, job.language)
         files: dict[Path, bytes | str] = {}
         result = JobResult(job)
+        site = page_head(project, source.slug, job.language, self.publication, self.renderer.formatter(job.language))
         if job.format == "html":
-            page = self.renderer.render(source, job.language, translations, ui, "screen", self.preview)
+            page = self.renderer.render(source, job.language, translations, ui, "screen", self.preview, site)
             files[folder / "index.html"] = page.html
             for name in SCREEN_ASSETS:
                 files[folder / name] = self.assets[name].read_bytes()
@@ -396,7 +452,7 @@ class _Worker:
             if self._print_styles is None:
                 paths = [self.assets[name] for name in PRINT_STYLESHEETS]
                 self._print_styles = load_stylesheets(paths, self.renderer.policy)
-            page = self.renderer.render(source, job.language, translations, ui, "print", self.preview)
+            page = self.renderer.render(source, job.language, translations, ui, "print", self.preview, site)
             data, warnings = write_pdf(
                 page.html,
                 base_url=source.path.parent,
@@ -407,7 +463,7 @@ class _Worker:
                 max_pages=project.max_pages,
                 max_seconds=project.max_render_seconds,
             )
-            files[folder / pdf_name(source.slug, job.language)] = data
+            files[pdf_path(project, source.slug, job.language)] = data
             result.diagnostics.extend(Diagnostic(f"{job.language}: {w}", source.path) for w in warnings)
         if report_fallbacks and page.fallbacks:
             shown = "; ".join(f"'{shorten(msgid)}'" for _, msgid in page.fallbacks[:3])
@@ -430,3 +486,21 @@ def default_jobs() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+def _update_site(project: Project, result: BuildResult, finished: dict[str, dict], published: dict[str, tuple[str, ...]],
+                 inputs: Inputs, now: dt.datetime, site_state: dict | None, renderer, index: SourceIndex) -> dict:
+    """Regenerate the indexes, feeds, sitemap and robots.txt when what they list changed (site.py).
+
+    They list the pages built so far (this build's and earlier ones') of releases published now.
+    """
+    from .site import SITE_WARNING, site_digest, write_site
+
+    if not project.base_url:
+        result.diagnostics.append(Diagnostic(SITE_WARNING, project.config_path))
+    listed = {key: entry for key, entry in finished.items()
+              if key.split("/")[1] in published.get(key.split("/")[0], ())}
+    digest = site_digest(project, inputs._shared["html"], listed)
+    if site_state and site_state.get("digest") == digest and _up_to_date(project, site_state, digest):
+        return site_state
+    return write_site(project, listed, index, now, digest, site_state, renderer, result)

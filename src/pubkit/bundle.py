@@ -28,13 +28,20 @@ ZIP_EPOCH = 315532800  # 1980-01-01T00:00:00Z
 
 
 def bundle(project: Project, output: Path | None = None, jobs: int = 1,
-           progress: Progress | None = None) -> tuple[Path, dict]:
-    """Build what is out of date, then pack every output of every release and language."""
+           progress: Progress | None = None, now=None, include_embargoed: bool = False) -> tuple[Path, dict]:
+    """Build what is out of date, then pack the whole site: every release and language, indexes, feeds.
+
+    Releases under embargo at ``now`` are left out unless ``include_embargoed``; then the manifest
+    names them under "embargoed".
+    """
     target = _target(project, output)
-    result = build(project, jobs=jobs, progress=progress)
+    result = build(project, jobs=jobs, progress=progress, now=now, include_embargoed=include_embargoed)
     state = _state(project.output_dir)
     files = _job_files(project.output_dir, state, result.jobs)
+    files.update(_site_files(project.output_dir, state))
     manifest = _manifest(project, files)
+    if result.embargoed:
+        manifest["embargoed"] = {slug: moment.isoformat() for slug, moment in sorted(result.embargoed.items())}
     _write_zip(target, files, manifest)
     return target, manifest
 
@@ -114,6 +121,21 @@ def _job_files(folder: Path, state: dict, jobs: list[Job]) -> dict[str, tuple[Jo
     return files
 
 
+def _site_files(folder: Path, state: dict) -> dict[str, tuple[Job, bytes]]:
+    """The indexes, feeds, sitemap and robots.txt the build made around the pages (site.py)."""
+    files: dict[str, tuple[Job, bytes]] = {}
+    for relative, (size, _mtime) in sorted(((state.get("site") or {}).get("outputs") or {}).items()):
+        path = folder / relative
+        try:
+            data = path.read_bytes()
+        except OSError:
+            raise UsageError(f"{path} is missing; run `pubkit build` again") from None
+        if len(data) != size:
+            raise UsageError(f"{path} changed since it was built; run `pubkit build` again")
+        files[relative] = (Job("", "", "site"), data)
+    return files
+
+
 def _manifest(project: Project, files: dict[str, tuple[Job, bytes]]) -> dict:
     from .checks import check_catalog
 
@@ -149,7 +171,7 @@ def _manifest(project: Project, files: dict[str, tuple[Job, bytes]]) -> dict:
         "source_date_epoch": _epoch(),
         "languages": languages,
         "files": [
-            {"path": relative, "source": job.slug, "language": job.language, "format": job.format,
+            {"path": relative, "source": job.slug or None, "language": job.language or None, "format": job.format,
              "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
             for relative, (job, data) in sorted(files.items())
         ],

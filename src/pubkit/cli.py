@@ -70,7 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
     check.set_defaults(run=_check)
 
-    build = commands.add_parser("build", help="render every release in every language: dist/<slug>/<lang>/")
+    build = commands.add_parser("build", help="render every release in every language: the site in dist/")
     build.add_argument("--lang", action="append", metavar="LANG", help="only this language (repeatable)")
     build.add_argument("--source", action="append", metavar="SLUG", help="only this release (repeatable)")
     build.add_argument("--format", default="html,pdf", metavar="LIST", help="html, pdf or both (default: html,pdf)")
@@ -79,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="render N documents at a time (default: the number of cores)")
     build.add_argument("--force", action="store_true", help="render everything, even what is up to date")
     build.add_argument("--shard", metavar="K/N", help="build only the K-th of N deterministic slices of the jobs")
+    _embargo_options(build)
     build.set_defaults(run=_build)
 
     bundle = commands.add_parser("bundle", help="build, then pack every output and a manifest into one zip")
@@ -86,8 +87,23 @@ def _parser() -> argparse.ArgumentParser:
     bundle.add_argument("--merge", nargs="+", type=Path, metavar="DIR",
                         help="pack the outputs of sharded builds (their dist/ folders) instead of building")
     bundle.add_argument("-j", "--jobs", type=_positive, default=None, metavar="N")
+    _embargo_options(bundle)
     bundle.set_defaults(run=_bundle)
     return parser
+
+
+def _embargo_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--now", metavar="TIME",
+                         help="the moment embargoes are judged at, e.g. 2023-07-25T10:00:00+02:00 "
+                              "(default: SOURCE_DATE_EPOCH, else the clock)")
+    command.add_argument("--include-embargoed", action="store_true",
+                         help="also publish releases still under embargo, marked as such, for review")
+
+
+def _now(args: argparse.Namespace):
+    from .embargo import current_time
+
+    return current_time(args.now)
 
 
 def _project(args: argparse.Namespace):
@@ -243,9 +259,11 @@ def _build(args: argparse.Namespace) -> int:
     if not formats or any(f not in FORMATS for f in formats):
         raise UsageError(f"--format takes html, pdf or html,pdf, not '{args.format}'")
     shard = parse_shard(args.shard)
+    now = _now(args)
     project = _project(args)
     result = build(project, args.lang, args.source, formats, args.preview, jobs=args.jobs or default_jobs(),
-                   force=args.force, shard=shard, progress=_Progress(project))
+                   force=args.force, shard=shard, progress=_Progress(project), now=now,
+                   include_embargoed=args.include_embargoed)
     for diagnostic in result.diagnostics:
         print(diagnostic.format(project.root), file=sys.stderr)
     notes = [f"{len(result.skipped)} skipped"] if result.skipped else []
@@ -263,6 +281,7 @@ def _bundle(args: argparse.Namespace) -> int:
     if args.merge:
         path, manifest = merge_bundle(project, args.merge, args.output)
     else:
-        path, manifest = bundle(project, args.output, jobs=args.jobs or default_jobs(), progress=_Progress(project))
+        path, manifest = bundle(project, args.output, jobs=args.jobs or default_jobs(), progress=_Progress(project),
+                                now=_now(args), include_embargoed=args.include_embargoed)
     print(f"wrote {_show(path, project)} ({len(manifest['files'])} files)")
     return EXIT_OK

@@ -23,6 +23,7 @@ from .formatting import Formatter, paper_size, text_direction
 from .resources import policy_for
 from .sources import PLACEHOLDER_RE, Source
 from .templates import BUILTIN_DIR, TEMPLATE_SUFFIXES, environment, template_error, template_files
+from .head import news_article
 from .typography import typesetter
 
 RELEASE_TEMPLATE = "release.html"
@@ -53,7 +54,8 @@ class Renderer:
     def __init__(self, project: Project):
         self.project = project
         self.env = environment(project)
-        self.env.filters.update(css_string=css_string, page_counter=page_counter, css_font_family=css_font_family)
+        self.env.filters.update(css_string=css_string, page_counter=page_counter, css_font_family=css_font_family,
+                                news_article=news_article)
         self.policy = policy_for(project.root, BUILTIN_DIR, allow_network=project.allow_network)
         self._formatters: dict[str, Formatter] = {}
         self._compile_all()
@@ -83,6 +85,7 @@ class Renderer:
         ui: Translations,
         medium: str = "screen",
         preview: bool = False,
+        site: dict | None = None,
     ) -> RenderedPage:
         """The page of ``source`` in ``language``; raises :class:`PubkitError` with a file and line."""
         formatter = self.formatter(language)
@@ -127,7 +130,7 @@ class Renderer:
             "date": formatter.date(release_date) if release_date else None,
             "date_iso": release_date.isoformat() if release_date else None,
             "organization": source.fields.get("organization", ""),
-            "description": fields.get("subtitle") or fields.get("summary"),
+            "description": fields.get("summary") or fields.get("subtitle"),
             "body": body,
             "medium": medium,
             "preview": preview,
@@ -140,6 +143,7 @@ class Renderer:
             "bleed": self.project.bleed,
             "source_language": self.project.source_language.replace("_", "-"),
             "pubkit_version": __version__,
+            "site": site,  # links to translations, PDF and chooser, and the embargo line (head.py)
         }
         try:
             page.html = self.env.get_template(RELEASE_TEMPLATE).render(context)

@@ -1,0 +1,95 @@
+"""What a release page knows about its site: its translations, canonical address, PDF and embargo line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+
+from babel import Locale
+from markupsafe import Markup
+
+from .config import Project
+from .formatting import Formatter, text_direction
+from .layout import SITE_INDEX, bcp47, index_relative, link, page_relative, pdf_relative
+
+#: CLDR's localeDisplayPattern where it differs from Babel's fixed "name (detail)": Chinese uses
+#: full-width parentheses, "中文（中国）". Babel exposes the names but not this pattern.
+_DISPLAY_PATTERNS = {"zh": "{0}（{1}）", "yue": "{0}（{1}）"}
+
+
+@dataclass(frozen=True)
+class Publication:
+    """What this build publishes: each release's languages (source language first), and embargoes shown."""
+
+    languages: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Releases still under embargo that this build renders anyway, for review (--include-embargoed).
+    embargoed: dict[str, dt.datetime] = field(default_factory=dict)
+
+
+def language_name(language: str) -> str:
+    """The language named in itself from CLDR: "Deutsch", "中文（中国）", "العربية".
+
+    Only the parts written in the tag are named (``zh_CN`` names China, not the script CLDR infers).
+    """
+    locale = Locale.parse(language)
+    name = locale.languages.get(locale.language) or language
+    details = []
+    for part in language.split("_")[1:]:
+        named = locale.scripts.get(part) if len(part) == 4 else locale.territories.get(part)
+        if named:
+            details.append(named)
+    if not details:
+        return name
+    pattern = _DISPLAY_PATTERNS.get(locale.language, "{0} ({1})")
+    return pattern.format(name, ", ".join(details))
+
+
+def page_head(project: Project, slug: str, language: str, publication: Publication,
+              formatter: Formatter) -> dict:
+    """Links and metadata for the page of ``slug`` in ``language``, as the template receives them."""
+    here = page_relative(project, slug, language)
+    languages = publication.languages.get(slug, (language,))
+    alternates = [
+        {"lang": bcp47(other), "name": language_name(other), "href": link(project, page_relative(project, slug, other), here),
+         "dir": text_direction(Locale.parse(other)), "current": other == language}
+        for other in languages
+    ]
+    default = project.source_language if project.source_language in languages else languages[0]
+    embargo = publication.embargoed.get(slug)
+    from .embargo import embargo_time
+
+    return {
+        "alternates": alternates,
+        "x_default": link(project, page_relative(project, slug, default), here),
+        "canonical": link(project, here, here) if project.base_url else "index.html",
+        "absolute": bool(project.base_url),
+        "pdf": link(project, pdf_relative(project, slug, language), here).rsplit("/", 1)[-1]
+        if not project.base_url else link(project, pdf_relative(project, slug, language), here),
+        "chooser": link(project, SITE_INDEX, here),
+        "index": link(project, index_relative(project, language), here),
+        "og_locale": language if "_" in language else None,
+        "translation_of": None if language == default else link(project, page_relative(project, slug, default), here),
+        "translations": [a["href"] for a in alternates if not a["current"]] if language == default else [],
+        "embargo": embargo_time(embargo, formatter.locale, formatter.date(embargo.date())) if embargo else None,
+        "embargo_iso": embargo.isoformat() if embargo else None,
+    }
+
+
+def news_article(site: dict, title: str, description: str | None, date_iso: str | None, organization: str,
+                 lang: str) -> Markup:
+    """schema.org ``NewsArticle`` JSON-LD, safe inside ``<script>``: ``<``, ``>`` and ``&`` are escaped."""
+    article: dict = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": str(title),
+                     "inLanguage": lang, "url": site["canonical"]}
+    if description:
+        article["description"] = str(description)
+    if date_iso:
+        article["datePublished"] = date_iso
+    if organization:
+        article["publisher"] = {"@type": "Organization", "name": organization}
+    if site.get("translation_of"):
+        article["translationOfWork"] = {"@id": site["translation_of"]}
+    if site.get("translations"):
+        article["workTranslation"] = [{"@id": href} for href in site["translations"]]
+    text = json.dumps(article, ensure_ascii=False, sort_keys=True)
+    return Markup(text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e"))
