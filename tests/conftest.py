@@ -81,3 +81,19 @@ def pubkit_program(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "pubkit", *args], cwd=cwd, capture_output=True, text=True, check=False
     )
+
+
+def page_file(root: Path, slug: str, language: str) -> Path:
+    """The web page of a release in a language, where the site's layout (pubkit.layout) puts it."""
+    from pubkit.config import load_project
+    from pubkit.layout import page_path
+
+    return page_path(load_project(root), slug, language)
+
+
+def pdf_file(root: Path, slug: str, language: str) -> Path:
+    """The PDF of a release in a language, where the site's layout (pubkit.layout) puts it."""
+    from pubkit.config import load_project
+    from pubkit.layout import pdf_path
+
+    return pdf_path(load_project(root), slug, language)

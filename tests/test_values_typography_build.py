@@ -11,7 +11,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from conftest import snapshot
+from conftest import page_file, pdf_file, snapshot
 from pubkit import load_project
 from pubkit.build import build
 from pubkit.catalogs import extract, init_language
@@ -117,15 +117,15 @@ def built(tmp_path_factory) -> tuple[Path, dict[str, bytes]]:
     result = build(project)
     # The one untranslated German message is published in English, with a warning naming it.
     assert [d.message for d in result.diagnostics if "We are proud" not in d.message] == []
-    return root / "dist" / SLUG, catalogs
+    return root, catalogs
 
 
 def html(dist: Path, language: str) -> str:
-    return (dist / language / "index.html").read_text(encoding="utf-8")
+    return page_file(dist, SLUG, language).read_text(encoding="utf-8")
 
 
 def pdf_text(dist: Path, language: str) -> str:
-    path = dist / language / f"{SLUG}-{language}.pdf"
+    path = pdf_file(dist, SLUG, language)
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True,
                           check=True).stdout
     return " ".join(text.split())  # pdftotext gives U+202F and U+00A0 as plain spaces

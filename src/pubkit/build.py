@@ -60,6 +60,8 @@ class BuildResult:
     jobs: list[Job] = field(default_factory=list)
     #: Releases under embargo that this build rendered for review (--include-embargoed): slug → its end.
     embargoed: dict[str, dt.datetime] = field(default_factory=dict)
+    #: Files of the site around the pages (indexes, feeds, sitemap) that this build rewrote.
+    site: list[Path] = field(default_factory=list)
 
 
 Progress = Callable[[int, int, JobResult | None], None]
@@ -302,6 +304,7 @@ def build(
     total = len(todo)
     if progress:
         progress(0, total, None)
+    site_state = state.get("site")
     try:
         for done, job_result in enumerate(_run(project, todo, preview, report_fallbacks, jobs, renderer, index,
                                                                 publication),
@@ -313,7 +316,6 @@ def build(
             result.diagnostics.extend(job_result.diagnostics)
             if progress:
                 progress(done, total, job_result)
-        site_state = state.get("site")
         if shard is None:
             site_state = _update_site(project, result, finished, published, inputs, now, site_state, renderer,
                                       index)

@@ -69,6 +69,7 @@ def merge_bundle(project: Project, folders: list[Path], output: Path | None = No
             if relative in files and files[relative][1] != data:
                 raise UsageError(f"{folder / relative} differs from the same file in another shard")
             files[relative] = (job, data)
+    files.update(_merged_site(project, states))
     manifest = _manifest(project, files)  # the same manifest, and bundle, as an unsharded build
     _write_zip(target, files, manifest)
     return target, manifest
@@ -119,6 +120,21 @@ def _job_files(folder: Path, state: dict, jobs: list[Job]) -> dict[str, tuple[Jo
                 raise UsageError(f"{path} changed since it was built; run `pubkit build` again")
             files[relative] = (job, data)
     return files
+
+
+def _merged_site(project: Project, states: list[tuple[Path, dict]]) -> dict[str, tuple[Job, bytes]]:
+    """The site around the pages of all shards, made as the unsharded build makes it (site.py)."""
+    from .build import SourceIndex
+    from .embargo import current_time
+    from .site import site_files
+
+    listed: dict[str, dict] = {}
+    for _folder, state in states:
+        for key in state["planned"]:
+            listed[key] = state["jobs"][key]
+    index = SourceIndex(project, {})
+    return {relative: (Job("", "", "site"), data)
+            for relative, data in site_files(project, listed, index, current_time()).items()}
 
 
 def _site_files(folder: Path, state: dict) -> dict[str, tuple[Job, bytes]]:

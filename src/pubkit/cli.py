@@ -269,6 +269,8 @@ def _build(args: argparse.Namespace) -> int:
     notes = [f"{len(result.skipped)} skipped"] if result.skipped else []
     if result.up_to_date:
         notes.append(f"{result.up_to_date} up to date")
+    if result.site:
+        print(f"updated {len(result.site)} files of the site (indexes, feeds, sitemap)")
     print(f"built {len(result.written)} files" + (f" ({', '.join(notes)})" if notes else ""))
     return EXIT_OK
 

@@ -81,7 +81,7 @@ def write_site(project: Project, listed: dict[str, dict], index, now: dt.datetim
         raw = data.encode() if isinstance(data, str) else data
         if not path.is_file() or path.read_bytes() != raw:
             write_atomic(path, raw)
-            result.written.append(path)
+            result.site.append(path)
         info = path.stat()
         outputs[relative] = [info.st_size, info.st_mtime_ns]
     for relative in (old_state or {}).get("outputs", {}):
