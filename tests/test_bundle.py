@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -13,17 +12,14 @@ from pathlib import Path
 import polib
 import pytest
 
-from conftest import ROOT, pdf_file, snapshot
+from conftest import ROOT, copy_sample, pdf_file, snapshot
 
 pytestmark = pytest.mark.slow
 SLUG = "weiqiao-aluminium-park"
 
 
 def fresh_sample(folder: Path) -> Path:
-    folder.mkdir(parents=True)
-    for name in ("pubkit.toml", "sources", "locale", "templates"):
-        (shutil.copytree if (ROOT / name).is_dir() else shutil.copy2)(ROOT / name, folder / name)
-    return folder
+    return copy_sample(folder)
 
 
 def sha(path: Path) -> str:

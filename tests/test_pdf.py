@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import polib
 import pytest
 from pypdf import PdfReader
 
-from conftest import ROOT, copy_project, page_file, pdf_file, snapshot
+from conftest import ROOT, copy_project, copy_sample, page_file, pdf_file, snapshot
 from pubkit import load_project
 from pubkit.build import build
 
@@ -23,9 +22,7 @@ MM = 72 / 25.4
 
 @pytest.fixture(scope="module")
 def sample_dist(tmp_path_factory) -> Path:
-    project = tmp_path_factory.mktemp("sample")
-    for name in ("pubkit.toml", "sources", "locale", "templates"):
-        (shutil.copytree if (ROOT / name).is_dir() else shutil.copy2)(ROOT / name, project / name)
+    project = copy_sample(tmp_path_factory.mktemp("sample") / "sample")
     result = build(load_project(project))
     assert len(result.written) == 12
     assert not result.diagnostics, [d.format() for d in result.diagnostics]
