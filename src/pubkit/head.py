@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from .config import Project
 from .formatting import Formatter, text_direction
-from .layout import SITE_INDEX, bcp47, index_relative, link, page_relative, pdf_relative
+from .layout import SITE_INDEX, bcp47, index_relative, link, page_relative, pdf_relative, public_url
 
 #: CLDR's localeDisplayPattern where it differs from Babel's fixed "name (detail)": Chinese uses
 #: full-width parentheses, "中文（中国）". Babel exposes the names but not this pattern.
@@ -51,28 +51,28 @@ def page_head(project: Project, slug: str, language: str, publication: Publicati
     here = page_relative(project, slug, language)
     languages = publication.languages.get(slug, (language,))
     alternates = [
-        {"lang": bcp47(other), "name": language_name(other), "href": link(project, page_relative(project, slug, other), here),
-         "dir": text_direction(Locale.parse(other)), "current": other == language}
+        {"lang": bcp47(other), "name": language_name(other), "dir": text_direction(Locale.parse(other)),
+         "href": link(here, page_relative(project, slug, other)),
+         "url": public_url(project, page_relative(project, slug, other), here), "current": other == language}
         for other in languages
     ]
     default = project.source_language if project.source_language in languages else languages[0]
+    default_url = public_url(project, page_relative(project, slug, default), here)
     embargo = publication.embargoed.get(slug)
     from .embargo import embargo_time
 
     return {
         "alternates": alternates,
-        "x_default": link(project, page_relative(project, slug, default), here),
-        "canonical": link(project, here, here) if project.base_url else "index.html",
+        "x_default": default_url,
+        "canonical": public_url(project, here, here),
         "absolute": bool(project.base_url),
-        "pdf": link(project, pdf_relative(project, slug, language), here).rsplit("/", 1)[-1]
-        if not project.base_url else link(project, pdf_relative(project, slug, language), here),
-        "chooser": link(project, SITE_INDEX, here),
-        "index": link(project, index_relative(project, language), here),
+        "pdf": link(here, pdf_relative(project, slug, language)),
+        "chooser": link(here, SITE_INDEX) + "#choose",
+        "index": link(here, index_relative(project, language)),
         "og_locale": language if "_" in language else None,
-        "translation_of": None if language == default else link(project, page_relative(project, slug, default), here),
-        "translations": [a["href"] for a in alternates if not a["current"]] if language == default else [],
+        "translation_of": None if language == default else default_url,
+        "translations": [a["url"] for a in alternates if not a["current"]] if language == default else [],
         "embargo": embargo_time(embargo, formatter.locale, formatter.date(embargo.date())) if embargo else None,
-        "embargo_iso": embargo.isoformat() if embargo else None,
     }
 
 

@@ -76,13 +76,14 @@ def absolute_url(project: Project, relative: str) -> str | None:
     return project.base_url + relative
 
 
-def link(project: Project, relative: str, from_relative: str) -> str:
-    """How the file at ``from_relative`` links to ``relative``: absolute with ``base_url``, else relative.
-
-    Relative links keep ``index.html`` so the site also works opened from disk (file://).
+def link(from_relative: str, relative: str) -> str:
+    """How the file at ``from_relative`` links to ``relative`` for a reader: always relative, so the site
+    works wherever it is copied, opened from disk (file://) included, hence the explicit ``index.html``.
     """
-    url = absolute_url(project, relative)
-    if url is not None:
-        return url
-    depth = from_relative.count("/")
-    return "../" * depth + relative
+    return "../" * from_relative.count("/") + relative
+
+
+def public_url(project: Project, relative: str, from_relative: str) -> str:
+    """The address search engines and feed readers get (canonical, hreflang, og:url): absolute with
+    ``base_url``, else relative."""
+    return absolute_url(project, relative) or link(from_relative, relative)

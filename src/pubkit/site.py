@@ -29,6 +29,7 @@ from .layout import (
     feed_relative,
     index_relative,
     link,
+    public_url,
     page_relative,
     pdf_relative,
 )
@@ -104,14 +105,14 @@ def site_files(project: Project, listed: dict[str, dict], index, now: dt.datetim
         "lang": bcp47(project.source_language),
         "dir": text_direction(Locale.parse(project.source_language)),
         "organization": _organization(listings),
-        "stylesheets": [link(project, f"assets/{name}", SITE_INDEX) for name in ASSETS],
+        "stylesheets": [link(SITE_INDEX, f"assets/{name}") for name in ASSETS],
         "languages": [{"lang": bcp47(language), "name": language_name(language),
                        "dir": text_direction(Locale.parse(language)),
-                       "href": link(project, index_relative(project, language), SITE_INDEX)}
+                       "href": link(SITE_INDEX, index_relative(project, language))}
                       for language in languages],
     })
     for language in languages:
-        files.update(_language_index(project, language, listings[language], renderer))
+        files.update(_language_index(project, language, listings[language], renderer, languages))
     if project.base_url:
         for language in languages:
             files[feed_relative(project, language)] = _feed(project, language, listings[language])
@@ -184,7 +185,8 @@ def _size(size: int, locale: Locale) -> str:
     return format_unit(round(size / 1_000_000, 1), "digital-megabyte", "short", locale=locale, format="#,##0.#")
 
 
-def _language_index(project: Project, language: str, entries: list[Listing], renderer) -> dict[str, bytes]:
+def _language_index(project: Project, language: str, entries: list[Listing], renderer,
+                    languages: list[str]) -> dict[str, bytes]:
     locale = Locale.parse(language)
     size = project.index_page_size
     chunks = [entries[i : i + size] for i in range(0, len(entries), size)] or [[]]
@@ -195,18 +197,21 @@ def _language_index(project: Project, language: str, entries: list[Listing], ren
             "lang": bcp47(language),
             "dir": text_direction(locale),
             "language_name": language_name(language),
-            "stylesheets": [link(project, f"assets/{name}", here) for name in ASSETS],
-            "chooser": link(project, SITE_INDEX, here),
-            "feed": link(project, feed_relative(project, language), here) if project.base_url else None,
-            "canonical": link(project, here, here) if project.base_url else None,
-            "newer": link(project, index_relative(project, language, number - 1), here) if number > 1 else None,
-            "older": link(project, index_relative(project, language, number + 1), here)
+            "organization": entries[0].organization if entries else "",
+            "stylesheets": [link(here, f"assets/{name}") for name in ASSETS],
+            "chooser": link(here, SITE_INDEX) + "#choose",
+            "feed": link(here, feed_relative(project, language)) if project.base_url else None,
+            "hreflang": [{"lang": bcp47(other), "url": public_url(project, index_relative(project, other), here)}
+                         for other in languages] if number == 1 else [],
+            "canonical": public_url(project, here, here) if project.base_url else None,
+            "newer": link(here, index_relative(project, language, number - 1)) if number > 1 else None,
+            "older": link(here, index_relative(project, language, number + 1))
             if number < len(chunks) else None,
             "releases": [{
                 "title": entry.title, "summary": entry.summary, "date": entry.date_text,
                 "date_iso": entry.date.isoformat() if entry.date else None,
-                "href": link(project, page_relative(project, entry.slug, language), here),
-                "pdf": link(project, pdf_relative(project, entry.slug, language), here) if entry.pdf_size else None,
+                "href": link(here, page_relative(project, entry.slug, language)),
+                "pdf": link(here, pdf_relative(project, entry.slug, language)) if entry.pdf_size else None,
                 "pdf_size": _size(entry.pdf_size, locale) if entry.pdf_size else None,
             } for entry in chunk],
         })
