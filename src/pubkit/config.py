@@ -351,17 +351,18 @@ def _base_url(value: str, fail) -> str:
 def _check_folders(languages: list[str], per_language: dict[str, LanguageSettings], path: Path, text: str,
                    section_line: int) -> None:
     """A language's own site folder must be a plain lowercase name and differ from every other one."""
-    seen: dict[str, str] = {}
+    seen: dict[str, tuple[str, int | None]] = {}
     for language in dict.fromkeys(languages):
         own = per_language.get(language)
         folder = own.folder if own and own.folder else language.replace("_", "-").lower()
-        line = _table_line(text, language, section_line) if own and own.folder else section_line + 1
+        line = _table_line(text, language, section_line) if own and own.folder else None
         if own and own.folder and not _FOLDER_RE.match(own.folder):
             raise ConfigError(f"folder '{own.folder}' must be lowercase letters, digits, '-' or '_'", path, line)
         if folder in seen:
-            raise ConfigError(f"languages '{seen[folder]}' and '{language}' would share the folder '{folder}'",
-                              path, line)
-        seen[folder] = language
+            other, other_line = seen[folder]
+            raise ConfigError(f"languages '{other}' and '{language}' would share the folder '{folder}'",
+                              path, line or other_line or section_line + 1)
+        seen[folder] = (language, line)
 
 
 def _check_calendars(languages: list[str], source_language: str, defaults: LanguageSettings,
