@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from pathlib import Path
 
 from .config import Project
@@ -80,7 +81,7 @@ def link(from_relative: str, relative: str) -> str:
     """How the file at ``from_relative`` links to ``relative`` for a reader: always relative, so the site
     works wherever it is copied, opened from disk (file://) included, hence the explicit ``index.html``.
     """
-    return "../" * from_relative.count("/") + relative
+    return posixpath.relpath(relative, posixpath.dirname(from_relative) or ".")
 
 
 def public_url(project: Project, relative: str, from_relative: str) -> str:
