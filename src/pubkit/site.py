@@ -277,6 +277,8 @@ def _sitemap(project: Project, listings: dict[str, list[Listing]]) -> bytes:
         newest = max(entry.moment for entry in slugs[slug].values())
         groups.append((pages, _stamp(newest)[:10]))
     for pages, lastmod in groups:
+        if not pages:  # a build of PDFs only has no page to list
+            continue
         default = pages.get(project.source_language) or next(iter(pages.values()))
         for language, relative in pages.items():
             url = ET.SubElement(urlset, f"{{{SITEMAP_NS}}}url")
