@@ -328,3 +328,29 @@ def test_absolute_urls_name_folders_not_index_files(mini: Path) -> None:
     assert absolute_url(project, "de/launch/index.html") == "https://press.example.org/news/de/launch/"
     assert absolute_url(project, "index.html") == "https://press.example.org/news/"
 
+
+
+def test_a_translated_title_cannot_break_out_of_the_json_ld(sample: Path, run) -> None:
+    import polib
+
+    po_path = sample / "locale" / "de" / "LC_MESSAGES" / f"{PARK}.po"
+    catalog = polib.pofile(str(po_path))
+    hostile = 'Titel </script><script>alert("x")</script> & <!-- {{ 7*7 }}'
+    next(e for e in catalog if e.msgctxt == "title").msgstr = hostile
+    catalog.save()
+    assert run("build", "--format", "html", "--lang", "de", cwd=sample).code == 0
+    document = parse_strict(page_file(sample, PARK, "de"))
+    scripts = list(document.iter("script"))
+    assert [s.get("type") for s in scripts] == ["application/ld+json"]
+    assert json.loads(scripts[0].text)["headline"] == hostile
+    assert document.find("head/meta[@property='og:title']").get("content") == hostile
+
+
+def test_status_notes_a_release_under_embargo(mini: Path, run, monkeypatch) -> None:
+    embargoed_mini(mini)
+    note = "sources/launch.md:1: note: embargoed until 2023-07-25T10:00:00+02:00: not published before then"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2023, 7, 1, tzinfo=dt.timezone.utc).timestamp())))
+    result = run("status", cwd=mini)
+    assert result.code == 0 and note in result.err
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2023, 8, 1, tzinfo=dt.timezone.utc).timestamp())))
+    assert "embargoed" not in run("status", cwd=mini).err, "an embargo that has ended is not mentioned"

@@ -177,8 +177,12 @@ def _update(args: argparse.Namespace) -> int:
 def _status(args: argparse.Namespace) -> int:
     from .status import status
 
+    from .embargo import current_time, embargo_notes
+
     project = _project(args)
     rows = status(project, _languages(args.lang))
+    for note in embargo_notes(project, current_time()):
+        print(note.format(project.root), file=sys.stderr)
     if args.format == "json":
         json.dump({"languages": list(dict.fromkeys(r.language for r in rows)), "catalogs": [r.as_dict() for r in rows]},
                   sys.stdout, ensure_ascii=False, indent=2)

@@ -61,3 +61,19 @@ def embargo_time(embargo: dt.datetime, locale: Locale, date_text: str) -> str:
     gmt = get_timezone_gmt(embargo.astimezone(zone), "long", locale=locale)
     pattern = str(locale.datetime_formats.get("long", "{1} {0}"))
     return pattern.replace("{1}", date_text).replace("{0}", f"{time_text} {gmt}")
+
+
+def embargo_notes(project, now: dt.datetime) -> list:
+    """A note per release still under embargo at ``now``, for ``status``: it is not published yet."""
+    from .errors import Diagnostic
+    from .sources import read_source
+
+    notes = []
+    for path in project.source_files():
+        if b"embargo:" not in path.read_bytes():  # most releases have none: skip parsing them
+            continue
+        embargo = read_source(path).fields.get("embargo")
+        if isinstance(embargo, dt.datetime) and is_embargoed(embargo, now):
+            notes.append(Diagnostic(f"embargoed until {embargo.isoformat()}: not published before then",
+                                    path, 1, severity="note"))
+    return notes
