@@ -7,7 +7,6 @@ import os
 import re
 
 from babel import Locale
-from babel.dates import format_time, get_timezone_gmt
 
 from .errors import UsageError
 
@@ -55,6 +54,8 @@ def embargo_time(embargo: dt.datetime, locale: Locale, date_text: str) -> str:
     The zone is the offset the author wrote: an offset alone does not tell CEST from CAT, so no zone
     name is guessed.
     """
+    from babel.dates import format_time, get_timezone_gmt  # not needed by status, which imports this module
+
     offset = embargo.utcoffset() or dt.timedelta(0)
     zone = dt.timezone(offset)
     time_text = format_time(embargo, "short", tzinfo=zone, locale=locale)
@@ -66,12 +67,13 @@ def embargo_time(embargo: dt.datetime, locale: Locale, date_text: str) -> str:
 def embargo_notes(project, now: dt.datetime) -> list:
     """A note per release still under embargo at ``now``, for ``status``: it is not published yet."""
     from .errors import Diagnostic
-    from .sources import read_source
 
     notes = []
     for path in project.source_files():
-        if b"embargo:" not in path.read_bytes():  # most releases have none: skip parsing them
+        if b"embargo:" not in path.read_bytes():  # most releases have none: status stays fast
             continue
+        from .sources import read_source  # YAML and Markdown parsers: imported only when needed
+
         embargo = read_source(path).fields.get("embargo")
         if isinstance(embargo, dt.datetime) and is_embargoed(embargo, now):
             notes.append(Diagnostic(f"embargoed until {embargo.isoformat()}: not published before then",
