@@ -62,6 +62,8 @@ class BuildResult:
     embargoed: dict[str, dt.datetime] = field(default_factory=dict)
     #: Files of the site around the pages (indexes, feeds, sitemap) that this build rewrote.
     site: list[Path] = field(default_factory=list)
+    #: About the site as a whole (no base_url: no feeds, no sitemap), apart from the pages' diagnostics.
+    site_warnings: list[Diagnostic] = field(default_factory=list)
 
 
 Progress = Callable[[int, int, JobResult | None], None]
@@ -499,7 +501,7 @@ def _update_site(project: Project, result: BuildResult, finished: dict[str, dict
     from .site import SITE_WARNING, site_digest, write_site
 
     if not project.base_url:
-        result.diagnostics.append(Diagnostic(SITE_WARNING, project.config_path))
+        result.site_warnings.append(Diagnostic(SITE_WARNING, project.config_path))
     listed = {key: entry for key, entry in finished.items()
               if key.split("/")[1] in published.get(key.split("/")[0], ())}
     digest = site_digest(project, inputs._shared["html"], listed)

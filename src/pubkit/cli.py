@@ -268,7 +268,7 @@ def _build(args: argparse.Namespace) -> int:
     result = build(project, args.lang, args.source, formats, args.preview, jobs=args.jobs or default_jobs(),
                    force=args.force, shard=shard, progress=_Progress(project), now=now,
                    include_embargoed=args.include_embargoed)
-    for diagnostic in result.diagnostics:
+    for diagnostic in [*result.diagnostics, *result.site_warnings]:
         print(diagnostic.format(project.root), file=sys.stderr)
     notes = [f"{len(result.skipped)} skipped"] if result.skipped else []
     if result.up_to_date:
