@@ -312,6 +312,22 @@ def test_bundle_leaves_embargoed_releases_out_unless_asked(mini: Path, run) -> N
     assert manifest["embargoed"] == {"launch": "2023-07-25T10:00:00+02:00"}
 
 
+@pytest.mark.slow
+def test_merging_shards_with_embargoed_releases_must_be_asked_for(mini: Path, run, tmp_path: Path) -> None:
+    embargoed_mini(mini)
+    now = ("--now", "2023-07-01T00:00:00Z")
+    assert run("build", "--shard", "1/1", "--format", "html", "--include-embargoed", *now, cwd=mini).code == 0
+    target = str(tmp_path / "merged.zip")
+    result = run("bundle", "--merge", str(mini / "dist"), "-o", target, cwd=mini)
+    assert result.code == 2 and "under embargo until 2023-07-25T10:00:00+02:00" in result.err
+    assert not Path(target).exists()
+    result = run("bundle", "--merge", str(mini / "dist"), "-o", target, "--include-embargoed", cwd=mini)
+    assert result.code == 0, result.err
+    with zipfile.ZipFile(target) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+    assert manifest["embargoed"] == {"launch": "2023-07-25T10:00:00+02:00"}
+
+
 def test_a_bad_now_is_a_usage_error(mini: Path, run) -> None:
     before = snapshot(mini)
     result = run("build", "--now", "2023-07-25 10:00", cwd=mini)

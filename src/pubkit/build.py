@@ -326,6 +326,7 @@ def build(
             "pubkit": __version__,
             "inputs": everything,
             "shard": list(shard) if shard else None,
+            "embargoed": {slug: moment.isoformat() for slug, moment in sorted(result.embargoed.items())},
             "planned": [job.key for job in planned],
             "jobs": dict(sorted(finished.items())),
             "sources": index.cache,

@@ -46,13 +46,22 @@ def bundle(project: Project, output: Path | None = None, jobs: int = 1,
     return target, manifest
 
 
-def merge_bundle(project: Project, folders: list[Path], output: Path | None = None) -> tuple[Path, dict]:
+def merge_bundle(project: Project, folders: list[Path], output: Path | None = None,
+                 include_embargoed: bool = False) -> tuple[Path, dict]:
     """One bundle from the output folders of sharded builds (``pubkit build --shard K/N``).
 
     The shards must come from the same sources and pubkit version, and together cover every job.
+    A shard built with ``--include-embargoed`` holds embargoed releases: refused unless asked the same way.
     """
     target = _target(project, output)
     states = [(folder, _state(folder)) for folder in folders]
+    embargoed: dict[str, str] = {}
+    for folder, state in states:
+        embargoed.update(state.get("embargoed") or {})
+        if state.get("embargoed") and not include_embargoed:
+            slug = next(iter(state["embargoed"]))
+            raise UsageError(f"{folder} holds '{slug}', under embargo until {state['embargoed'][slug]}; "
+                             "merge it only with --include-embargoed")
     first_folder, first = states[0]
     for folder, state in states[1:]:
         if state["inputs"] != first["inputs"]:
@@ -71,6 +80,8 @@ def merge_bundle(project: Project, folders: list[Path], output: Path | None = No
             files[relative] = (job, data)
     files.update(_merged_site(project, states))
     manifest = _manifest(project, files)  # the same manifest, and bundle, as an unsharded build
+    if embargoed:
+        manifest["embargoed"] = dict(sorted(embargoed.items()))
     _write_zip(target, files, manifest)
     return target, manifest
 

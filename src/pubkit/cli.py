@@ -285,7 +285,7 @@ def _bundle(args: argparse.Namespace) -> int:
 
     project = _project(args)
     if args.merge:
-        path, manifest = merge_bundle(project, args.merge, args.output)
+        path, manifest = merge_bundle(project, args.merge, args.output, include_embargoed=args.include_embargoed)
     else:
         path, manifest = bundle(project, args.output, jobs=args.jobs or default_jobs(), progress=_Progress(project),
                                 now=_now(args), include_embargoed=args.include_embargoed)
