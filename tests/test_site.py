@@ -370,3 +370,31 @@ def test_status_notes_a_release_under_embargo(mini: Path, run, monkeypatch) -> N
     assert result.code == 0 and note in result.err
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2023, 8, 1, tzinfo=dt.timezone.utc).timestamp())))
     assert "embargoed" not in run("status", cwd=mini).err, "an embargo that has ended is not mentioned"
+
+
+def test_the_logo_and_favicon_come_from_the_templates(mini: Path, run) -> None:
+    (mini / "templates").mkdir(exist_ok=True)
+    (mini / "templates" / "logo.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 4"><rect width="10" height="4"/></svg>')
+    assert run("build", "--format", "html", "--lang", "de", cwd=mini).code == 0
+    page = page_file(mini, "launch", "de")
+    document = parse_strict(page)
+    logo = document.find(".//a[@class='logo']/img")
+    assert (page.parent / logo.get("src")).resolve() == mini / "dist" / "assets" / "logo.svg"
+    icon = document.find("head/link[@rel='icon']")
+    assert (page.parent / icon.get("href")).resolve().read_bytes().startswith(b"<svg"), "the default favicon"
+    chooser = parse_strict(mini / "dist" / "index.html")
+    assert chooser.find(".//img[@class='logo']").get("src") == "assets/logo.svg"
+
+
+@pytest.mark.parametrize("name, data", [("logo.png", b"not a picture"), ("logo.svg", b"<html></html>"),
+                                        ("favicon.ico", b"\x89PNG\r\n\x1a\n"),
+                                        ("logo.svg", b'<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg/>')])
+def test_a_logo_that_is_not_an_image_stops_the_build(mini: Path, run, name: str, data: bytes) -> None:
+    (mini / "templates").mkdir(exist_ok=True)
+    (mini / "templates" / name).write_bytes(data)
+    before = snapshot(mini)
+    result = run("build", "--format", "html", cwd=mini)
+    kind = name.rsplit(".", 1)[1].upper()
+    assert result.code == 2 and result.err.strip() == f"templates/{name}:1: error: {name} is not a {kind} image"
+    assert snapshot(mini) == before

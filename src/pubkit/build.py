@@ -273,7 +273,10 @@ def build(
                 continue
             languages_of_slug.append(language)
         published[slug] = tuple(languages_of_slug)
-    publication = Publication(published, {s: w for s, w in embargoed.items() if s in published})
+    from .site import brand_assets
+
+    publication = Publication(published, {s: w for s, w in embargoed.items() if s in published},
+                              brand_assets(project))
     result.embargoed = dict(publication.embargoed)
     planned = [Job(slug, language, f) for slug in chosen_slugs for language in published.get(slug, ())
                if language in chosen_languages for f in FORMATS if f in formats]

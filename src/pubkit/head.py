@@ -25,6 +25,8 @@ class Publication:
     languages: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: Releases still under embargo that this build renders anyway, for review (--include-embargoed).
     embargoed: dict[str, dt.datetime] = field(default_factory=dict)
+    #: ``logo``/``favicon`` → their path in the site (site.brand_assets).
+    brand: dict[str, str] = field(default_factory=dict)
 
 
 def language_name(language: str) -> str:
@@ -72,6 +74,8 @@ def page_head(project: Project, slug: str, language: str, publication: Publicati
         "og_locale": language if "_" in language else None,
         "translation_of": None if language == default else default_url,
         "translations": [a["url"] for a in alternates if not a["current"]] if language == default else [],
+        "logo": link(here, publication.brand["logo"]) if "logo" in publication.brand else None,
+        "favicon": link(here, publication.brand["favicon"]) if "favicon" in publication.brand else None,
         "embargo": embargo_time(embargo, formatter.locale, formatter.date(embargo.date())) if embargo else None,
     }
 

@@ -11,6 +11,7 @@ import hashlib
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from pathlib import Path
 
 from babel import Locale
 from babel.units import format_unit
@@ -33,6 +34,7 @@ from .layout import (
     page_relative,
     pdf_relative,
 )
+from .errors import TemplateError
 from .templates import template_files
 
 SITE_WARNING = ("no base_url in the configuration: the site links relatively, and the Atom feeds and "
@@ -61,6 +63,48 @@ class Listing:
     moment: dt.datetime  # the Atom "updated": the embargo's end, else the release date at midnight UTC
     pdf_size: int | None
     organization: str = ""
+
+
+#: The organization's logo and the site's icon, looked for in the template set (the project's templates/
+#: first, then pubkit's own, which has a plain favicon.svg and no logo).
+BRAND_NAMES = {"logo": ("logo.svg", "logo.png", "logo.jpg", "logo.webp"),
+               "favicon": ("favicon.svg", "favicon.png", "favicon.ico")}
+_IMAGE_SIGNATURES = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".ico": (b"\x00\x00\x01\x00",),
+                     ".webp": (b"RIFF",)}
+
+
+def brand_assets(project: Project) -> dict[str, str]:
+    """``logo``/``favicon`` → their path in the site (``assets/logo.svg``); each checked to be the image its
+    name says, so a logo that is not one stops the build before anything is written."""
+    files = template_files(project)
+    found: dict[str, str] = {}
+    for kind, names in BRAND_NAMES.items():
+        present = [n for n in names if n in files]
+        own = [n for n in present if files[n].is_relative_to(project.templates_dir)]
+        name = (own or present or [None])[0]  # the project's own icon wins over pubkit's default
+        if name is None:
+            continue
+        data = files[name].read_bytes()
+        suffix = Path(name).suffix
+        if suffix == ".svg":
+            ok = _is_svg(data)
+        else:
+            ok = data.startswith(_IMAGE_SIGNATURES[suffix]) and (suffix != ".webp" or data[8:12] == b"WEBP")
+        if not ok:
+            raise TemplateError(f"{name} is not a {suffix[1:].upper()} image", files[name], 1)
+        found[kind] = f"assets/{name}"
+    return found
+
+
+def _is_svg(data: bytes) -> bool:
+    # A DOCTYPE is refused outright: no entity can then expand, and ElementTree loads nothing external.
+    if b"<!doctype" in data.lower():
+        return False
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError:
+        return False
+    return root.tag in ("{http://www.w3.org/2000/svg}svg", "svg")
 
 
 def site_digest(project: Project, templates_digest: str, listed: dict[str, dict]) -> str:
@@ -101,18 +145,23 @@ def site_files(project: Project, listed: dict[str, dict], index, now: dt.datetim
     languages = [language for language in project.output_languages if listings.get(language)]
     assets = template_files(project)
     files: dict[str, bytes] = {f"assets/{name}": assets[name].read_bytes() for name in ASSETS}
+    brand = brand_assets(project)
+    for relative in brand.values():
+        files[relative] = assets[relative.split("/", 1)[1]].read_bytes()
     files[SITE_INDEX] = _render(renderer, project.source_language, CHOOSER_TEMPLATE, {
         "lang": bcp47(project.source_language),
         "dir": text_direction(Locale.parse(project.source_language)),
         "organization": _organization(listings),
         "stylesheets": [link(SITE_INDEX, f"assets/{name}") for name in ASSETS],
+        "favicon": link(SITE_INDEX, brand["favicon"]) if "favicon" in brand else None,
+        "logo": link(SITE_INDEX, brand["logo"]) if "logo" in brand else None,
         "languages": [{"lang": bcp47(language), "name": language_name(language),
                        "dir": text_direction(Locale.parse(language)),
                        "href": link(SITE_INDEX, index_relative(project, language))}
                       for language in languages],
     })
     for language in languages:
-        files.update(_language_index(project, language, listings[language], renderer, languages))
+        files.update(_language_index(project, language, listings[language], renderer, languages, brand))
     if project.base_url:
         for language in languages:
             files[feed_relative(project, language)] = _feed(project, language, listings[language])
@@ -186,7 +235,7 @@ def _size(size: int, locale: Locale) -> str:
 
 
 def _language_index(project: Project, language: str, entries: list[Listing], renderer,
-                    languages: list[str]) -> dict[str, bytes]:
+                    languages: list[str], brand: dict[str, str]) -> dict[str, bytes]:
     locale = Locale.parse(language)
     size = project.index_page_size
     chunks = [entries[i : i + size] for i in range(0, len(entries), size)] or [[]]
@@ -199,6 +248,8 @@ def _language_index(project: Project, language: str, entries: list[Listing], ren
             "language_name": language_name(language),
             "organization": entries[0].organization if entries else "",
             "stylesheets": [link(here, f"assets/{name}") for name in ASSETS],
+            "favicon": link(here, brand["favicon"]) if "favicon" in brand else None,
+            "logo": link(here, brand["logo"]) if "logo" in brand else None,
             "chooser": link(here, SITE_INDEX) + "#choose",
             "feed": link(here, feed_relative(project, language)) if project.base_url else None,
             "hreflang": [{"lang": bcp47(other), "url": public_url(project, index_relative(project, other), here)}
