@@ -46,7 +46,7 @@ def test_the_bundle_and_its_manifest(sample: Path, run, monkeypatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1690243200")
     result = run("bundle", cwd=sample)
     assert result.code == 0, result.err
-    assert result.out.strip().endswith("wrote dist/bundle.zip (41 files)"), "12 pages, 12 PDFs, 12 stylesheets, the site's 17 files"
+    assert result.out.strip().endswith("wrote dist/bundle.zip (42 files)"), "12 pages, 12 PDFs, 12 stylesheets, the site's 18 files"
     with zipfile.ZipFile(sample / "dist" / "bundle.zip") as archive:
         infos = archive.infolist()
         names = [i.filename for i in infos]
