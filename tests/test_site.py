@@ -398,3 +398,13 @@ def test_a_logo_that_is_not_an_image_stops_the_build(mini: Path, run, name: str,
     kind = name.rsplit(".", 1)[1].upper()
     assert result.code == 2 and result.err.strip() == f"templates/{name}:1: error: {name} is not a {kind} image"
     assert snapshot(mini) == before
+
+
+def test_images_carry_their_size(mini: Path, run) -> None:
+    import struct
+
+    assert run("build", "--format", "html", "--lang", "de", cwd=mini).code == 0
+    png = (mini / "sources" / "plant.png").read_bytes()
+    width, height = struct.unpack(">II", png[16:24])  # the PNG header's IHDR chunk
+    img = next(parse_strict(page_file(mini, "launch", "de")).iter("img"))
+    assert (img.get("width"), img.get("height")) == (str(width), str(height))

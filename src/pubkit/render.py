@@ -231,6 +231,11 @@ class Renderer:
             token = copy.copy(token)
             src = self._image(str(token.attrs.get("src", "")), referrer, source, medium, page)
             token.attrs = {**token.attrs, "src": src}
+            copied = dict(page.images).get(src)
+            if copied is not None:  # a web page: width and height keep the layout still while it loads
+                from .images import size_attributes
+
+                token.attrs.update(size_attributes(copied))
         if token.children:
             token.children = [self._finish(child, values, referrer, source, medium, page) for child in token.children]
         return token
