@@ -10,6 +10,7 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .catalogs import TEMPLATES_DOMAIN, Translations
@@ -17,11 +18,13 @@ from .config import Project, parse_languages
 from .embargo import is_embargoed
 from .errors import Diagnostic, UsageError
 from .fileio import write_atomic
-from .head import Publication, page_head
-from .layout import page_dir, pdf_path
+from .layout import NO_BASE_URL, page_dir, pdf_path
 from .pofile import shorten
 from .sources import Source, check_unique_slugs, read_source
 from .templates import template_files
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .head import Publication
 
 FORMATS = ("html", "pdf")
 #: Static files of the template set a web page links to, copied beside it.
@@ -273,7 +276,8 @@ def build(
                 continue
             languages_of_slug.append(language)
         published[slug] = tuple(languages_of_slug)
-    from .site import brand_assets
+    from .brand import brand_assets
+    from .head import Publication  # Babel and the page head: imported where they are used
 
     publication = Publication(published, {s: w for s, w in embargoed.items() if s in published},
                               brand_assets(project))
@@ -421,6 +425,8 @@ class _Worker:
 
     def __init__(self, project: Project, preview: bool, renderer, index: SourceIndex,
                  publication: Publication | None = None):
+        from .head import Publication
+
         self.project = project
         self.publication = publication or Publication()
         self.preview = preview
@@ -446,6 +452,8 @@ class _Worker:
         folder = page_dir(project, source.slug, job.language)
         files: dict[Path, bytes | str] = {}
         result = JobResult(job)
+        from .head import page_head
+
         site = page_head(project, source.slug, job.language, self.publication, self.renderer.formatter(job.language))
         if job.format == "html":
             page = self.renderer.render(source, job.language, translations, ui, "screen", self.preview, site)
@@ -502,13 +510,22 @@ def _update_site(project: Project, result: BuildResult, finished: dict[str, dict
 
     They list the pages built so far (this build's and earlier ones') of releases published now.
     """
-    from .site import SITE_WARNING, site_digest, write_site
-
     if not project.base_url:
-        result.site_warnings.append(Diagnostic(SITE_WARNING, project.config_path))
+        result.site_warnings.append(Diagnostic(NO_BASE_URL, project.config_path))
     listed = {key: entry for key, entry in finished.items()
               if key.split("/")[1] in published.get(key.split("/")[0], ())}
-    digest = site_digest(project, inputs._shared["html"], listed)
+    digest = _site_digest(inputs._shared["html"], listed)
     if site_state and site_state.get("digest") == digest and _up_to_date(project, site_state, digest):
         return site_state
+    from .site import write_site  # only when the site changed: a no-op build imports none of it
+
     return write_site(project, listed, index, now, digest, site_state, renderer, result)
+
+
+def _site_digest(templates_digest: str, listed: dict[str, dict]) -> str:
+    """What the site is made from: the pages listed (with their inputs' digests) and PDF sizes."""
+    h = hashlib.sha256(f"site\0{templates_digest}\0".encode())
+    for key in sorted(listed):
+        sizes = sorted((rel, size) for rel, (size, _mtime) in listed[key].get("outputs", {}).items())
+        h.update(f"{key}={listed[key].get('digest')}:{sizes}\n".encode())
+    return h.hexdigest()

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-
-from babel import Locale
+from typing import TYPE_CHECKING
 
 from .errors import UsageError
+
+if TYPE_CHECKING:  # pragma: no cover  Babel is imported where a date is formatted, not by every build
+    from babel import Locale
 
 #: A date and a time, with seconds optional and a zone that is required (checked after parsing).
 _DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")

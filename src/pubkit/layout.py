@@ -17,6 +17,9 @@ SITE_INDEX = "index.html"
 SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
 FEED = "feed.xml"
+#: Why a site without ``base_url`` has no feeds and no sitemap (a build warning at pubkit.toml).
+NO_BASE_URL = ("no base_url in the configuration: the site links relatively, and the Atom feeds and "
+               "sitemap.xml, which need absolute addresses, are not written")
 
 
 def bcp47(language: str) -> str:

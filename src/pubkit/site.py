@@ -7,7 +7,6 @@ nothing here renders a release. Paths come from layout.py.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -34,11 +33,9 @@ from .layout import (
     page_relative,
     pdf_relative,
 )
-from .errors import TemplateError
+from .brand import brand_assets
 from .templates import template_files
 
-SITE_WARNING = ("no base_url in the configuration: the site links relatively, and the Atom feeds and "
-                "sitemap.xml, which need absolute addresses, are not written")
 CHOOSER_TEMPLATE = "site-index.html"
 INDEX_TEMPLATE = "language-index.html"
 #: Stylesheets of the indexes, copied once into the site's assets/ folder.
@@ -63,57 +60,6 @@ class Listing:
     moment: dt.datetime  # the Atom "updated": the embargo's end, else the release date at midnight UTC
     pdf_size: int | None
     organization: str = ""
-
-
-#: The organization's logo and the site's icon, looked for in the template set (the project's templates/
-#: first, then pubkit's own, which has a plain favicon.svg and no logo).
-BRAND_NAMES = {"logo": ("logo.svg", "logo.png", "logo.jpg", "logo.webp"),
-               "favicon": ("favicon.svg", "favicon.png", "favicon.ico")}
-_IMAGE_SIGNATURES = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".ico": (b"\x00\x00\x01\x00",),
-                     ".webp": (b"RIFF",)}
-
-
-def brand_assets(project: Project) -> dict[str, str]:
-    """``logo``/``favicon`` → their path in the site (``assets/logo.svg``); each checked to be the image its
-    name says, so a logo that is not one stops the build before anything is written."""
-    files = template_files(project)
-    found: dict[str, str] = {}
-    for kind, names in BRAND_NAMES.items():
-        present = [n for n in names if n in files]
-        own = [n for n in present if files[n].is_relative_to(project.templates_dir)]
-        name = (own or present or [None])[0]  # the project's own icon wins over pubkit's default
-        if name is None:
-            continue
-        data = files[name].read_bytes()
-        suffix = Path(name).suffix
-        if suffix == ".svg":
-            ok = _is_svg(data)
-        else:
-            ok = data.startswith(_IMAGE_SIGNATURES[suffix]) and (suffix != ".webp" or data[8:12] == b"WEBP")
-        if not ok:
-            raise TemplateError(f"{name} is not a {suffix[1:].upper()} image", files[name], 1)
-        found[kind] = f"assets/{name}"
-    return found
-
-
-def _is_svg(data: bytes) -> bool:
-    # A DOCTYPE is refused outright: no entity can then expand, and ElementTree loads nothing external.
-    if b"<!doctype" in data.lower():
-        return False
-    try:
-        root = ET.fromstring(data)
-    except ET.ParseError:
-        return False
-    return root.tag in ("{http://www.w3.org/2000/svg}svg", "svg")
-
-
-def site_digest(project: Project, templates_digest: str, listed: dict[str, dict]) -> str:
-    """What the site is made from: the pages listed (with their inputs' digests) and PDF sizes."""
-    h = hashlib.sha256(f"site\0{templates_digest}\0".encode())
-    for key in sorted(listed):
-        sizes = sorted((rel, size) for rel, (size, _mtime) in listed[key].get("outputs", {}).items())
-        h.update(f"{key}={listed[key].get('digest')}:{sizes}\n".encode())
-    return h.hexdigest()
 
 
 def write_site(project: Project, listed: dict[str, dict], index, now: dt.datetime, digest: str,
