@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -408,3 +409,11 @@ def test_images_carry_their_size(mini: Path, run) -> None:
     width, height = struct.unpack(">II", png[16:24])  # the PNG header's IHDR chunk
     img = next(parse_strict(page_file(mini, "launch", "de")).iter("img"))
     assert (img.get("width"), img.get("height")) == (str(width), str(height))
+
+
+def test_a_no_op_build_does_not_remake_the_site(mini: Path, run) -> None:
+    assert run("build", "--format", "html", cwd=mini).code == 0
+    code = ("import sys; from pubkit import load_project; from pubkit.build import build; "
+            "r = build(load_project('.'), formats=('html',)); print(len(r.written), len(r.site), 'pubkit.site' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], cwd=mini, capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["0", "0", "False"], "the site's inputs did not change: it is not generated"
