@@ -97,7 +97,7 @@ def pubkit_program(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 def page_file(root: Path, slug: str, language: str) -> Path:
     """The web page of a release in a language, where the site's layout (pubkit.layout) puts it."""
     from pubkit.config import load_project
-    from pubkit.layout import page_path
+    from pubkit.paths import page_path
 
     return page_path(load_project(root), slug, language)
 
@@ -105,6 +105,6 @@ def page_file(root: Path, slug: str, language: str) -> Path:
 def pdf_file(root: Path, slug: str, language: str) -> Path:
     """The PDF of a release in a language, where the site's layout (pubkit.layout) puts it."""
     from pubkit.config import load_project
-    from pubkit.layout import pdf_path
+    from pubkit.paths import pdf_path
 
     return pdf_path(load_project(root), slug, language)

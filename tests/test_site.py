@@ -17,7 +17,7 @@ from lxml import etree
 from conftest import copy_sample, page_file, pdf_file, snapshot
 from pubkit import load_project
 from pubkit.build import build
-from pubkit.layout import absolute_url, language_folder
+from pubkit.paths import absolute_url, language_folder
 
 PARK = "weiqiao-aluminium-park"
 LAB = "weiqiao-joint-laboratory"

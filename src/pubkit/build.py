@@ -18,7 +18,7 @@ from .config import Project, parse_languages
 from .embargo import is_embargoed
 from .errors import Diagnostic, UsageError
 from .fileio import write_atomic
-from .layout import NO_BASE_URL, page_dir, pdf_path
+from .paths import NO_BASE_URL, page_dir, pdf_path
 from .pofile import shorten
 from .sources import Source, check_unique_slugs, read_source
 from .templates import template_files

@@ -67,7 +67,7 @@ class LanguageSettings:
     calendar: str = "auto"
     #: Locale typography (quotes, French spacing, CJK punctuation) at render time.
     typography: bool = True
-    #: The language's folder in the site; "" for its lowercase BCP 47 tag (layout.py).
+    #: The language's folder in the site; "" for its lowercase BCP 47 tag (paths.py).
     folder: str = ""
 
 _SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")

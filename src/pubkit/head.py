@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from .config import Project
 from .formatting import Formatter, text_direction
-from .layout import SITE_INDEX, bcp47, index_relative, link, page_relative, pdf_relative, public_url
+from .paths import SITE_INDEX, bcp47, index_relative, link, page_relative, pdf_relative, public_url
 
 #: CLDR's localeDisplayPattern where it differs from Babel's fixed "name (detail)": Chinese uses
 #: full-width parentheses, "中文（中国）". Babel exposes the names but not this pattern.

@@ -1,7 +1,7 @@
 """The newsroom around the pages: language chooser, per-language indexes, Atom feeds, sitemap, robots.txt.
 
 Everything here is generated from what the build published (its state) and is cheap to regenerate;
-nothing here renders a release. Paths come from layout.py.
+nothing here renders a release. Paths come from paths.py.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from .config import Project
 from .fileio import write_atomic
 from .formatting import text_direction
 from .head import language_name
-from .layout import (
+from .paths import (
     ROBOTS,
     SITE_INDEX,
     SITEMAP,
