@@ -36,6 +36,15 @@ def review_project(folder: Path) -> Path:
     return project
 
 
+def site_url(project: Path, slug: str, language: str, kind: str = "page") -> str:
+    """Where the desk serves a release's preview ``page`` or ``pdf``: ``/site/`` + its place in the site
+    (pubkit.paths, as conftest.page_file and pdf_file find it)."""
+    from conftest import page_file, pdf_file
+
+    path = (pdf_file if kind == "pdf" else page_file)(project, slug, language, output="dist-preview")
+    return "/site/" + path.relative_to(project / "dist-preview").as_posix()
+
+
 def _die_with_the_tests() -> None:
     """A server must not outlive an interrupted test run (Linux: SIGTERM when its parent ends)."""
     import ctypes

@@ -8,7 +8,7 @@ import html5lib
 import polib
 import pytest
 
-from conftest import snapshot
+from conftest import page_file, pdf_file, snapshot
 
 DE = Path("locale/de/LC_MESSAGES/launch.po")
 HOSTILE = '{{ 7+7 }} {% include "x" %}'
@@ -61,25 +61,25 @@ def build_html(project: Path, run, *extra: str):
 def test_one_page_per_language_with_its_stylesheets(translated: Path, run) -> None:
     result = build_html(translated, run)
     for language in ("en", "de", "zh_CN"):
-        folder = translated / "dist" / "launch" / language
+        folder = page_file(translated, "launch", language).parent
         assert (folder / "index.html").is_file()
         assert (folder / "screen.css").is_file() and (folder / "base.css").is_file()
-        assert not (folder / f"launch-{language}.pdf").exists(), "--format html makes no PDF"
+        assert not pdf_file(translated, "launch", language).exists(), "--format html makes no PDF"
     assert "built 3 files" in result.out
 
 
 @pytest.mark.parametrize("language, lang, direction", [("en", "en", "ltr"), ("de", "de", "ltr"), ("zh_CN", "zh-CN", "ltr")])
 def test_pages_are_valid_html5_with_lang_and_dir(translated: Path, run, language, lang, direction) -> None:
     build_html(translated, run)
-    document = parse_html(translated / "dist" / "launch" / language / "index.html")
+    document = parse_html(page_file(translated, "launch", language))
     assert document.get("lang") == lang and document.get("dir") == direction
     assert document.find("head/meta[@charset]").get("charset") == "utf-8"
-    assert [link.get("href") for link in document.findall("head/link")] == ["base.css", "screen.css"]
+    assert [link.get("href") for link in document.findall("head/link[@rel='stylesheet']")] == ["base.css", "screen.css"]
 
 
 def test_translated_text_with_localized_values(translated: Path, run) -> None:
     build_html(translated, run)
-    document = parse_html(translated / "dist" / "launch" / "de" / "index.html")
+    document = parse_html(page_file(translated, "launch", "de"))
     text = " ".join("".join(document.itertext()).split())
     assert "Ein neues Werk öffnet" in text
     assert "Eröffnung am 4. März" in text
@@ -96,9 +96,11 @@ def test_translated_text_with_localized_values(translated: Path, run) -> None:
 
 def test_translator_markup_and_template_syntax_stay_text(translated: Path, run) -> None:
     build_html(translated, run)
-    page = translated / "dist" / "launch" / "de" / "index.html"
+    page = page_file(translated, "launch", "de")
     document = parse_html(page)
-    assert not list(document.iter("script")), "a translator's <script> must not become an element"
+    scripts = [e for e in document.iter("script") if e.get("type") != "application/ld+json"]
+    assert not scripts, "a translator's <script> must not become an element"
+    assert "</script" not in "".join(e.text or "" for e in document.iter("script")), "nor close the JSON-LD"
     assert not [img for img in document.iter("img") if img.get("onerror")]
     quote = "".join(document.find(".//blockquote").itertext())
     assert '{{ 7+7 }} {% include "x" %}' in quote
@@ -109,7 +111,7 @@ def test_missing_translations_fall_back_to_the_source_with_a_warning(translated:
     result = build_html(translated, run, "--lang", "de", "--preview")
     assert "locale/de/LC_MESSAGES/launch.po:1: warning:" in result.err
     assert "not translated into de (missing, fuzzy or not usable), published in en" in result.err
-    document = parse_html(translated / "dist-preview" / "launch" / "de" / "index.html")
+    document = parse_html(page_file(translated, "launch", "de", output="dist-preview"))
     fallback = [e for e in document.iter() if "untranslated" in (e.get("class") or "").split()]
     assert fallback and all(e.get("lang") == "en" for e in fallback)
     assert any("Production starts in spring" in "".join(e.itertext()) for e in fallback)
@@ -120,15 +122,15 @@ def test_a_language_below_min_completeness_is_skipped(translated: Path, run) -> 
     config = translated / "pubkit.toml"
     config.write_text(config.read_text() + "min_completeness = 90\n\n[language.de]\nmin_completeness = 10\n")
     result = build_html(translated, run)
-    assert (translated / "dist" / "launch" / "de" / "index.html").exists(), "de has its own, lower minimum"
-    assert not (translated / "dist" / "launch" / "zh_CN").exists()
+    assert (page_file(translated, "launch", "de")).exists(), "de has its own, lower minimum"
+    assert not page_file(translated, "launch", "zh_CN").parent.exists()
     assert "locale/zh_CN/LC_MESSAGES/launch.po:1: warning: zh_CN is 6.7% translated, below min_completeness 90%" in result.err
     assert "1 skipped" in result.out
 
 
 def test_images_are_copied_beside_the_page(translated: Path, run) -> None:
     build_html(translated, run, "--lang", "de")
-    folder = translated / "dist" / "launch" / "de"
+    folder = page_file(translated, "launch", "de").parent
     images = [img for img in parse_html(folder / "index.html").iter("img")]
     assert len(images) == 1 and images[0].get("alt") == "Aerial view of the plant"
     copied = folder / images[0].get("src")
@@ -161,7 +163,7 @@ def test_file_urls_in_markdown_never_become_images(translated: Path, run) -> Non
     source = translated / "sources" / "launch.md"
     source.write_text(source.read_text(encoding="utf-8").replace("(plant.png)", "(file:///etc/passwd)"), encoding="utf-8")
     build_html(translated, run, "--lang", "en")
-    document = parse_html(translated / "dist" / "launch" / "en" / "index.html")
+    document = parse_html(page_file(translated, "launch", "en"))
     assert not list(document.iter("img"))
     assert not list((translated / "dist").rglob("passwd"))
 
@@ -177,7 +179,7 @@ def test_a_symlink_out_of_the_project_is_refused(translated: Path, run, tmp_path
 
 def test_project_templates_override_the_built_in_ones(translated: Path, run) -> None:
     build_html(translated, run, "--lang", "en")
-    document = parse_html(translated / "dist" / "launch" / "en" / "index.html")
+    document = parse_html(page_file(translated, "launch", "en"))
     assert "Mini Company press office" in "".join(document.find(".//div[@class='letterhead']").itertext())
 
 

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import pubkit_program
+from conftest import page_file, pubkit_program
 
 
 def test_python_dash_m_and_console_script(mini: Path) -> None:
@@ -59,8 +59,8 @@ def test_new_scaffolds_a_working_project(tmp_path: Path) -> None:
     assert (project / "locale" / "example.pot").exists()
     built = pubkit_program("build", "--format", "html", cwd=project)
     assert built.returncode == 0, built.stderr
-    assert (project / "dist" / "example" / "en" / "index.html").exists()
+    assert page_file(project, "example", "en").exists()
     # Nothing is translated yet: English text is never published as if it were Japanese.
-    assert not (project / "dist" / "example" / "ja").exists()
+    assert not page_file(project, "example", "ja").parent.exists()
     assert "'example' has no usable translation into ja: not published" in built.stderr
     assert pubkit_program("new", "press", cwd=tmp_path).returncode == 2, "an existing folder is never overwritten"

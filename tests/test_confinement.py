@@ -16,7 +16,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from conftest import snapshot
+from conftest import page_file, pdf_file, snapshot
 
 
 def prepared(mini: Path, run, languages: str = '["de"]') -> Path:
@@ -140,9 +140,9 @@ def test_a_linked_folder_in_the_output_is_not_followed(mini: Path, run, tmp_path
     outside = tmp_path / "outside"
     outside.mkdir()
     (mini / "dist").mkdir()
-    (mini / "dist" / "launch").symlink_to(outside)
+    (mini / "dist" / "en").symlink_to(outside)  # the English folder of the site (paths.py)
     result = run("build", "--lang", "en", "--format", "html", cwd=mini)
-    one_error(result, "dist/launch/en/index.html:1: error: refusing to write through")
+    one_error(result, "dist/en/launch/index.html:1: error: refusing to write through")
     assert list(outside.iterdir()) == []
 
 
@@ -172,8 +172,8 @@ def test_outputs_of_removed_languages_releases_and_images_are_removed(mini: Path
     (mini / "sources" / "extra.md").write_text("---\ntitle: Extra\n---\nMore.\n")
     assert run("build", "--format", "html", cwd=mini).code == 0, "a narrowed build removes nothing"
     assert run("build", cwd=mini).code == 0
-    image = next((dist / "launch" / "en" / "images").iterdir())
-    assert (dist / "launch" / "de" / "launch-de.pdf").exists() and (dist / "extra" / "en").is_dir()
+    image = next((page_file(mini, "launch", "en").parent / "images").iterdir())
+    assert pdf_file(mini, "launch", "de").exists() and page_file(mini, "extra", "en").parent.is_dir()
 
     config = mini / "pubkit.toml"
     config.write_text(config.read_text().replace('languages = ["de"]', "languages = []"))
@@ -182,29 +182,28 @@ def test_outputs_of_removed_languages_releases_and_images_are_removed(mini: Path
     source.write_text(source.read_text().replace("![Aerial view of the plant](plant.png)", "No picture."))
     result = run("build", cwd=mini)
     assert result.code == 0, result.err
-    assert not (dist / "launch" / "de").exists(), "a removed language"
+    assert not page_file(mini, "launch", "de").parent.exists(), "a removed language"
     assert not (dist / "extra").exists(), "a removed release"
     assert not image.exists() and not image.parent.exists(), "an image no page uses"
-    assert (dist / "launch" / "en" / "index.html").exists() and (dist / "notes.txt").exists()
+    assert page_file(mini, "launch", "en").exists() and (dist / "notes.txt").exists()
     state = json.loads((dist / ".pubkit" / "state.json").read_text())
     assert sorted(state["jobs"]) == ["launch/en/html", "launch/en/pdf"]
 
 
 def test_a_tampered_state_cannot_delete_outside_its_pages(mini: Path, run, tmp_path: Path) -> None:
-    # build._remove_stale keeps to <slug>/<language>/ and safefs.remove_beneath to safe names without links
+    # build._remove_stale keeps to <language>/<slug>/ and safefs.remove_beneath to safe names without links
     prepared(mini, run)
     assert run("build", "--lang", "en", "--format", "html", cwd=mini).code == 0
     victim = tmp_path / "victim.txt"
     victim.write_text("keep\n")
     (mini / "dist" / "keep.txt").write_text("keep\n")
-    (mini / "dist" / "gone").mkdir()
-    (mini / "dist" / "gone" / "en").symlink_to(tmp_path)
+    (mini / "dist" / "en" / "gone").symlink_to(tmp_path)
     state_path = mini / "dist" / ".pubkit" / "state.json"
     state = json.loads(state_path.read_text())
     fake = [0, 0, "0" * 64]
     state["jobs"]["gone/en/html"] = {"digest": "0" * 64, "outputs": {
-        str(victim): fake, "../victim.txt": fake, "gone/en/../../keep.txt": fake, "keep.txt": fake,
-        "gone/en/victim.txt": fake}}
+        str(victim): fake, "../victim.txt": fake, "en/gone/../../keep.txt": fake, "keep.txt": fake,
+        "en/gone/victim.txt": fake}}
     state_path.write_text(json.dumps(state))
     assert run("build", cwd=mini).code == 0
     assert victim.read_text() == "keep\n" and (mini / "dist" / "keep.txt").exists()
@@ -258,7 +257,7 @@ def test_a_slug_remembered_in_a_tampered_state_is_not_trusted(mini: Path, run, t
     state["jobs"] = {}
     state_path.write_text(json.dumps(state))
     assert run("build", "--lang", "en", "--format", "html", cwd=mini).code == 0
-    assert not (tmp_path / "escaped").exists() and (mini / "dist" / "launch" / "en" / "index.html").exists()
+    assert not (tmp_path / "escaped").exists() and page_file(mini, "launch", "en").exists()
     assert sorted(json.loads(state_path.read_text())["jobs"]) == ["launch/en/html"], "no job named after it"
     assert run("bundle", cwd=mini).code == 0
 

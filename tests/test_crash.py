@@ -14,7 +14,7 @@ import polib
 import pytest
 from pypdf import PdfReader
 
-from conftest import snapshot
+from conftest import page_file, pdf_file, snapshot
 
 pytestmark = pytest.mark.slow
 KILL_POINTS = 5
@@ -132,5 +132,5 @@ def test_dying_in_the_middle_of_writing_a_pdf_presents_no_pdf(sample: Path) -> N
     result = limited(["build", "--lang", "de"], sample, max_file_bytes=8_000)
     assert result.returncode == 2, result.stderr
     assert "weiqiao-aluminium-park-de.pdf:1: error: cannot write (File too large)" in result.stderr.decode()
-    assert (sample / "dist" / "weiqiao-aluminium-park" / "de" / "index.html").exists()
-    assert not (sample / "dist" / "weiqiao-aluminium-park" / "de" / "weiqiao-aluminium-park-de.pdf").exists()
+    assert page_file(sample, "weiqiao-aluminium-park", "de").exists()
+    assert not pdf_file(sample, "weiqiao-aluminium-park", "de").exists()

@@ -14,7 +14,7 @@ import polib
 import pytest
 from pypdf import PdfReader
 
-from conftest import DATA, snapshot
+from conftest import DATA, page_file, pdf_file, snapshot
 
 CASES = sorted(p for p in (DATA / "hostile").iterdir() if p.is_dir())
 pytestmark = pytest.mark.slow
@@ -66,8 +66,8 @@ def test_hostile_input(case: Path, mini: Path, run) -> None:
         assert not [k for k in after if k.endswith(".pdf")], "no PDF presented as complete"
         return
     assert verdict == "ok" and result.code == 0, result.err
-    html_path = mini / "dist" / "launch" / "de" / "index.html"
-    pdf_path = mini / "dist" / "launch" / "de" / "launch-de.pdf"
+    html_path = page_file(mini, "launch", "de")
+    pdf_path = pdf_file(mini, "launch", "de")
     html = html_path.read_text(encoding="utf-8")
     document = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(html)
     text = "".join(document.itertext())

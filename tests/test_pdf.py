@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import polib
 import pytest
 from pypdf import PdfReader
 
-from conftest import ROOT, copy_project, snapshot
+from conftest import ROOT, copy_project, copy_sample, page_file, pdf_file, snapshot
 from pubkit import load_project
 from pubkit.build import build
 
@@ -23,13 +22,11 @@ MM = 72 / 25.4
 
 @pytest.fixture(scope="module")
 def sample_dist(tmp_path_factory) -> Path:
-    project = tmp_path_factory.mktemp("sample")
-    for name in ("pubkit.toml", "sources", "locale", "templates"):
-        (shutil.copytree if (ROOT / name).is_dir() else shutil.copy2)(ROOT / name, project / name)
+    project = copy_sample(tmp_path_factory.mktemp("sample") / "sample")
     result = build(load_project(project))
     assert len(result.written) == 12
     assert not result.diagnostics, [d.format() for d in result.diagnostics]
-    return project / "dist" / SLUG
+    return project
 
 
 def pdf_text(path: Path) -> str:
@@ -37,8 +34,8 @@ def pdf_text(path: Path) -> str:
     return " ".join(BIDI_MARKS.sub("", text).replace("\xa0", " ").replace("\u202f", " ").split())
 
 
-def pdf(dist: Path, language: str) -> Path:
-    return dist / language / f"{SLUG}-{language}.pdf"
+def pdf(project: Path, language: str) -> Path:
+    return pdf_file(project, SLUG, language)
 
 
 @pytest.mark.parametrize(
@@ -98,7 +95,7 @@ def flatten(items):
 
 
 def test_arabic_page_reads_right_to_left(sample_dist: Path) -> None:
-    html = (sample_dist / "ar" / "index.html").read_text(encoding="utf-8")
+    html = page_file(sample_dist, SLUG, "ar").read_text(encoding="utf-8")
     assert '<html lang="ar" dir="rtl">' in html
     assert "713 هكتار" in html and "375 مليون €" in html.replace("\xa0", " ")
     # In the PDF, paragraphs hug the right margin: their right edges align, their left edges do not.
@@ -155,21 +152,21 @@ def test_us_letter_for_en_us(mini_built) -> None:
     config.write_text(config.read_text().replace('source_language = "en"', 'source_language = "en_US"'))
     result = mini_built("", "--lang", "en_US")[1]
     assert result.code == 0, result.err
-    page = PdfReader(project / "dist" / "launch" / "en_US" / "launch-en_US.pdf").pages[0]
+    page = PdfReader(pdf_file(project, "launch", "en_US")).pages[0]
     assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (612, 792)
 
 
 def test_paper_size_setting_overrides_the_locale(mini_built) -> None:
     project, result = mini_built('\n[language.de]\npaper_size = "Letter"\n', "--lang", "de")
     assert result.code == 0, result.err
-    page = PdfReader(project / "dist" / "launch" / "de" / "launch-de.pdf").pages[0]
+    page = PdfReader(pdf_file(project, "launch", "de")).pages[0]
     assert round(float(page.mediabox.width)) == 612
 
 
 def test_bleed_and_crop_marks_enlarge_the_page(mini_built) -> None:
     project, result = mini_built('crop_marks = true\nbleed = "3mm"\n', "--lang", "de")
     assert result.code == 0, result.err
-    page = PdfReader(project / "dist" / "launch" / "de" / "launch-de.pdf").pages[0]
+    page = PdfReader(pdf_file(project, "launch", "de")).pages[0]
     width_mm = float(page.mediabox.width) / MM
     assert width_mm > 216, "A4 plus bleed plus room for the crop marks"
 
@@ -177,7 +174,7 @@ def test_bleed_and_crop_marks_enlarge_the_page(mini_built) -> None:
 def test_pdf_a_variant(mini_built) -> None:
     project, result = mini_built('pdf_variant = "pdf/a-3b"\n', "--lang", "de")
     assert result.code == 0, result.err
-    reader = PdfReader(project / "dist" / "launch" / "de" / "launch-de.pdf")
+    reader = PdfReader(pdf_file(project, "launch", "de"))
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
     assert re.search(r"pdfaid:part(>|=\")3", xmp) and re.search(r"pdfaid:conformance(>|=\")B", xmp), xmp
 
@@ -206,7 +203,7 @@ def test_a_translation_cannot_attach_files_or_run_code(mini_built) -> None:
     catalog.save()
     _, result = mini_built("", "--lang", "de")
     assert result.code == 0, result.err
-    path = project / "dist" / "launch" / "de" / "launch-de.pdf"
+    path = pdf_file(project, "launch", "de")
     reader = PdfReader(path)
     assert not reader.attachments
     assert b"root:x:0:0" not in path.read_bytes()

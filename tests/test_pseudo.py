@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import copy_project
+from conftest import copy_project, page_file, pdf_file
 from pubkit.cli import main
 from pubkit.inline import Code, Pair, parse
 from pubkit.pseudo import pseudo_text
@@ -56,22 +56,25 @@ def built(tmp_path_factory) -> Path:
 def test_pseudo_build_renders_every_page_in_en_xa_and_ar_xb(built: Path) -> None:
     assert not (built / "dist").exists()  # never mixed with the real outputs, so never in a bundle
     assert not (built / "locale").exists()  # no catalog was needed, none was written
-    folder = built / "dist-pseudo" / "launch"
-    assert sorted(p.name for p in folder.iterdir()) == ["ar_XB", "en", "en_XA"]
-    xa = (folder / "en_XA" / "index.html").read_text(encoding="utf-8")
+    output = built / "dist-pseudo"
+    pages = sorted(p.relative_to(output).as_posix() for p in output.glob("*/*/index.html"))
+    assert pages == sorted(page_file(built, "launch", language, output="dist-pseudo").relative_to(output).as_posix()
+                           for language in ("ar_XB", "en", "en_XA"))
+    xa = page_file(built, "launch", "en_XA", output="dist-pseudo").read_text(encoding="utf-8")
     assert '<html lang="en-XA" dir="ltr">' in xa
     assert '<h1>[ÅÅ ñééŵ þļååñţ ööþééñš]</h1>' in xa
     assert 'href="https://example.com/plant"' in xa and "<code>{code}</code>" in xa
     assert "12.5 hectares" in xa and "2,500" in xa  # values formatted as in English, untouched
     assert "This paragraph is published as written" in xa  # skipped text stays plain: it shows
-    xb = (folder / "ar_XB" / "index.html").read_text(encoding="utf-8")
+    xb = page_file(built, "launch", "ar_XB", output="dist-pseudo").read_text(encoding="utf-8")
     assert '<html lang="ar-XB" dir="rtl">' in xb and "\u202eplant\u202c" in xb
     assert 'href="https://example.com/plant"' in xb
     for language in ("en_XA", "ar_XB"):
-        pdf = PdfReader(folder / language / f"launch-{language}.pdf")
+        pdf = PdfReader(pdf_file(built, "launch", language, output="dist-pseudo"))
         text = "".join(page.extract_text() for page in pdf.pages)
         assert "2,500" in text or "2.500" in text or "2500" in text
-    assert "ŵĥîîļéé" in "".join(p.extract_text() for p in PdfReader(folder / "en_XA" / "launch-en_XA.pdf").pages)
+    accented = PdfReader(pdf_file(built, "launch", "en_XA", output="dist-pseudo"))
+    assert "ŵĥîîļéé" in "".join(p.extract_text() for p in accented.pages)
 
 
 def test_pseudo_build_refuses_a_language(mini: Path, run) -> None:

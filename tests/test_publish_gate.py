@@ -16,7 +16,7 @@ import html5lib
 import polib
 import pytest
 
-from conftest import PROJECTS, pubkit_program
+from conftest import PROJECTS, page_file, pdf_file, pubkit_program
 
 pytestmark = pytest.mark.slow
 
@@ -70,12 +70,12 @@ def built(project: Path) -> subprocess.CompletedProcess:
 
 
 def page(project: Path, language: str, folder: str = "dist"):
-    path = project / folder / "launch" / language / "index.html"
+    path = page_file(project, "launch", language, output=folder)
     return path.read_text(encoding="utf-8"), html5lib.parse(path.read_bytes(), namespaceHTMLElements=False)
 
 
 def pdf_text(project: Path, language: str) -> str:
-    path = project / "dist" / "launch" / language / f"launch-{language}.pdf"
+    path = pdf_file(project, "launch", language)
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     return " ".join(text.split())
 
@@ -151,16 +151,16 @@ def test_fallback_text_in_a_right_to_left_page_keeps_its_direction(project: Path
 
 
 def test_a_language_without_any_usable_translation_is_not_published(project: Path, built) -> None:
-    assert not (project / "dist" / "launch" / "fr").exists()
+    assert not page_file(project, "launch", "fr").parent.exists()
     assert "locale/fr/LC_MESSAGES/launch.po:1: warning: 'launch' has no usable translation into fr: not published" \
         in built.stderr
 
 
 def test_preview_marks_why_and_where_in_its_own_folder(project: Path, built) -> None:
-    before = (project / "dist" / "launch" / "de" / "index.html").read_bytes()
+    before = page_file(project, "launch", "de").read_bytes()
     result = pubkit_program("build", "--preview", "--format", "html", "--lang", "de", cwd=project)
     assert result.returncode == 0, result.stderr
-    assert (project / "dist" / "launch" / "de" / "index.html").read_bytes() == before, "never over publishable output"
+    assert page_file(project, "launch", "de").read_bytes() == before, "never over publishable output"
     _, document = page(project, "de", "dist-preview")
     rejected = next(e for e in document.iter() if "Opening on" in "".join(e.itertext())
                     and e.get("data-pubkit-state") == "rejected")
@@ -198,7 +198,7 @@ def test_check_build_and_bundle_survive_odd_catalogs(tmp_path: Path, text: str) 
         else:
             assert result.returncode == 0, result.stderr
     if "增长" in text:
-        html = (root / "dist" / "launch" / "de" / "index.html").read_text(encoding="utf-8")
+        html = page_file(root, "launch", "de").read_text(encoding="utf-8")
         assert "增长" not in html and "Share of exports: 12.5%" in html
 
 
@@ -229,5 +229,5 @@ def test_a_configured_preview_folder(tmp_path: Path) -> None:
         assert pubkit_program(command, cwd=root).returncode == 0
     result = pubkit_program("build", "--preview", "--format", "html", "--lang", "en", cwd=root)
     assert result.returncode == 0, result.stderr
-    assert (root / "review" / "launch" / "en" / "index.html").exists()
+    assert page_file(root, "launch", "en", output="review").exists()
     assert not (root / "dist").exists() and not (root / "dist-preview").exists()

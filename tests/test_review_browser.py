@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from review_desk import GERMAN, SLUG, UNTRANSLATED, Desk, review_project, wait_until
+from review_desk import GERMAN, SLUG, UNTRANSLATED, Desk, review_project, site_url, wait_until
 
 pytest.importorskip("starlette")
 webdriver = pytest.importorskip("selenium.webdriver")
@@ -100,14 +100,21 @@ def counts(browser, language: str) -> str:
 
 def test_dashboard(desk, browser):
     browser.get(desk.url)
-    rows = {row.get_attribute("data-language"): row for row in browser.find_elements(By.CSS_SELECTOR, "tr[data-language]")}
+    releases = [section.get_attribute("id") for section in browser.find_elements(By.CSS_SELECTOR, "section.release")]
+    assert f"release-{SLUG}" in releases and len(releases) == len(list((desk.project / "sources").glob("*.md")))
+    release = browser.find_element(By.ID, f"release-{SLUG}")
+    rows = {row.get_attribute("data-language"): row for row in release.find_elements(By.CSS_SELECTOR, "tr[data-language]")}
     assert list(rows) == ["en", "de", "fr"]
     german = rows["de"]
     assert german.find_element(By.CSS_SELECTOR, "td.untranslated").text == "1"
     assert "Deutsch" in german.text and "93.3" in german.text
     assert rows["fr"].find_element(By.CSS_SELECTOR, "td.untranslated").text == "0"
-    german.find_element(By.LINK_TEXT, "PDF")  # links to the page, the PDF and the review view
-    german.find_element(By.LINK_TEXT, "page")
+    # links to the page and the PDF, where the site's layout puts them, and to the review view
+    assert german.find_element(By.LINK_TEXT, "PDF").get_attribute("href") == \
+        desk.url.rstrip("/") + site_url(desk.project, SLUG, "de", "pdf")
+    assert german.find_element(By.LINK_TEXT, "page").get_attribute("href") == \
+        desk.url.rstrip("/") + site_url(desk.project, SLUG, "de")
+    german.find_element(By.PARTIAL_LINK_TEXT, "beside en")
 
 
 def test_review_view_marks_untranslated_text_where_it_appears(desk, browser):

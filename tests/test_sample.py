@@ -19,7 +19,7 @@ CATALOGS = sorted((ROOT / "locale").glob("*/LC_MESSAGES/*.po"))
 
 def test_sample_has_every_language_and_catalog() -> None:
     found = {(p.parts[-3], p.stem) for p in CATALOGS}
-    assert found == {(lang, d) for lang in LANGUAGES for d in ("weiqiao-aluminium-park", "templates")}
+    assert found == {(lang, d) for lang in LANGUAGES for d in ("weiqiao-aluminium-park", "weiqiao-joint-laboratory", "templates")}
 
 
 def test_committed_catalogs_are_up_to_date(sample: Path, run) -> None:

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import snapshot
-from review_desk import SLUG, UNTRANSLATED, Desk, review_project
+from conftest import page_file, pdf_file, snapshot
+from review_desk import SLUG, UNTRANSLATED, Desk, review_project, site_url
 
 pytest.importorskip("starlette")
 pytestmark = pytest.mark.slow
@@ -46,12 +46,14 @@ def request(desk: Desk, path: str, method: str = "GET", headers: dict | None = N
 
 
 def test_builds_previews_beside_the_output_and_serves_them(desk):
-    status, headers, body = request(desk, f"/site/{SLUG}/de/index.html")
+    page = site_url(desk.project, SLUG, "de")
+    assert page == f"/site/de/{SLUG}/index.html"  # the site's layout (pubkit.paths), under /site/
+    status, headers, body = request(desk, page)
     assert status == 200 and headers["content-type"].startswith("text/html")
     text = body.decode()
     assert 'data-pubkit-state="untranslated"' in text and UNTRANSLATED in text
     assert '<script src="/_pubkit/live.js"></script>' in text  # the page reloads itself
-    assert (desk.project / "dist-preview" / SLUG / "fr" / f"{SLUG}-fr.pdf").is_file()
+    assert pdf_file(desk.project, SLUG, "fr", output="dist-preview").is_file()
     assert not (desk.project / "dist").exists()  # the publishable output is never touched
 
 
@@ -61,20 +63,78 @@ def test_dashboard_lists_every_language_with_its_state(desk):
     assert status == 200
     for language, name in (("en", "English"), ("de", "Deutsch"), ("fr", "français")):
         assert f'<tr data-language="{language}"' in text and name in text
-    german = text.split('<tr data-language="de"')[1].split("</tr>")[0]
+    release = text.split(f'id="release-{SLUG}"')[1].split("</section>")[0]  # the sample has more releases
+    german = release.split('<tr data-language="de"')[1].split("</tr>")[0]
     assert '<td class="untranslated">1</td>' in german and '<td class="warnings">1</td>' in german
-    assert f'href="/site/{SLUG}/de/{SLUG}-de.pdf"' in german and f'href="/review/{SLUG}?lang=en&amp;lang=de"' in german
+    assert f'href="{site_url(desk.project, SLUG, "de")}"' in german
+    assert f'href="{site_url(desk.project, SLUG, "de", "pdf")}"' in german
+    assert f'href="/review/{SLUG}?lang=en&amp;lang=de"' in german
+    for link in (site_url(desk.project, SLUG, "de"), site_url(desk.project, SLUG, "de", "pdf")):
+        assert request(desk, link)[0] == 200, link
 
 
 def test_review_view_shows_thumbnails_of_each_pdf(desk):
     _, _, body = request(desk, f"/review/{SLUG}?lang=en&lang=de&lang=fr")
     text = body.decode()
     for language in ("en", "de", "fr"):
-        assert f'src="/site/{SLUG}/{language}/index.html"' in text
+        assert f'src="{site_url(desk.project, SLUG, language)}"' in text
+        assert f'href="{site_url(desk.project, SLUG, language, "pdf")}#page=1"' in text
         assert f"/_pubkit/thumb/{SLUG}/{language}/1.png" in text
     status, headers, png = request(desk, f"/_pubkit/thumb/{SLUG}/de/1.png")
     assert status == 200 and headers["content-type"] == "image/png" and png.startswith(b"\x89PNG")
     assert request(desk, f"/_pubkit/thumb/{SLUG}/de/99.png")[0] == 404
+    assert request(desk, f"/_pubkit/thumb/{SLUG}/xx/1.png")[0] == 404  # not a language of the project
+    assert request(desk, "/_pubkit/thumb/no-such-release/de/1.png")[0] == 404
+
+
+def test_the_preview_site_is_browsed_from_its_root(desk):
+    # /site/ is the site's own index; its relative links lead to each language and on to the release's page.
+    status, _, body = request(desk, "/site/")
+    assert status == 200 and 'href="de/index.html"' in body.decode()
+    status, _, body = request(desk, "/site/de/index.html")
+    page = site_url(desk.project, SLUG, "de")
+    assert status == 200 and f'href="{page.removeprefix("/site/de/")}"' in body.decode()
+    folder = page.removesuffix("index.html")
+    status, _, body = request(desk, folder)  # a folder is served by its index.html
+    assert status == 200 and UNTRANSLATED in body.decode()
+
+
+def test_serves_the_preview_folder_the_configuration_names(desk, tmp_path):
+    project = review_project(tmp_path)
+    with (project / "pubkit.toml").open("a", encoding="utf-8") as config:
+        config.write('preview_dir = "out/preview"\n')
+    shutil.copytree(desk.project / "dist-preview", project / "out/preview", symlinks=True)
+    server = Desk(project)
+    try:
+        status, _, body = request(server, site_url(project, SLUG, "de"))
+        assert status == 200 and UNTRANSLATED in body.decode()
+        assert request(server, f"/_pubkit/thumb/{SLUG}/de/1.png")[0] == 200
+        assert f'href="{site_url(project, SLUG, "de", "pdf")}"' in request(server, "/")[2].decode()
+        assert not (project / "dist-preview").exists() and not (project / "dist").exists()
+        assert server.stop() == 0
+    finally:
+        server.kill()
+
+
+def test_links_follow_a_language_folder_of_its_own(desk, tmp_path):
+    # `folder` in [language.de]: the desk finds pages, PDFs and thumbnails where paths.py puts them.
+    from pubkit.serve import Desk as Review
+
+    project = review_project(tmp_path)
+    with (project / "pubkit.toml").open("a", encoding="utf-8") as config:
+        config.write('[language.de]\nfolder = "deutsch"\n')
+    page, pdf = page_file(project, SLUG, "de", "dist-preview"), pdf_file(project, SLUG, "de", "dist-preview")
+    assert pdf.relative_to(project / "dist-preview").as_posix() == f"deutsch/{SLUG}/{SLUG}-deutsch.pdf"
+    page.parent.mkdir(parents=True)
+    shutil.copy2(page_file(desk.project, SLUG, "de", "dist-preview"), page)
+    shutil.copy2(pdf_file(desk.project, SLUG, "de", "dist-preview"), pdf)
+    review = Review(project)
+    release = next(r for r in review.overview()["releases"] if r["slug"] == SLUG)
+    german = next(row for row in release["rows"] if row["language"] == "de")
+    assert german["page"] == site_url(project, SLUG, "de") == f"/site/deutsch/{SLUG}/index.html"
+    assert german["pdf"] == site_url(project, SLUG, "de", "pdf")
+    found = review._release_pdf(review.preview_project(review.project()), SLUG, "de")
+    assert found == pdf.resolve() and review.thumbnail(found, 1).startswith(b"\x89PNG")
 
 
 @pytest.mark.parametrize("path", [
@@ -82,6 +142,8 @@ def test_review_view_shows_thumbnails_of_each_pdf(desk):
     "/site/%2e%2e/pubkit.toml",
     "/site/%2E%2E%2Fpubkit.toml",
     f"/site/{SLUG}/../../pubkit.toml",
+    f"/site/de/{SLUG}/../../../pubkit.toml",
+    "/review/..%2f..",
     "/site//etc/passwd",
     "/site/%2fetc%2fpasswd",
     "/site/.pubkit/state.json",
@@ -119,7 +181,7 @@ def test_no_cors_headers_and_no_writes(desk):
     _, headers, _ = request(desk, "/", headers={"Origin": "http://evil.example"})
     assert not any(name.lower().startswith("access-control-") for name in headers)
     for method in ("POST", "PUT", "DELETE", "PATCH"):
-        for path in ("/", f"/site/{SLUG}/de/index.html", "/_pubkit/events"):
+        for path in ("/", site_url(desk.project, SLUG, "de"), "/_pubkit/events"):
             assert request(desk, path, method=method)[0] == 405, (method, path)
     status, headers, _ = request(desk, "/", method="OPTIONS", headers={"Origin": "http://evil.example",
                                                                          "Access-Control-Request-Method": "POST"})
@@ -193,7 +255,7 @@ def test_preview_pages_say_why_text_is_in_the_source_language(tmp_path):
     project = load_project(project_dir)
     build(replace(project, output_dir=project_dir / "dist-preview"), languages=["de"], formats=("html",),
           preview=True, jobs=1)
-    page = (project_dir / "dist-preview" / SLUG / "de" / "index.html").read_text(encoding="utf-8")
+    page = page_file(project_dir, SLUG, "de", output="dist-preview").read_text(encoding="utf-8")
     lines = po.read_text(encoding="utf-8").split("\n")
     untranslated_line = lines.index('msgstr ""', lines.index(f'msgid "{UNTRANSLATED}"')) + 1
     assert (f'data-pubkit-state="untranslated" data-pubkit-where="locale/de/LC_MESSAGES/{SLUG}.po:'
@@ -205,5 +267,5 @@ def test_preview_pages_say_why_text_is_in_the_source_language(tmp_path):
         line = next(n for n in range(start, len(lines)) if lines[n].startswith("msgstr")) + 1
         assert fuzzy.format(SLUG, line) in page, reference
     published = build(project, languages=["de"], formats=("html",), jobs=1)
-    assert "data-pubkit-" not in (project_dir / "dist" / SLUG / "de" / "index.html").read_text(encoding="utf-8")
+    assert "data-pubkit-" not in page_file(project_dir, SLUG, "de").read_text(encoding="utf-8")
     assert published.written

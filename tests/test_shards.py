@@ -87,7 +87,7 @@ def add_passwd(state: dict) -> None:
 
 
 def add_dotdot(state: dict) -> None:
-    first_job(state)["outputs"]["launch/de/../../../../../../etc/passwd"] = record(Path("/etc/passwd").read_bytes())
+    first_job(state)["outputs"]["de/launch/../../../../../../etc/passwd"] = record(Path("/etc/passwd").read_bytes())
 
 
 def add_backslash(state: dict) -> None:
@@ -101,11 +101,11 @@ def add_evil_job(state: dict) -> None:
 
 def add_foreign_output(state: dict) -> None:
     # a file of the shard that no job makes, listed under a real job
-    first_job(state)["outputs"]["launch/de/x.html"] = [1, 0, "0" * 64]
+    first_job(state)["outputs"]["de/launch/x.html"] = [1, 0, "0" * 64]
 
 
 def wrong_type(state: dict) -> None:
-    first_job(state)["outputs"] = ["launch/de/index.html"]
+    first_job(state)["outputs"] = ["de/launch/index.html"]
 
 
 def stale_digest(state: dict) -> None:
@@ -116,12 +116,12 @@ SHARD1 = "shard1/dist/.pubkit/state.json:1: error: "
 CASES = {
     # case: (change to shard 1's state, its one error line)          the protection it needs
     "absolute-path": (add_passwd, SHARD1 + "launch/de/html: output name '/etc/passwd' is refused: an absolute path"),
-    "zip-slip": (add_dotdot, SHARD1 + "launch/de/html: output name 'launch/de/../../../../../../etc/passwd' is "
+    "zip-slip": (add_dotdot, SHARD1 + "launch/de/html: output name 'de/launch/../../../../../../etc/passwd' is "
                  "refused: a '..' component"),  # safefs.check_name, as the two above
     "backslash": (add_backslash, SHARD1 + "launch/de/html: output name 'launch\\..\\x.html' is refused: a backslash"),
     "extra-job": (add_evil_job, SHARD1 + "shard 1/2 planned evil/de/html, which the current project does not plan"),
     "output-no-job-makes": (add_foreign_output,  # shards._job_outputs
-                            SHARD1 + "launch/de/html lists 'launch/de/x.html', which this job does not make"),
+                            SHARD1 + "launch/de/html lists 'de/launch/x.html', which this job does not make"),
     "wrong-shape": (wrong_type, SHARD1 + "state file does not match its schema at jobs/launch/de/html/outputs: "),
     "stale-digest": (stale_digest, SHARD1 + "shard1/dist was built from other sources, catalogs or settings"),
 }
@@ -146,10 +146,12 @@ def test_the_untampered_shards_merge_into_the_unsharded_bundle(shards, run, tmp_
     assert result.code == 0, result.err
     with zipfile.ZipFile(tmp_path / "merged.zip") as archive:
         names = set(archive.namelist())
-    # en and de, each a page, its two stylesheets, its image and its PDF; and the manifest
+    # en and de, each a page, its two stylesheets, its image and its PDF; the site around them (the
+    # language chooser, an index per language, its stylesheets and robots.txt); and the manifest
     assert {n for n in names if n.endswith((".html", ".pdf"))} == {
-        "launch/en/index.html", "launch/de/index.html", "launch/en/launch-en.pdf", "launch/de/launch-de.pdf"}
-    assert len([n for n in names if "/images/" in n]) == 2 and len(names) == 11
+        "en/launch/index.html", "de/launch/index.html", "en/launch/launch-en.pdf", "de/launch/launch-de.pdf",
+        "index.html", "en/index.html", "de/index.html"}
+    assert len([n for n in names if "/images/" in n]) == 2 and "robots.txt" in names
     # the shards were built in other folders than this project: image names must not depend on that
     assert run("bundle", cwd=project).code == 0
     with zipfile.ZipFile(tmp_path / "merged.zip") as merged, zipfile.ZipFile(project / "dist" / "bundle.zip") as whole:

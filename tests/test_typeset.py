@@ -17,7 +17,7 @@ import polib
 import pytest
 from pypdf import PdfReader
 
-from conftest import copy_project
+from conftest import copy_project, page_file, pdf_file
 from pubkit import load_project, read_sources
 from pubkit.build import build
 from pubkit.formatting import Formatter
@@ -38,7 +38,7 @@ def dist(tmp_path_factory) -> Path:
     result = build(load_project(project), jobs=2)
     assert not result.diagnostics, [d.format() for d in result.diagnostics]
     assert len(result.written) == 2 * len(LANGUAGES)
-    return project / "dist" / SLUG
+    return project
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +50,7 @@ def narrow(tmp_path_factory) -> Path:
     (project / "templates" / "print.css").write_text(css + "\n.release { width: 34mm; }\n", encoding="utf-8")
     result = build(load_project(project), languages=NARROW, formats=("pdf",), jobs=2)
     assert not result.diagnostics, [d.format() for d in result.diagnostics]
-    return project / "dist" / SLUG
+    return project
 
 
 def lines(pdf: Path) -> list[str]:
@@ -59,8 +59,14 @@ def lines(pdf: Path) -> list[str]:
     return [" ".join(line.split()) for line in cleaned.splitlines() if line.strip()]
 
 
-def pdf(folder: Path, language: str) -> Path:
-    return folder / language / f"{SLUG}-{language}.pdf"
+def pdf(project: Path, language: str) -> Path:
+    """The release's PDF in ``language`` in the built ``project``, where the site's layout puts it."""
+    return pdf_file(project, SLUG, language)
+
+
+def page(project: Path, language: str) -> Path:
+    """The release's web page in ``language`` in the built ``project``."""
+    return page_file(project, SLUG, language)
 
 
 def fonts(pdf_path: Path) -> set[str]:
@@ -85,7 +91,7 @@ def plain(text: str) -> str:
 
 @pytest.mark.parametrize("folder", ["dist", "narrow"])
 def test_korean_lines_break_between_words_only(folder: str, request) -> None:
-    html = (request.getfixturevalue("dist") / "ko" / "index.html").read_text(encoding="utf-8")
+    html = page(request.getfixturevalue("dist"), "ko").read_text(encoding="utf-8")
     inline = re.sub(r"</?(bdi|span|em|strong|a)\b[^>]*>", "", html.split("<body", 1)[1])
     body = plain(re.sub(r"<[^>]+>", " ", inline))
     words = set(body.split()) | {w.strip(".,()") for w in body.split()}
@@ -157,7 +163,7 @@ def test_latin_runs_and_values_keep_their_order_in_right_to_left_text(dist: Path
 
 @pytest.mark.parametrize("language", ["ar", "he"])
 def test_every_value_is_isolated_in_the_page_and_in_tables_and_lists(dist: Path, language: str) -> None:
-    html = (dist / language / "index.html").read_text(encoding="utf-8")
+    html = page(dist, language).read_text(encoding="utf-8")
     isolated = re.findall(r'<bdi class="value"[^>]*>(.*?)</bdi>(?!</bdi>)', html)
     shown = {plain(re.sub(r"<[^>]+>", "", piece)) for piece in isolated}
     for name, value in values(language).items():
@@ -206,7 +212,7 @@ def test_text_layer_finds_words_as_written(dist: Path, language: str, words: lis
 
 
 def test_screen_stylesheet_carries_what_only_browsers_read(dist: Path) -> None:
-    css = (dist / "ko" / "screen.css").read_text(encoding="utf-8")
+    css = (page(dist, "ko").parent / "screen.css").read_text(encoding="utf-8")
     assert re.search(r":lang\(ko\)\s*\{\s*word-break:\s*keep-all", css)
     assert re.search(r":lang\(ja\)\s*\{\s*line-break:\s*strict", css)
     assert shutil.which("pdftotext")
@@ -218,7 +224,7 @@ def test_actual_text_survives_a_tagged_pdf_ua_build(tmp_path: Path) -> None:
     config.write_text('pdf_variant = "pdf/ua-1"\n' + config.read_text(encoding="utf-8"), encoding="utf-8")
     result = build(load_project(project), languages=["hi"], formats=("pdf",))
     assert not result.diagnostics, [d.format() for d in result.diagnostics]
-    text = " ".join(lines(pdf(project / "dist" / SLUG, "hi")))
+    text = " ".join(lines(pdf(project, "hi")))
     assert "रोस्टॉक ने अपने बंदरगाह में हाइब्रिड बैटरी संयंत्र को मंज़ूरी दी" in text
     assert "मार्च" in text
 
@@ -232,7 +238,7 @@ def test_source_language_fallback_in_a_right_to_left_page_is_laid_out_as_the_sou
     next(e for e in catalog if e.msgid.startswith("Nordlicht Energie and its partner")).msgstr = ""
     catalog.save()
     build(load_project(project), languages=["ar"], formats=("html",))
-    html = (project / "dist" / SLUG / "ar" / "index.html").read_text(encoding="utf-8")
+    html = page(project, "ar").read_text(encoding="utf-8")
     paragraph = re.search(r'<p[^>]*class="untranslated"[^>]*>(.*?)</p>', html, re.S)
     assert paragraph and "Nordlicht Energie and its partner" in paragraph.group(1)
     assert '<bdi dir="ltr">' not in paragraph.group(1)

@@ -11,7 +11,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from conftest import snapshot
+from conftest import page_file, pdf_file, snapshot
 from pubkit import load_project
 from pubkit.build import build
 from pubkit.catalogs import extract, init_language
@@ -117,18 +117,31 @@ def built(tmp_path_factory) -> tuple[Path, dict[str, bytes]]:
     result = build(project)
     # The one untranslated German message is published in English, with a warning naming it.
     # (The template strings are left untranslated here: they are reported, and set in English, too.)
-    assert [d.message for d in result.diagnostics
-            if "We are proud" not in d.message and "'Press release'" not in d.message] == []
-    return root / "dist" / SLUG, catalogs
+    # Each language gets one warning counting its fallbacks: the same template strings everywhere, and in
+    # German exactly one more, the release's own message. Nothing else is reported.
+    templates = {entry.msgid for entry in polib.pofile(str(root / "locale" / "templates.pot"))}
+    counts, shown = {}, {}
+    for diagnostic in result.diagnostics:
+        found = re.match(r"(\d+) messages? not translated into (\w+) \(missing, fuzzy or not usable\), "
+                         r"published in en: (.*?)(?: and \d+ more)?$", diagnostic.message)
+        assert found, diagnostic.message
+        counts[found[2]] = int(found[1])
+        shown[found[2]] = re.findall(r"'(.*?)'(?:; |$)", found[3])
+    assert shown["de"][0].startswith('The CEO said: "We are proud!"'), shown["de"]
+    assert all(msgid in templates for language, msgids in shown.items()
+               for msgid in (msgids[1:] if language == "de" else msgids)), shown
+    assert len(templates) >= counts["fr"] > 0
+    assert counts == {**{language: counts["fr"] for language in TRANSLATIONS}, "de": counts["fr"] + 1}
+    return root, catalogs
 
 
 def html(dist: Path, language: str) -> str:
     """The web page's text as a reader sees it: tags (the <bdi> around values, say) removed."""
-    return re.sub(r"<[^>]*>", "", (dist / language / "index.html").read_text(encoding="utf-8"))
+    return re.sub(r"<[^>]*>", "", page_file(dist, SLUG, language).read_text(encoding="utf-8"))
 
 
 def pdf_text(dist: Path, language: str) -> str:
-    path = dist / language / f"{SLUG}-{language}.pdf"
+    path = pdf_file(dist, SLUG, language)
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True,
                           check=True).stdout
     return " ".join(text.split())  # pdftotext gives U+202F and U+00A0 as plain spaces
@@ -148,7 +161,7 @@ def test_french_typography_in_html_and_pdf(built) -> None:
         assert expected in page, expected
         assert plain(expected) in text, expected
     # The code span and the URL are exactly as typed.
-    raw = (dist / "fr" / "index.html").read_text(encoding="utf-8")
+    raw = page_file(dist, SLUG, "fr").read_text(encoding="utf-8")
     assert '<code>pubkit build --lang &quot;fr&quot;</code>' in raw
     assert "https://example.com/a?b=1." in text
 
@@ -190,8 +203,7 @@ def test_typography_can_be_switched_off_per_language(built) -> None:
 
 
 def test_catalogs_are_never_rewritten(built) -> None:
-    dist, catalogs = built
-    root = dist.parent.parent
+    root, catalogs = built
     assert snapshot(root / "locale") == catalogs
     french = polib.pofile(str(root / "locale" / "fr" / "LC_MESSAGES" / f"{SLUG}.po"))
     assert any('"Nous sommes fiers !"' in entry.msgstr for entry in french)

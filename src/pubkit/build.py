@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -12,9 +13,11 @@ from typing import TYPE_CHECKING
 
 from . import __version__, safefs
 from .config import Project, is_valid_slug, parse_languages
+from .embargo import is_embargoed
 from .errors import Diagnostic, UsageError
 from .fileio import write_atomic
 from .machine import require_fonts, source_date_epoch
+from .paths import NO_BASE_URL, Publication, page_dir, pdf_path
 from .templates import template_files
 
 # Catalogs, sources and the process pool are imported where they are used: a rebuild that finds
@@ -68,13 +71,15 @@ class BuildResult:
     digests: dict[Job, str] = field(default_factory=dict)
     everything: str = ""
     input_files: dict[str, str] = field(default_factory=dict)
+    #: Releases under embargo that this build rendered for review (--include-embargoed): slug → its end.
+    embargoed: dict[str, dt.datetime] = field(default_factory=dict)
+    #: Files of the site around the pages (indexes, feeds, sitemap) that this build rewrote.
+    site: list[Path] = field(default_factory=list)
+    #: About the site as a whole (no base_url: no feeds, no sitemap), apart from the pages' diagnostics.
+    site_warnings: list[Diagnostic] = field(default_factory=list)
 
 
 Progress = Callable[[int, int, JobResult | None], None]
-
-
-def pdf_name(slug: str, language: str) -> str:
-    return f"{slug}-{language}.pdf"
 
 
 def parse_shard(spec: str | None) -> tuple[int, int] | None:
@@ -121,22 +126,28 @@ class SourceIndex:
         self.parsed: dict[str, Source] = {}
         self.paths: dict[str, Path] = {}
         self.cache: dict[str, dict] = {}
+        self.embargoes: dict[str, dt.datetime | None] = {}
         found: list[tuple[str, Path]] = []
         for path in project.source_files():
             relative = path.relative_to(project.root).as_posix()
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
             entry = remembered.get(relative)
             if (isinstance(entry, dict) and entry.get("sha256") == digest and isinstance(entry.get("slug"), str)
-                    and is_valid_slug(entry["slug"])):  # a slug names folders: never take '../x' from a state
+                    and is_valid_slug(entry["slug"]) and "embargo" in entry):
+                # a slug names folders: never take '../x' from a state
                 slug = entry["slug"]
+                embargo = _moment(entry["embargo"])
             else:
                 from .sources import read_source
 
                 source = read_source(path)
                 slug = source.slug
                 self.parsed[slug] = source
+                embargo = source.fields.get("embargo")  # type: ignore[assignment]
             found.append((slug, path))
-            self.cache[relative] = {"sha256": digest, "slug": slug}
+            self.embargoes[slug] = embargo
+            self.cache[relative] = {"sha256": digest, "slug": slug,
+                                    "embargo": embargo.isoformat() if embargo else None}
         if self.parsed:
             # Only files parsed now can bring a new slug: the others were checked unique by the last build.
             from .sources import check_unique_slugs
@@ -144,12 +155,19 @@ class SourceIndex:
             check_unique_slugs(found)
         self.paths = dict(found)
 
+    def embargo(self, slug: str) -> dt.datetime | None:
+        return self.embargoes.get(slug)
+
     def source(self, slug: str) -> Source:
         if slug not in self.parsed:
             from .sources import read_source
 
             self.parsed[slug] = read_source(self.paths[slug])
         return self.parsed[slug]
+
+
+def _moment(text: object) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(text) if isinstance(text, str) else None
 
 
 # --- inputs and state ----------------------------------------------------------------------------
@@ -200,8 +218,9 @@ class Inputs:
             return
         self.files[name] = hashlib.sha256(data).hexdigest()
 
-    def digest(self, source_path: Path, job: Job, preview: bool) -> str:
-        h = hashlib.sha256(f"{self._shared[job.format]}\0{job.key}\0preview={preview}\0".encode())
+    def digest(self, source_path: Path, job: Job, preview: bool, page: str = "") -> str:
+        """``page``: what else the page shows (its languages, an embargo line)."""
+        h = hashlib.sha256(f"{self._shared[job.format]}\0{job.key}\0preview={preview}\0{page}\0".encode())
         h.update(self._read(source_path))
         if job.language != self.project.source_language:
             h.update(b"\0" + self._read(self.project.po_path(job.language, job.slug)))
@@ -240,7 +259,7 @@ def _remove_stale(project: Project, previous: dict, finished: dict, index: Sourc
                   skipped: list[tuple[str, str]]) -> None:
     """Delete outputs this build no longer makes: of removed releases and languages, of languages
     no longer published, and images a re-rendered page stopped using. Only files recorded in the
-    state are touched, only under their own ``<slug>/<language>/`` folder, and never through a link.
+    state are touched, only under their release's own folder (paths.py), and never through a link.
     """
     languages = set(project.output_languages)
     for key, entry in list(finished.items()):
@@ -251,7 +270,10 @@ def _remove_stale(project: Project, previous: dict, finished: dict, index: Sourc
         kept = set() if gone else set(entry.get("outputs", {})) if isinstance(entry, dict) else set()
         stale = [name for name in (old.get("outputs") or {}) if name not in kept]
         for name in stale:
-            if isinstance(name, str) and name.startswith(f"{slug}/{language}/"):
+            # Only inside a release's own folder (<language folder>/<slug>/…, paths.py), whatever the
+            # language's folder was called when the file was written.
+            parts = name.split("/") if isinstance(name, str) else []
+            if len(parts) >= 3 and parts[1] == slug:
                 safefs.remove_beneath(project.output_dir, name)
         if gone:
             del finished[key]
@@ -271,6 +293,8 @@ def build(
     shard: tuple[int, int] | None = None,
     progress: Progress | None = None,
     plan_only: bool = False,
+    now: dt.datetime | None = None,
+    include_embargoed: bool = False,
 ) -> BuildResult:
     """Render what changed since the last build, ``jobs`` at a time; each output is written atomically.
 
@@ -278,6 +302,10 @@ def build(
     assets, pubkit version) matches the last build and its outputs are untouched, so a rebuild
     with nothing changed imports neither WeasyPrint nor Jinja. ``plan_only`` returns the plan and
     its digests without rendering or writing anything (``bundle --merge`` checks shards against it).
+
+    A release whose embargo has not ended at ``now`` (embargo.current_time) is left out, and its earlier
+    outputs removed, unless ``include_embargoed`` renders it marked for review. The site around the
+    pages (site.py) is regenerated when what it lists changed; a shard leaves it to ``bundle --merge``.
     """
     if preview:  # a preview is never publishable output: it has its own folder
         project = replace(project, output_dir=project.preview_output_dir)
@@ -287,10 +315,15 @@ def build(
     state = read_state(project.output_dir)
     index = SourceIndex(project, state.get("sources", {}))
     chosen_slugs = select_slugs(index.paths, slugs)
-    planned: list[Job] = []
+    if now is None:
+        from .embargo import current_time
+
+        now = current_time()
+    embargoed = {slug: when for slug in index.paths if is_embargoed(when := index.embargo(slug), now)}
     inputs = Inputs(project)
     previous = state.get("jobs", {})
     gate: dict[tuple[str, str], list[Fallback]] = {}  # (slug, language) → its translations not used
+    gate_digests: dict[tuple[str, str], str] = {}  # (slug, language) → the digest its verdicts come from
     ui_rejected: dict[str, list[Fallback]] = {}  # language → template strings not used, read when needed
 
     def ui_gate(language: str) -> list[Fallback]:
@@ -305,29 +338,41 @@ def build(
     was_skipped: dict = state.get("skipped", {}) if isinstance(state.get("skipped"), dict) else {}
     skipped_now: dict[str, list] = {}
 
-    def skip(slug: str, language: str, message: str, path: Path, digest: str) -> None:
-        result.skipped.append((slug, language))
-        result.diagnostics.append(Diagnostic(message, path))
+    def skip(slug: str, language: str, message: str, path: Path, digest: str, report: bool) -> None:
         skipped_now[f"{slug}/{language}"] = [digest, message, path.relative_to(project.root).as_posix()]
+        if report:
+            result.skipped.append((slug, language))
+            result.diagnostics.append(Diagnostic(message, path))
 
-    for slug in chosen_slugs:
-        for language in chosen_languages:
-            settings = project.settings(language)
+    published: dict[str, tuple[str, ...]] = {}
+    for slug in index.paths:  # every release's languages, for the switcher, even those not built now
+        if slug in embargoed and not include_embargoed:
+            if slug in chosen_slugs:
+                result.diagnostics.append(Diagnostic(
+                    f"embargoed until {embargoed[slug].isoformat()}: left out of the site "
+                    "(--include-embargoed renders it for review)", index.paths[slug], severity="note"))
+            continue
+        languages_of_slug = []
+        for language in project.output_languages:
             if language == project.source_language:
-                planned.extend(Job(slug, language, f) for f in FORMATS if f in formats)
+                languages_of_slug.append(language)
                 continue
+            settings = project.settings(language)
+            report = slug in chosen_slugs and language in chosen_languages
             page_digest = inputs.digest(index.paths[slug], Job(slug, language, "html"), preview)
+            gate_digests[(slug, language)] = page_digest
             remembered_skip = was_skipped.get(f"{slug}/{language}")
             if (isinstance(remembered_skip, list) and len(remembered_skip) == 3
                     and remembered_skip[0] == page_digest and all(isinstance(x, str) for x in remembered_skip)):
-                skip(slug, language, remembered_skip[1], project.root / remembered_skip[2], page_digest)
+                skip(slug, language, remembered_skip[1], project.root / remembered_skip[2], page_digest, report)
                 continue
-            remembered = _remembered_gate(project, previous, inputs, index.paths[slug], slug, language, preview)
+            remembered = _remembered_gate(project, previous, slug, language, page_digest)
             if remembered is not None and settings.min_completeness <= 0:
                 # Same inputs as a page published last time: same verdicts, no catalog or source to parse.
                 gate[(slug, language)] = remembered
-                result.not_used.extend((language, rejected) for rejected in remembered)
-                planned.extend(Job(slug, language, f) for f in FORMATS if f in formats)
+                if report:
+                    result.not_used.extend((language, rejected) for rejected in remembered)
+                languages_of_slug.append(language)
                 continue
             from .catalogs import Translations
 
@@ -337,21 +382,32 @@ def build(
             # The page's own messages and the template strings: both digests are in the job's inputs.
             gate[(slug, language)] = [rejected for rejected in translations.rejected()
                                       if (rejected.context, rejected.msgid) in used] + ui_gate(language)
-            result.not_used.extend((language, rejected) for rejected in gate[(slug, language)])
             completeness = translations.completeness(source.message_keys)
             if completeness == 0 and used:
                 # Source text labelled as another language misleads readers and search engines alike.
                 skip(source.slug, language, f"'{source.slug}' has no usable translation into {language}: "
-                     "not published", translations.path or source.path, page_digest)
+                     "not published", translations.path or source.path, page_digest, report)
                 continue
             if completeness < settings.min_completeness:
                 skip(source.slug, language, f"{language} is {completeness:.1f}% translated, below "
                      f"min_completeness {settings.min_completeness:g}%: not published",
-                     translations.path or source.path, page_digest)
+                     translations.path or source.path, page_digest, report)
                 continue
-            planned.extend(Job(source.slug, language, f) for f in FORMATS if f in formats)
+            if report:
+                result.not_used.extend((language, rejected) for rejected in gate[(slug, language)])
+            languages_of_slug.append(language)
+        published[slug] = tuple(languages_of_slug)
+    from .brand import brand_assets
+
+    publication = Publication(published, {s: w for s, w in embargoed.items() if s in published},
+                              brand_assets(project))
+    result.embargoed = dict(publication.embargoed)
+    planned = [Job(slug, language, f) for slug in chosen_slugs for language in published.get(slug, ())
+               if language in chosen_languages for f in FORMATS if f in formats]
     planned.sort()
-    digests = {job: inputs.digest(index.paths[job.slug], job, preview) for job in planned}
+    pages = {slug: f"{','.join(languages)};embargo={publication.embargoed.get(slug)}"
+             for slug, languages in published.items()}
+    digests = {job: inputs.digest(index.paths[job.slug], job, preview, pages[job.slug]) for job in planned}
     everything = hashlib.sha256("".join(f"{job.key}={digests[job]}\n" for job in planned).encode()).hexdigest()
     result.digests, result.everything, result.input_files = digests, everything, inputs.files
     if shard is not None:
@@ -373,16 +429,24 @@ def build(
             require_fonts()  # without any font, Pango crashes the process instead of reporting it
         renderer = Renderer(project)  # compiles every template here: a template mistake is reported once, plainly
     finished: dict[str, dict] = {k: v for k, v in previous.items()}
+    if not include_embargoed:  # an embargoed page rendered earlier for review must not stay in the site
+        for key in [k for k in finished if k.split("/")[0] in embargoed]:
+            for relative in finished.pop(key).get("outputs", {}):
+                safefs.remove_beneath(project.output_dir, relative)
     total = len(todo)
     if progress:
         progress(0, total, None)
+    site_state = state.get("site")
+    completed = False
     try:
-        for done, job_result in enumerate(_run(project, todo, preview, report_fallbacks, jobs, renderer, index),
+        for done, job_result in enumerate(_run(project, todo, preview, report_fallbacks, jobs, renderer, index,
+                                                                publication),
                                           start=1):
             job = job_result.job
             finished[job.key] = {"digest": digests[job], "outputs": job_result.outputs}
             if (job.slug, job.language) in gate:
                 finished[job.key]["not_used"] = [_gate_entry(project, f) for f in gate[(job.slug, job.language)]]
+                finished[job.key]["gate"] = gate_digests[(job.slug, job.language)]
             result.written.extend(project.output_dir / rel for rel in job_result.outputs
                                   if rel.endswith((".html", ".pdf")))
             result.diagnostics.extend(job_result.diagnostics)
@@ -390,19 +454,26 @@ def build(
                 progress(done, total, job_result)
         if not languages and not slugs and formats == FORMATS:  # a whole build knows what is no longer made
             _remove_stale(project, previous, finished, index, result.skipped)
+        if shard is None:
+            site_state = _update_site(project, result, finished, published, inputs, now, site_state, renderer,
+                                      index)
+        completed = True
     finally:
         new_state = {
             "pubkit": __version__,
             "inputs": everything,
             "shard": list(shard) if shard else None,
+            "embargoed": {slug: moment.isoformat() for slug, moment in sorted(result.embargoed.items())},
             "planned": [job.key for job in planned],
             "jobs": dict(sorted(finished.items())),
             "skipped": dict(sorted(skipped_now.items())),
             "sources": index.cache,
             "files": dict(sorted(inputs.files.items())),
+            "site": site_state if shard is None else None,
         }
-        if finished != previous or skipped_now != was_skipped:
-            # something was rendered (or a verdict changed): remember it, even if a later job failed
+        # Something was rendered: remember it, even if a later job failed. A verdict or the site that
+        # changed is remembered only from a build that finished (a failed one writes nothing new).
+        if finished != previous or completed and (skipped_now != was_skipped or new_state["site"] != state.get("site")):
             safefs.check_write(project.output_dir, project.output_dir / STATE_FILE)
             write_atomic(project.output_dir / STATE_FILE, json.dumps(new_state, indent=1, sort_keys=True) + "\n")
     result.written.sort()
@@ -414,7 +485,8 @@ def build(
 RECYCLE_AFTER = 100
 
 
-def _run(project: Project, todo: list[Job], preview: bool, report: dict, jobs: int, renderer, index: SourceIndex):
+def _run(project: Project, todo: list[Job], preview: bool, report: dict, jobs: int, renderer, index: SourceIndex,
+         publication: Publication):
     """Yield each job's result as it finishes: in this process, or in pools of ``jobs`` workers.
 
     A pool costs a WeasyPrint import per worker; for a single PDF it is cheaper to stay here.
@@ -423,7 +495,7 @@ def _run(project: Project, todo: list[Job], preview: bool, report: dict, jobs: i
     if not todo:
         return
     if pdfs < 2 or (jobs <= 1 and pdfs <= RECYCLE_AFTER):
-        worker = _Worker(project, preview, renderer, index)
+        worker = _Worker(project, preview, renderer, index, publication)
         for job in todo:
             yield worker.run(job, report[(job.slug, job.language)] == job.format)
         return
@@ -437,7 +509,7 @@ def _run(project: Project, todo: list[Job], preview: bool, report: dict, jobs: i
         batch = todo[start : start + generation]
         # Forked workers inherit the compiled templates and parsed sources without pickling them.
         with ProcessPoolExecutor(max_workers=min(workers, len(batch)), mp_context=_fork_context(),
-                                 initializer=_init_worker, initargs=(project, preview, renderer, index)) as pool:
+                                 initializer=_init_worker, initargs=(project, preview, renderer, index, publication)) as pool:
             pending = {pool.submit(_run_in_worker, job, report[(job.slug, job.language)] == job.format)
                        for job in batch}
             try:
@@ -462,10 +534,10 @@ def _fork_context():
 _worker: "_Worker | None" = None
 
 
-def _init_worker(project: Project, preview: bool, renderer, index) -> None:
+def _init_worker(project: Project, preview: bool, renderer, index, publication: Publication) -> None:
     global _worker
     _die_with_parent()
-    _worker = _Worker(project, preview, renderer, index)
+    _worker = _Worker(project, preview, renderer, index, publication)
 
 
 def _die_with_parent() -> None:
@@ -488,8 +560,11 @@ def _run_in_worker(job: Job, report_fallbacks: bool) -> JobResult:
 class _Worker:
     """Renders jobs; one per process, so templates are compiled and WeasyPrint imported once."""
 
-    def __init__(self, project: Project, preview: bool, renderer, index: SourceIndex):
+    def __init__(self, project: Project, preview: bool, renderer, index: SourceIndex,
+                 publication: Publication | None = None):
+    
         self.project = project
+        self.publication = publication or Publication()
         self.preview = preview
         self.renderer = renderer
         self.index = index
@@ -524,11 +599,14 @@ class _Worker:
         if job.language not in self._ui:
             self._ui[job.language] = Translations.load(project, job.language, TEMPLATES_DOMAIN)
         ui = self._ui[job.language]
-        folder = project.output_dir / source.slug / job.language
+        folder = page_dir(project, source.slug, job.language)
         files: dict[Path, bytes | str] = {}
         result = JobResult(job)
+        from .head import page_head
+
+        site = page_head(project, source.slug, job.language, self.publication, self.renderer.formatter(job.language))
         if job.format == "html":
-            page = self.renderer.render(source, job.language, translations, ui, "screen", self.preview)
+            page = self.renderer.render(source, job.language, translations, ui, "screen", self.preview, site)
             files[folder / "index.html"] = page.html
             for name in SCREEN_ASSETS:
                 files[folder / name] = self.screen_asset(name)
@@ -540,7 +618,7 @@ class _Worker:
             if self._print_styles is None:
                 paths = [self.assets[name] for name in PRINT_STYLESHEETS]
                 self._print_styles = load_stylesheets(paths, self.renderer.policy)
-            page = self.renderer.render(source, job.language, translations, ui, "print", self.preview)
+            page = self.renderer.render(source, job.language, translations, ui, "print", self.preview, site)
             from .hyphenation import preload  # parsed dictionaries from the user's cache: see hyphenation.py
 
             preload(job.language)
@@ -556,7 +634,7 @@ class _Worker:
                 max_pages=project.max_pages,
                 max_seconds=project.max_render_seconds,
             )
-            files[folder / pdf_name(source.slug, job.language)] = data
+            files[pdf_path(project, source.slug, job.language)] = data
             result.diagnostics.extend(Diagnostic(f"{job.language}: {w}", source.path) for w in warnings)
         if report_fallbacks and page.fallbacks:
             shown = "; ".join(f"'{shorten(msgid)}'" for _, msgid in page.fallbacks[:3])
@@ -581,13 +659,16 @@ def _gate_entry(project: Project, fallback: Fallback) -> list:
             fallback.context]
 
 
-def _remembered_gate(project: Project, previous: dict, inputs: "Inputs", source_path: Path, slug: str,
-                     language: str, preview: bool) -> list[Fallback] | None:
-    """The translations not used on a page built last time from the same inputs; None if there is none."""
+def _remembered_gate(project: Project, previous: dict, slug: str, language: str,
+                     gate_digest: str) -> list[Fallback] | None:
+    """The translations not used on a page built last time from the same catalogs and source; None if none.
+
+    ``gate_digest`` is the digest of what the verdicts depend on (the page's inputs, before the
+    site around it: the languages a switcher lists do not change a verdict).
+    """
     for kind in FORMATS:
-        job = Job(slug, language, kind)
-        entry = previous.get(job.key)
-        if not isinstance(entry, dict) or entry.get("digest") != inputs.digest(source_path, job, preview):
+        entry = previous.get(Job(slug, language, kind).key)
+        if not isinstance(entry, dict) or entry.get("gate") != gate_digest:
             continue
         remembered = entry.get("not_used")
         try:
@@ -615,3 +696,30 @@ def default_jobs() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+def _update_site(project: Project, result: BuildResult, finished: dict[str, dict], published: dict[str, tuple[str, ...]],
+                 inputs: Inputs, now: dt.datetime, site_state: dict | None, renderer, index: SourceIndex) -> dict:
+    """Regenerate the indexes, feeds, sitemap and robots.txt when what they list changed (site.py).
+
+    They list the pages built so far (this build's and earlier ones') of releases published now.
+    """
+    if not project.base_url:
+        result.site_warnings.append(Diagnostic(NO_BASE_URL, project.config_path))
+    listed = {key: entry for key, entry in finished.items()
+              if key.split("/")[1] in published.get(key.split("/")[0], ())}
+    digest = _site_digest(inputs._shared["html"], listed)
+    if site_state and site_state.get("digest") == digest and _up_to_date(project, site_state, digest):
+        return site_state
+    from .site import write_site  # only when the site changed: a no-op build imports none of it
+
+    return write_site(project, listed, index, now, digest, site_state, renderer, result)
+
+
+def _site_digest(templates_digest: str, listed: dict[str, dict]) -> str:
+    """What the site is made from: the pages listed (with their inputs' digests) and PDF sizes."""
+    h = hashlib.sha256(f"site\0{templates_digest}\0".encode())
+    for key in sorted(listed):
+        sizes = sorted((rel, size) for rel, (size, *_rest) in listed[key].get("outputs", {}).items())
+        h.update(f"{key}={listed[key].get('digest')}:{sizes}\n".encode())
+    return h.hexdigest()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import json
@@ -29,27 +30,41 @@ MANIFEST_NAME = "manifest.json"
 ZIP_EPOCH = 315532800  # 1980-01-01T00:00:00Z
 
 
-def bundle(project: Project, output: Path | None = None, jobs: int = 1,
-           progress: Progress | None = None) -> tuple[Path, dict]:
-    """Build what is out of date, then pack every output of every release and language."""
+def bundle(project: Project, output: Path | None = None, jobs: int = 1, progress: Progress | None = None,
+           now: dt.datetime | None = None, include_embargoed: bool = False) -> tuple[Path, dict]:
+    """Build what is out of date, then pack the whole site: every release and language, indexes, feeds.
+
+    Releases under embargo at ``now`` are left out unless ``include_embargoed``; then the manifest
+    names them under "embargoed".
+    """
     source_date_epoch()  # checked before any work: a bad value must not leave a half-made bundle
     target = _target(project, output)
-    build(project, jobs=jobs, progress=progress)
-    files = collect(project, [project.output_dir])  # checked like a shard: the folder may be a download
+    result = build(project, jobs=jobs, progress=progress, now=now, include_embargoed=include_embargoed)
+    # Checked like a shard (the folder may be a download), and the site made from what was checked.
+    files, listed = collect(project, [project.output_dir], now, include_embargoed)
+    files.update(_site(project, listed, now))
     manifest = _manifest(project, files)
+    if result.embargoed:
+        manifest["embargoed"] = {slug: moment.isoformat() for slug, moment in sorted(result.embargoed.items())}
     _write_zip(target, files, manifest)
     return target, manifest
 
 
-def merge_bundle(project: Project, folders: list[Path], output: Path | None = None) -> tuple[Path, dict]:
+def merge_bundle(project: Project, folders: list[Path], output: Path | None = None,
+                 now: dt.datetime | None = None, include_embargoed: bool = False) -> tuple[Path, dict]:
     """One bundle from the output folders of sharded builds (``pubkit build --shard K/N``).
 
     The shards must come from the same sources and pubkit version, and together cover every job.
+    A shard built with ``--include-embargoed`` holds embargoed releases: refused unless asked the same way.
     """
     source_date_epoch()
     target = _target(project, output)
-    files = collect(project, folders)  # every shard is hostile until checked (shards.py)
+    files, listed = collect(project, folders, now, include_embargoed)  # every shard is hostile until checked
+    files.update(_site(project, listed, now))  # never a shard's own site: made here, as a whole build makes it
     manifest = _manifest(project, files)  # the same manifest, and bundle, as an unsharded build
+    plan = build(project, plan_only=True, now=now, include_embargoed=include_embargoed)
+    if plan.embargoed:
+        manifest["embargoed"] = {slug: moment.isoformat() for slug, moment in sorted(plan.embargoed.items())}
     _write_zip(target, files, manifest)
     return target, manifest
 
@@ -65,6 +80,18 @@ def _target(project: Project, output: Path | None) -> Path:
     if target.is_dir():
         raise UsageError(f"{target} is a folder; give the bundle a file name such as release.zip")
     return target
+
+
+def _site(project: Project, listed: dict[str, dict], now: dt.datetime | None) -> dict[str, tuple[Job, bytes]]:
+    """The indexes, feeds, sitemap and robots.txt around the checked pages, made as a build makes them."""
+    from .build import SourceIndex
+    from .embargo import current_time
+    from .site import site_files
+
+    index = SourceIndex(project, {})
+    moment = now if now is not None else current_time()
+    return {relative: (Job("", "", "site"), data)
+            for relative, data in site_files(project, listed, index, moment).items()}
 
 
 def _manifest(project: Project, files: dict[str, tuple[Job, bytes]]) -> dict:
@@ -107,7 +134,7 @@ def _manifest(project: Project, files: dict[str, tuple[Job, bytes]]) -> dict:
         "source_date_epoch": _epoch(),
         "languages": languages,
         "files": [
-            {"path": relative, "source": job.slug, "language": job.language, "format": job.format,
+            {"path": relative, "source": job.slug or None, "language": job.language or None, "format": job.format,
              "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
             for relative, (job, data) in sorted(files.items())
         ],

@@ -80,7 +80,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="counts per catalog and check instead of every finding, for long runs")
     check.set_defaults(run=_check)
 
-    build = commands.add_parser("build", help="render every release in every language: dist/<slug>/<lang>/")
+    build = commands.add_parser("build", help="render every release in every language: the site in dist/")
     build.add_argument("--lang", action="append", metavar="LANG", help="only this language (repeatable)")
     build.add_argument("--source", action="append", metavar="SLUG", help="only this release (repeatable)")
     build.add_argument("--format", default="html,pdf", metavar="LIST", help="html, pdf or both (default: html,pdf)")
@@ -94,6 +94,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="exit 1 when a translation was not used because `pubkit check` rejects it")
     build.add_argument("--pseudo", action="store_true",
                        help="render the pseudo-locales en-XA and ar-XB from the source text into dist-pseudo/")
+    _embargo_options(build)
     build.set_defaults(run=_build)
 
     export = commands.add_parser("export", help="write the catalogs as XLIFF for CAT tools: DIR/<lang>/<slug>.xlf")
@@ -117,6 +118,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="render N documents at a time (default: the number of cores)")
     bundle.add_argument("--strict", action="store_true",
                         help="exit 1 when a translation was not used because `pubkit check` rejects it")
+    _embargo_options(bundle)
     bundle.set_defaults(run=_bundle)
 
     serve = commands.add_parser("serve", help="the review desk: every language side by side in a browser, live")
@@ -137,6 +139,20 @@ class _Commands:
 
     def add_parser(self, name: str, **kwargs) -> argparse.ArgumentParser:
         return self.subparsers.add_parser(name, parents=[self.common], description=kwargs.get("help"), **kwargs)
+
+
+def _embargo_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--now", metavar="TIME",
+                         help="the moment embargoes are judged at, e.g. 2023-07-25T10:00:00+02:00 "
+                              "(default: SOURCE_DATE_EPOCH, else the clock)")
+    command.add_argument("--include-embargoed", action="store_true",
+                         help="also publish releases still under embargo, marked as such, for review")
+
+
+def _now(args: argparse.Namespace):
+    from .embargo import current_time
+
+    return current_time(args.now)
 
 
 def _project(args: argparse.Namespace):
@@ -214,8 +230,12 @@ def _update(args: argparse.Namespace) -> int:
 def _status(args: argparse.Namespace) -> int:
     from .status import status
 
+    from .embargo import current_time, embargo_notes
+
     project = _project(args)
     rows = status(project, _languages(args.lang))
+    for note in embargo_notes(project, current_time()):
+        print(note.format(project.root), file=sys.stderr)
     if args.format == "json":
         json.dump({"languages": list(dict.fromkeys(r.language for r in rows)), "catalogs": [r.as_dict() for r in rows]},
                   sys.stdout, ensure_ascii=False, indent=2)
@@ -319,6 +339,7 @@ def _build(args: argparse.Namespace) -> int:
     if not formats or any(f not in FORMATS for f in formats):
         raise UsageError(f"--format takes html, pdf or html,pdf, not '{args.format}'")
     shard = parse_shard(args.shard)
+    now = _now(args)
     project = _project(args)
     if args.pseudo:
         from dataclasses import replace
@@ -332,9 +353,10 @@ def _build(args: argparse.Namespace) -> int:
                               progress=_Progress(shown))
     else:
         result = build(project, args.lang, args.source, formats, args.preview, jobs=args.jobs or default_jobs(),
-                       force=args.force, shard=shard, progress=_Progress(project))
+                       force=args.force, shard=shard, progress=_Progress(project), now=now,
+                       include_embargoed=args.include_embargoed)
     not_used = not_used_diagnostics(result)
-    for diagnostic in [*not_used, *result.diagnostics]:
+    for diagnostic in [*not_used, *result.diagnostics, *result.site_warnings]:
         print(diagnostic.format(project.root), file=sys.stderr)
     notes = [f"{len(result.skipped)} skipped"] if result.skipped else []
     if not result.written and result.up_to_date:
@@ -343,6 +365,8 @@ def _build(args: argparse.Namespace) -> int:
         return EXIT_CHECKS_FAILED if args.strict and not_used else EXIT_OK
     if result.up_to_date:
         notes.append(f"{result.up_to_date} up to date")
+    if result.site:
+        print(f"updated {_count(len(result.site), 'file')} of the site (indexes, feeds, sitemap)")
     print(f"built {_count(len(result.written), 'file')}" + (f" ({', '.join(notes)})" if notes else ""))
     return EXIT_CHECKS_FAILED if args.strict and not_used else EXIT_OK
 
@@ -358,9 +382,11 @@ def _bundle(args: argparse.Namespace) -> int:
 
     project = _project(args)
     if args.merge:
-        path, manifest = merge_bundle(project, args.merge, args.output)
+        path, manifest = merge_bundle(project, args.merge, args.output, now=_now(args),
+                                           include_embargoed=args.include_embargoed)
     else:
-        path, manifest = bundle(project, args.output, jobs=args.jobs or default_jobs(), progress=_Progress(project))
+        path, manifest = bundle(project, args.output, jobs=args.jobs or default_jobs(), progress=_Progress(project),
+                                now=_now(args), include_embargoed=args.include_embargoed)
     not_used = [(language, item) for language, info in manifest["languages"].items() for item in info["not_used"]]
     for _language, item in not_used:
         print(f"{item['where']}: warning: translation not used: {item['why']}", file=sys.stderr)

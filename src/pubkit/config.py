@@ -41,10 +41,14 @@ _KEYS: dict[str, tuple[type | tuple[type, ...], Any]] = {
     "max_pages": (int, 300),
     "max_render_seconds": ((int, float), 120),
     "language": (dict, None),
+    # the newsroom (docs/site.md): where it is published, and how many releases an index page lists
+    "base_url": (str, ""),
+    "index_page_size": (int, 20),
+    "folder": (str, ""),  # only in a [language.<lang>] table: the site folder of that language
 }
 _REQUIRED = ("source_language", "languages")
 #: Settings a ``[language.<lang>]`` table may override.
-LANGUAGE_KEYS = ("paper_size", "min_completeness", "font_family", "calendar", "typography")
+LANGUAGE_KEYS = ("paper_size", "min_completeness", "font_family", "calendar", "typography", "folder")
 #: Calendars for dates ("auto": Buddhist for Thai, Gregorian elsewhere); docs/typesetting.md.
 CALENDARS = ("auto", "gregorian", "buddhist")
 #: Paper sizes by name (CSS ``@page size`` keywords); "auto" picks A4 or US Letter from the locale.
@@ -64,6 +68,8 @@ class LanguageSettings:
     calendar: str = "auto"
     #: Locale typography (quotes, French spacing, CJK punctuation) at render time.
     typography: bool = True
+    #: The language's folder in the site; "" for its lowercase BCP 47 tag (paths.py).
+    folder: str = ""
 
 _SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
@@ -87,6 +93,9 @@ class Project:
     allow_network: bool = False
     max_pages: int = 300
     max_render_seconds: float = 120
+    #: The site's address, ending in "/"; "" for a site of relative links without feeds or sitemap.
+    base_url: str = ""
+    index_page_size: int = 20
     defaults: LanguageSettings = field(default_factory=LanguageSettings)
     per_language: dict[str, LanguageSettings] = field(default_factory=dict)
 
@@ -250,6 +259,12 @@ def _validate(data: dict[str, Any], root: Path, path: Path, text: str, section_l
     for key in ("max_pages", "max_render_seconds"):
         if key in data and (isinstance(data[key], bool) or not 0 < data[key] <= 100_000):
             raise fail(f"'{key}' must be a positive number", key)
+    if "folder" in data:
+        raise fail("'folder' names one language's site folder: set it in a [language.<lang>] table", "folder")
+    if "index_page_size" in data and (isinstance(data["index_page_size"], bool)
+                                      or not 1 <= data["index_page_size"] <= 10_000):
+        raise fail("'index_page_size' must be a whole number from 1 to 10000", "index_page_size")
+    base_url = _base_url(data.get("base_url", ""), fail)
     for key in ("paper_size", "pdf_variant", "bleed", "font_family", "min_completeness", "calendar"):
         if key in data:
             _check_setting(key, data[key], fail, key)
@@ -282,6 +297,7 @@ def _validate(data: dict[str, Any], root: Path, path: Path, text: str, section_l
         )
 
     _check_calendars(languages, source_language, defaults, per_language, path, text, section_line)
+    _check_folders([source_language, *languages], per_language, path, text, section_line)
 
     def folder(key: str) -> Path:
         value = data.get(key, _KEYS[key][1])
@@ -311,6 +327,8 @@ def _validate(data: dict[str, Any], root: Path, path: Path, text: str, section_l
         allow_network=data.get("allow_network", False),
         max_pages=data.get("max_pages", 300),
         max_render_seconds=float(data.get("max_render_seconds", 120)),
+        base_url=base_url,
+        index_page_size=data.get("index_page_size", 20),
         defaults=defaults,
         per_language=per_language,
     )
@@ -343,6 +361,43 @@ def _check_setting(key: str, value: Any, fail, where: str) -> None:
         raise fail(f"calendar '{value}' is not one of {', '.join(CALENDARS)}", where)
     if key == "font_family" and value and not _FONT_FAMILY_RE.match(value):
         raise fail(f"font_family '{value}' must be a list of font names separated by commas", where)
+
+
+_FOLDER_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+def _base_url(value: str, fail) -> str:
+    """An absolute http(s) address of the site's root, always ending in '/' so URLs join under it."""
+    from urllib.parse import urlsplit
+
+    if not value:
+        return ""
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018  raises ValueError on a malformed port
+    except ValueError:
+        parts = None
+    if (parts is None or parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment
+            or parts.username or parts.password or any(ch.isspace() or ord(ch) < 32 for ch in value)):
+        raise fail(f"base_url '{value}' is not the address of a site, such as https://newsroom.example.com/", "base_url")
+    return value if value.endswith("/") else value + "/"
+
+
+def _check_folders(languages: list[str], per_language: dict[str, LanguageSettings], path: Path, text: str,
+                   section_line: int) -> None:
+    """A language's own site folder must be a plain lowercase name and differ from every other one."""
+    seen: dict[str, tuple[str, int | None]] = {}
+    for language in dict.fromkeys(languages):
+        own = per_language.get(language)
+        folder = own.folder if own and own.folder else language.replace("_", "-").lower()
+        line = _table_line(text, language, section_line) if own and own.folder else None
+        if own and own.folder and not _FOLDER_RE.match(own.folder):
+            raise ConfigError(f"folder '{own.folder}' must be lowercase letters, digits, '-' or '_'", path, line)
+        if folder in seen:
+            other, other_line = seen[folder]
+            raise ConfigError(f"languages '{other}' and '{language}' would share the folder '{folder}'",
+                              path, line or other_line or section_line + 1)
+        seen[folder] = (language, line)
 
 
 def _check_calendars(languages: list[str], source_language: str, defaults: LanguageSettings,

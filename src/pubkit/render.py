@@ -25,6 +25,7 @@ from .pseudo import base_locale
 from .resources import image_digest, policy_for
 from .sources import MAX_EMPHASIS_MARKS, MAX_NESTING, PLACEHOLDER_RE, Source, too_deep
 from .templates import BUILTIN_DIR, TEMPLATE_SUFFIXES, environment, template_error, template_files
+from .head import news_article
 from .typography import typesetter
 
 RELEASE_TEMPLATE = "release.html"
@@ -56,7 +57,7 @@ class Renderer:
         self.project = project
         self.env = environment(project)
         self.env.filters.update(css_string=css_string, page_counter=page_counter, css_font_family=css_font_family,
-                                value=lambda text: self._layout.value(str(text)))
+                                value=lambda text: self._layout.value(str(text)), news_article=news_article)
         self.policy = policy_for(project.root, BUILTIN_DIR, allow_network=project.allow_network)
         self._formatters: dict[str, Formatter] = {}
         self._compile_all()
@@ -87,6 +88,7 @@ class Renderer:
         ui: Translations,
         medium: str = "screen",
         preview: bool = False,
+        site: dict | None = None,
     ) -> RenderedPage:
         """The page of ``source`` in ``language``; raises :class:`PubkitError` with a file and line."""
         formatter = self.formatter(language)
@@ -164,7 +166,7 @@ class Renderer:
             "date": formatter.date(release_date) if release_date else None,
             "date_iso": release_date.isoformat() if release_date else None,
             "organization": source.fields.get("organization", ""),
-            "description": fields.get("subtitle") or fields.get("summary"),
+            "description": fields.get("summary") or fields.get("subtitle"),
             "body": body,
             "shown": shown,  # the text fields marked up for the page's body (plain text above is for metadata)
             "medium": medium,
@@ -179,6 +181,7 @@ class Renderer:
             "bleed": self.project.bleed,
             "source_language": self.project.source_language.replace("_", "-"),
             "pubkit_version": __version__,
+            "site": site,  # links to translations, PDF and chooser, and the embargo line (head.py)
         }
         try:
             page.html = self.env.get_template(RELEASE_TEMPLATE).render(context)
@@ -192,12 +195,12 @@ class Renderer:
         """``text`` with the typography of ``language`` unless the project switched it off there."""
         return typesetter(base_locale(language))(text) if self.project.settings(language).typography else text
 
-    def _install_gettext(self, ui: Translations, page: RenderedPage) -> None:
+    def _install_gettext(self, ui: Translations, page: RenderedPage | None = None) -> None:
         # Jinja marks what gettext returns as safe; escaping here keeps catalog text as text.
         def lookup(context: str | None, message: str) -> str:
             translated = ui.get(context, message)
             if translated is None:
-                if (context, message) not in page.fallbacks:
+                if page is not None and (context, message) not in page.fallbacks:
                     page.fallbacks.append((context, message))  # reported like body text
                 return message
             return translated
@@ -316,6 +319,11 @@ class Renderer:
             token = copy.copy(token)
             src = self._image(str(token.attrs.get("src", "")), referrer, source, medium, page, line)
             token.attrs = {**token.attrs, "src": src}
+            copied = dict(page.images).get(src)
+            if copied is not None:  # a web page: width and height keep the layout still while it loads
+                from .images import size_attributes
+
+                token.attrs.update(size_attributes(copied))
         if token.children:
             token.children = [self._finish(child, values, referrer, source, medium, page, line,
                                            alt or token.type == "image")

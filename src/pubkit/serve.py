@@ -1,7 +1,8 @@
 """The review desk (``pubkit serve``): every release in every language in the browser, rebuilt on save.
 
 One process keeps the incremental build warm (WeasyPrint, Jinja and the fonts are loaded once), writes
-*preview* builds into ``dist-preview/`` (never ``output_dir``), and serves them read-only with Starlette
+*preview* builds into ``dist-preview/`` (``preview_dir``; never ``output_dir``), in the site's layout
+(paths.py, which the desk asks for every page, PDF and thumbnail), and serves them read-only with Starlette
 and uvicorn. ``watchfiles`` reports saved sources, catalogs, templates and ``pubkit.toml``; the desk then
 rebuilds the web pages, tells every open page to reload (Server-Sent Events), and renders the PDFs.
 
@@ -36,11 +37,13 @@ from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, R
 from starlette.routing import Route
 from watchfiles import DefaultFilter, awatch
 
-from .build import build, pdf_name
+from .build import build
 from .config import CONFIG_FILE, PYPROJECT_FILE, Project, load_project
 from .errors import PubkitError
+from .paths import bcp47, page_relative, pdf_relative
 
-#: Where preview builds go, inside the project: review output never mixes with what gets published.
+#: Where preview builds go unless ``pubkit.toml`` says otherwise (``preview_dir``, Project.preview_output_dir):
+#: review output never mixes with what gets published.
 PREVIEW_DIR = "dist-preview"
 ASSETS_DIR = Path(__file__).parent / "review"
 ASSETS = {"review.css": "text/css", "frame.css": "text/css", "live.js": "text/javascript",
@@ -104,7 +107,11 @@ class Desk:
 
     def __init__(self, root: Path):
         self.root = Path(root).resolve()
+        #: The preview folder served under /site/: the project's, followed at every build (a broken
+        #: configuration keeps the last one known).
         self.preview_dir = self.root / PREVIEW_DIR
+        with contextlib.suppress(PubkitError):
+            self.preview_dir = self.project().preview_output_dir
         self.state = DeskState()
         self._build_lock = threading.Lock()
         self._pdfium_lock = threading.Lock()  # PDFium is not thread-safe
@@ -123,7 +130,8 @@ class Desk:
         return load_project(self.root)
 
     def preview_project(self, project: Project) -> Project:
-        return replace(project, output_dir=self.preview_dir)
+        """The project with its preview folder as output: where paths.py finds what the desk built."""
+        return replace(project, output_dir=project.preview_output_dir)
 
     def build(self, formats: tuple[str, ...]) -> bool:
         """A preview build of ``formats``, in this process; True if it wrote something.
@@ -133,7 +141,9 @@ class Desk:
         """
         with self._build_lock:
             try:
-                result = build(self.preview_project(self.project()), formats=formats, preview=True, jobs=1)
+                project = self.project()
+                self.preview_dir = project.preview_output_dir
+                result = build(project, formats=formats, preview=True, jobs=1)
             except PubkitError as error:
                 self.state.error = error.format(self.root)
                 return False
@@ -181,7 +191,8 @@ class Desk:
         def relevant(change, path: str) -> bool:
             if names and Path(path).name not in names:
                 return False
-            return default(change, path) and PREVIEW_DIR not in Path(path).parts
+            return (default(change, path) and PREVIEW_DIR not in Path(path).parts
+                    and not Path(path).is_relative_to(self.preview_dir))
 
         existing = [path for path in paths if path.exists()]
         if not existing:
@@ -232,6 +243,7 @@ class Desk:
         from .status import catalog_status
 
         project = self.project()
+        preview = self.preview_project(project)
         releases = []
         for source in read_sources(project):
             pot_path = project.pot_path(source.slug)
@@ -239,8 +251,8 @@ class Desk:
             rows = []
             for language in project.output_languages:
                 row = {"language": language, "name": language_name(language), "source": False,
-                       "page": self._link(source.slug, language, "index.html"),
-                       "pdf": self._link(source.slug, language, pdf_name(source.slug, language))}
+                       "page": self._link(preview, page_relative(preview, source.slug, language)),
+                       "pdf": self._link(preview, pdf_relative(preview, source.slug, language))}
                 if language == project.source_language:
                     row.update(source=True, percent=100.0, fuzzy=0, untranslated=0, errors=0, warnings=0)
                 else:
@@ -264,9 +276,21 @@ class Desk:
         return {"releases": releases, "source_language": project.source_language,
                 "languages": list(project.output_languages)}
 
-    def _link(self, slug: str, language: str, name: str) -> str | None:
-        path = self.preview_dir / slug / language / name
-        return f"/site/{slug}/{language}/{name}" if path.is_file() else None
+    @staticmethod
+    def _link(preview: Project, relative: str) -> str | None:
+        """``/site/<relative>`` if the preview build wrote that file (``relative``: from paths.py)."""
+        path = confined(preview.output_dir, relative)
+        return f"/site/{relative}" if path is not None and path.is_file() else None
+
+    def _language(self, project: Project, language: str) -> str | None:
+        """The project's language a URL names (``zh_CN`` or ``zh-CN``), or None."""
+        wanted = language.replace("-", "_").casefold()
+        return next((lang for lang in project.output_languages if lang.casefold() == wanted), None)
+
+    def _release_pdf(self, preview: Project, slug: str, language: str) -> Path | None:
+        """The preview PDF of ``slug`` in ``language`` where paths.py puts it, confined; None if not built."""
+        path = confined(preview.output_dir, pdf_relative(preview, slug, language))
+        return path if path is not None and path.is_file() else None
 
     def pdf_pages(self, pdf: Path) -> int:
         import pypdfium2
@@ -338,19 +362,21 @@ class Desk:
             project = self.project()
         except PubkitError as error:
             return self.page("dashboard.html", problem=error.format(self.root), releases=[], languages=[])
-        chosen = [lang.replace("-", "_") for lang in request.query_params.getlist("lang")]
+        chosen = [self._language(project, lang) for lang in request.query_params.getlist("lang")]
         languages = [lang for lang in project.output_languages if lang in chosen] or list(project.output_languages)
-        release = self.preview_dir / slug
-        if confined(self.preview_dir, slug) is None or not release.is_dir():
+        preview = self.preview_project(project)
+        # A release the preview holds: its page or PDF in some language, by real path inside the preview.
+        if not any(self._link(preview, relative(preview, slug, language))
+                   for language in project.output_languages for relative in (page_relative, pdf_relative)):
             return _not_found()
         columns = []
         for language in languages:
-            pdf = release / language / pdf_name(slug, language)
-            pages = await asyncio.to_thread(self.pdf_pages, pdf) if pdf.is_file() else 0
-            stamp = pdf.stat().st_mtime_ns if pdf.is_file() else 0
-            columns.append({"language": language, "tag": language.replace("_", "-"), "name": language_name(language),
-                            "page": self._link(slug, language, "index.html"),
-                            "pdf": self._link(slug, language, pdf_name(slug, language)),
+            pdf = self._release_pdf(preview, slug, language)
+            pages = await asyncio.to_thread(self.pdf_pages, pdf) if pdf else 0
+            stamp = pdf.stat().st_mtime_ns if pdf else 0
+            columns.append({"language": language, "tag": bcp47(language), "name": language_name(language),
+                            "page": self._link(preview, page_relative(preview, slug, language)),
+                            "pdf": self._link(preview, pdf_relative(preview, slug, language)),
                             "thumbnails": [f"/_pubkit/thumb/{slug}/{language}/{n}.png?v={stamp}"
                                            for n in range(1, pages + 1)]})
         return self.page("review.html", slug=slug, columns=columns, chosen=languages,
@@ -387,8 +413,13 @@ class Desk:
         return FileResponse(ASSETS_DIR / name, media_type=ASSETS[name], headers=_HEADERS)
 
     async def thumb(self, request: Request) -> Response:
-        slug, language = request.path_params["slug"], request.path_params["language"]
-        pdf = confined(self.preview_dir, f"{slug}/{language}/{pdf_name(slug, language)}")
+        try:
+            project = self.project()
+        except PubkitError:
+            return _not_found()
+        language = self._language(project, request.path_params["language"])
+        pdf = self._release_pdf(self.preview_project(project), request.path_params["slug"], language) \
+            if language else None
         if pdf is None:
             return _not_found()
         data = await asyncio.to_thread(self.thumbnail, pdf, request.path_params["page"])
@@ -479,7 +510,9 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, open_browser: b
     except OSError as exc:
         sock.close()
         raise PubkitError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-    print(f"building previews into {PREVIEW_DIR}/ …", file=sys.stderr, flush=True)
+    shown_dir = desk.preview_dir.relative_to(desk.root) if desk.preview_dir.is_relative_to(desk.root) \
+        else desk.preview_dir
+    print(f"building previews into {shown_dir.as_posix()}/ …", file=sys.stderr, flush=True)
     desk.build_all()
     if desk.state.error:
         print(desk.state.error, file=sys.stderr, flush=True)

@@ -10,15 +10,17 @@ unsharded build, or an error.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
 from pathlib import Path
 
 from . import __version__, safefs
-from .build import SCREEN_ASSETS, STATE_FILE, Job, build, pdf_name
+from .build import SCREEN_ASSETS, STATE_FILE, Job, build
 from .config import Project
 from .errors import PubkitError, UsageError
+from .paths import page_relative, pdf_relative
 from .resources import image_digest
 from .templates import template_files
 
@@ -56,6 +58,7 @@ STATE_SCHEMA: dict = {
                     "digest": _HEX64,
                     # Translations the page did not use (build.py's remembered gate): only ever re-reported
                     # as warnings by a later build; a merged bundle's manifest recomputes them from catalogs.
+                    "gate": _HEX64,  # the digest the not_used verdicts come from (build.py)
                     "not_used": {"type": "array", "maxItems": 100_000, "items": {
                         "type": "array", "minItems": 5, "maxItems": 5, "items": False, "prefixItems": [
                             {"type": "string", "maxLength": 4096}, {"type": ["integer", "null"]},
@@ -73,13 +76,19 @@ STATE_SCHEMA: dict = {
                 },
             },
         },
+        # Releases rendered under embargo for review: slug → the embargo's end (ISO 8601).
+        "embargoed": {"type": "object", "propertyNames": _NAME, "additionalProperties": {"type": "string",
+                                                                                         "maxLength": 64}},
+        # The site around the pages (site.py): never read from a shard, whose site bundle --merge remakes.
+        "site": {"type": ["object", "null"]},
         "skipped": {"type": "object", "propertyNames": {"pattern": r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9_]+$"},
                     "additionalProperties": {"type": "array", "minItems": 3, "maxItems": 3, "items": False,
                                              "prefixItems": [_HEX64, {"type": "string", "maxLength": 4096},
                                                              _NAME]}},
         "sources": {"type": "object", "propertyNames": _NAME, "additionalProperties": {
             "type": "object", "required": ["sha256", "slug"], "additionalProperties": False,
-            "properties": {"sha256": _HEX64, "slug": {"type": "string", "maxLength": 255}}}},
+            "properties": {"sha256": _HEX64, "slug": {"type": "string", "maxLength": 255},
+                           "embargo": {"type": ["string", "null"], "maxLength": 64}}}},
         "files": {"type": "object", "propertyNames": _NAME, "additionalProperties": _HEX64},
     },
 }
@@ -129,18 +138,27 @@ def _validate(state: object, path: Path) -> None:
         raise UsageError(f"state file does not match its schema at {where}: {message}", path, 1)
 
 
-def collect(project: Project, folders: list[Path]) -> Files:
-    """Every output of an unsharded build of ``project``, taken from these build folders (shards).
+def collect(project: Project, folders: list[Path], now: dt.datetime | None = None,
+            include_embargoed: bool = False) -> tuple[Files, dict[str, dict]]:
+    """Every output of an unsharded build of ``project``, taken from these build folders (shards),
+    and the checked state entry of every job (what the site around the pages lists).
 
     Raises :class:`UsageError` (one line, exit 2) unless the folders are exactly the shards of the
-    build the current project plans, fresh, and intact.
+    build the current project plans (at ``now``, with or without embargoed releases), fresh, and intact.
     """
-    plan = build(project, plan_only=True)
+    plan = build(project, plan_only=True, now=now, include_embargoed=include_embargoed)
     states = [(folder, load_state(folder)) for folder in folders]
+    if not include_embargoed:
+        for folder, state in states:
+            if state.get("embargoed"):
+                slug, until = next(iter(sorted(state["embargoed"].items())))
+                raise UsageError(f"{folder} holds '{slug}', under embargo until {until}; "
+                                 "merge it only with --include-embargoed")
     _check_shard_set(states)
     own = {name: path for name, path in template_files(project).items() if name in SCREEN_ASSETS}
     images = _project_images(project)
     files: Files = {}
+    listed: dict[str, dict] = {}
     for folder, state in states:
         part, parts = state["shard"] or (1, 1)
         expected = plan.jobs[part - 1 :: parts]
@@ -162,7 +180,8 @@ def collect(project: Project, folders: list[Path]) -> Files:
                 raise UsageError(_stale(folder, state, plan.input_files), path, 1)
             for name, data in _job_outputs(project, folder, job, entry["outputs"], own, images).items():
                 files[name] = (job, data)
-    return files
+            listed[job.key] = entry
+    return files, listed
 
 
 def _check_shard_set(states: list[tuple[Path, dict]]) -> None:
@@ -200,9 +219,9 @@ def _project_images(project: Project) -> dict[str, Path]:
 def _job_outputs(project: Project, folder: Path, job: Job, outputs: dict, own: dict[str, Path],
                  images: dict[str, Path]) -> dict[str, bytes]:
     """The outputs of one job, read safely and checked against what the job makes."""
-    prefix = f"{job.slug}/{job.language}/"
+    prefix = page_relative(project, job.slug, job.language).rsplit("/", 1)[0] + "/"
     if job.format == "pdf":
-        required = {prefix + pdf_name(job.slug, job.language)}
+        required = {pdf_relative(project, job.slug, job.language)}
     else:
         required = {prefix + "index.html", *(prefix + name for name in SCREEN_ASSETS)}
     where = folder / STATE_FILE

@@ -20,7 +20,7 @@ from .values import Value, mapping_items, parse_date_node, parse_values
 #: Front-matter fields whose text is translated; each becomes a message with the field name as context.
 TRANSLATABLE_FIELDS = ("title", "subtitle", "place", "summary", "contact")
 #: Front-matter fields that are data, not text.
-DATA_FIELDS = ("date", "slug", "organization", "values")
+DATA_FIELDS = ("date", "slug", "organization", "values", "embargo")
 #: A domain name taken by the templates catalog (``locale/templates.pot``).
 RESERVED_SLUGS = frozenset({"templates"})
 
@@ -301,6 +301,8 @@ def _read_fields(node: yaml.MappingNode, path: Path):
             values = parse_values(mapping_items(value_node, path, "values"), path)
         elif name == "date":
             fields[name] = parse_date_node(value_node, path, "'date'")
+        elif name == "embargo":
+            fields[name] = _embargo(value_node, path)
         elif name in ("slug", "organization"):
             if not isinstance(value_node, yaml.ScalarNode) or value_node.tag != "tag:yaml.org,2002:str":
                 raise SourceError(f"'{name}' must be text", path, value_node.line)
@@ -326,6 +328,18 @@ def _read_fields(node: yaml.MappingNode, path: Path):
     if effective_slug.casefold() in RESERVED_SLUGS:
         raise SourceError(f"slug '{effective_slug}' is reserved for the templates catalog; choose another", path, 1)
     return fields, values, messages, slug
+
+
+def _embargo(node: yaml.Node, path: Path):
+    """``embargo: 2023-07-25T10:00:00+02:00``: a moment with its zone (embargo.py)."""
+    from .embargo import parse_moment
+
+    if not isinstance(node, yaml.ScalarNode):
+        raise SourceError("'embargo' must be a date and time such as 2023-07-25T10:00:00+02:00", path, node.line)
+    try:
+        return parse_moment(node.value)
+    except ValueError as exc:
+        raise SourceError(f"'embargo': {exc}", path, node.line) from None
 
 
 def _read_blocks(body: SyntaxTreeNode, path: Path, lines: list[str], first_line: int) -> list[Block]:
