@@ -671,6 +671,8 @@ def _remembered_gate(project: Project, previous: dict, slug: str, language: str,
         if not isinstance(entry, dict) or entry.get("gate") != gate_digest:
             continue
         remembered = entry.get("not_used")
+        if remembered == []:
+            return []  # the usual case: no need for the catalog machinery (a no-op build stays light)
         try:
             from .catalogs import Fallback
 
