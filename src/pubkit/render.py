@@ -241,10 +241,14 @@ class Renderer:
         translations_path = None if translations.is_identity else translations.path
         blocks = {id(block.node.token): block for block in source.blocks}
         tokens: list[Token] = []
+        closing_figure = False  # the paragraph_close after a captioned image closes its <figure>
         for token in source.tokens:
             if token.type == "html_block":
                 continue  # directives and raw HTML are not published
             if token.type != "inline":
+                if closing_figure and token.type == "paragraph_close":
+                    token = _as_figure(token, "figure_close")
+                    closing_figure = False
                 tokens.append(token)
                 continue
             block = blocks.get(id(token))
@@ -252,6 +256,8 @@ class Renderer:
             referrer = source.path
             values = values_for(False)
             in_source = False  # a fallback to the source language (a block with no message keeps the page's layout)
+            figure = bool(block and block.caption is not None and tokens and tokens[-1].type == "paragraph_open")
+            image_marks: dict[str, str] = {}  # a figure's alt text in the source language: marked on the <img>
             if message is None:
                 text = block.node.content if block else token.content
             else:
@@ -260,7 +266,9 @@ class Renderer:
                 fell_back = len(page.fallbacks) > before
                 if not fell_back and translations_path is not None:
                     referrer = translations_path  # a reference in translated text is the catalog's doing
-                if fell_back and tokens:
+                if fell_back and figure:
+                    image_marks = marks(translations.fallback(message.context, message.msgid))
+                elif fell_back and tokens:
                     # Fallback text is in the source language: say so, for hyphenation, fonts and readers.
                     # A tight list hides its paragraphs: the list item carries the marks then.
                     at = len(tokens) - 1
@@ -280,8 +288,44 @@ class Renderer:
                                            medium, page, line if referrer == source.path else None))
             finally:
                 self._layout = page_layout
+            if figure:
+                tokens[-2] = _as_figure(tokens[-2], "figure_open")
+                image = tokens[-1].children[0]
+                attrs = {key: value for key, value in image.attrs.items() if key != "title"}  # the caption says it
+                image.attrs = {**attrs, **image_marks}
+                tokens.extend(self._caption(block, text_of, values_for, marks, translations, page))
+                closing_figure = True
         parser = inline_parser()
         return Markup(parser.renderer.render(tokens, parser.options, {}))
+
+    def _caption(self, block, text_of, values_for, marks, translations: Translations,
+                 page: RenderedPage) -> list[Token]:
+        """``<figcaption>`` of a captioned image: its translated caption as text, or the source's, marked."""
+        message = block.caption_message
+        opener = Token("figcaption_open", "figcaption", 1)
+        opener.block = True
+        fell_back = False
+        if message is None:  # skipped, or no words to translate: published as written
+            text = block.caption
+        else:
+            before = len(page.fallbacks)
+            text = text_of(message.context, message.msgid)
+            fell_back = len(page.fallbacks) > before
+            if fell_back:
+                opener.attrs = marks(translations.fallback(message.context, message.msgid))
+        page_layout, self._layout = self._layout, self._source_layout if fell_back else self._layout
+        try:  # plain text: markup a translator types is shown as text; values are filled in and isolated
+            values = values_for(fell_back)
+            if self._layout.needed(text):
+                child = Token("html_inline", "", 0, content=str(self._layout.markup(text, values)))
+            else:
+                child = Token("text", "", 0, content=text)
+        finally:
+            self._layout = page_layout
+        inline = Token("inline", "", 0, content=text, children=[child])
+        closer = Token("figcaption_close", "figcaption", -1)
+        closer.block = True
+        return [opener, inline, closer]
 
     def _inline(self, original: Token, text: str, alt_text: bool, values, referrer: Path, source: Source,
                 medium: str, page: RenderedPage, line: int | None = None) -> Token:
@@ -351,6 +395,13 @@ class Renderer:
         relative = f"images/{digest}-{real.name}"
         page.images.append((relative, real))
         return relative
+
+
+def _as_figure(token: Token, kind: str) -> Token:
+    """A paragraph's opening or closing token as the ``<figure>`` of an image with a caption."""
+    token = copy.copy(token)
+    token.type, token.tag, token.hidden = kind, "figure", False
+    return token
 
 
 def _line_with(path: Path, needle: str, start: int) -> int:

@@ -21,6 +21,8 @@ from .values import Value, mapping_items, parse_date_node, parse_values
 TRANSLATABLE_FIELDS = ("title", "subtitle", "place", "summary", "contact")
 #: Front-matter fields that are data, not text.
 DATA_FIELDS = ("date", "slug", "organization", "values", "embargo")
+#: The message context of an image's caption (the title of an image standing alone in its paragraph).
+CAPTION_CONTEXT = "caption"
 #: A domain name taken by the templates catalog (``locale/templates.pot``).
 RESERVED_SLUGS = frozenset({"templates"})
 
@@ -57,11 +59,16 @@ class Block:
 
     ``message`` is None for a block marked ``<!-- i18n: skip -->``: it is published as written.
     ``alt_text`` is True when the message is the alt text of an image standing alone in its block.
+    ``caption`` is the title of an image standing alone in its paragraph (``![alt](x.png "caption")``),
+    published as the ``<figcaption>`` of a ``<figure>``; ``caption_message`` is its message (context
+    ``caption``), None when the block is skipped or the caption has no words to translate.
     """
 
     node: SyntaxTreeNode
     message: Message | None
     alt_text: bool = False
+    caption: str | None = None
+    caption_message: Message | None = None
 
 
 @dataclass
@@ -169,7 +176,8 @@ def read_source(path: Path) -> Source:
     blocks = _read_blocks(body, path, lines, body_first_line)
 
     messages = list(field_messages)
-    messages.extend(block.message for block in blocks if block.message is not None)
+    for block in blocks:
+        messages.extend(m for m in (block.message, block.caption_message) if m is not None)
     for message in messages:
         for name in message.placeholders:
             if name not in values:
@@ -387,13 +395,19 @@ def _block_for(node: SyntaxTreeNode, first_line: int, comments, context, skip) -
     line = first_line + node.map[0]
     children = [c for c in (node.children or []) if not (c.type in ("text", "softbreak") and not c.content.strip())]
     alt_text = len(children) == 1 and children[0].type == "image"
+    caption = caption_message = None
     if alt_text:
         text = " ".join(children[0].content.split())
+        title = " ".join(str(children[0].attrs.get("title") or "").split())
+        if title and node.parent is not None and node.parent.type == "paragraph":
+            caption = title
+            if not skip and _has_words(title):
+                caption_message = _message(title, CAPTION_CONTEXT, line, tuple(comments))
     else:
         text = message_text(node.content)
     if skip or not _has_words(text):
-        return Block(node, None, alt_text)
-    return Block(node, _message(text, context, line, tuple(comments)), alt_text)
+        return Block(node, None, alt_text, caption, caption_message)
+    return Block(node, _message(text, context, line, tuple(comments)), alt_text, caption, caption_message)
 
 
 def _message(text: str, context: str | None, line: int, comments: tuple[str, ...]) -> Message:
