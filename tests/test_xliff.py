@@ -9,6 +9,8 @@ from pathlib import Path
 import polib
 import pytest
 from lxml import etree
+from translate.misc.multistring import multistring
+from translate.storage import poxliff as tt_poxliff
 from translate.storage import xliff as tt_xliff
 from translate.storage import xliff2 as tt_xliff2
 
@@ -23,6 +25,10 @@ PARAGRAPH = "The plant covers {area} and cost {cost}, with *new* jobs for {peopl
 @pytest.fixture
 def project(mini: Path, run) -> Path:
     """The mini project with German half done: translated, fuzzy with previous text, untranslated, comments."""
+    return _half_done(mini, run)
+
+
+def _half_done(mini: Path, run) -> Path:
     run("extract", cwd=mini)
     run("update", cwd=mini)
     catalog = polib.pofile(str(mini / DE))
@@ -237,7 +243,9 @@ SCHEMAS = os.environ.get("PUBKIT_XLIFF_SCHEMAS")
 
 @pytest.mark.skipif(not SCHEMAS, reason="set PUBKIT_XLIFF_SCHEMAS to a folder with the OASIS XSDs (docs/translators.md)")
 @pytest.mark.parametrize("version,schema", [("1.2", "xliff-core-1.2-strict.xsd"), ("2.1", "xliff_core_2.0.xsd")])
-def test_exported_files_validate_against_the_oasis_schemas(project: Path, run, version: str, schema: str) -> None:
+def test_exported_files_validate_against_the_oasis_schemas(plural_project: Path, run, version: str,
+                                                           schema: str) -> None:
+    project = plural_project  # plural messages included
     validator = etree.XMLSchema(etree.parse(str(Path(SCHEMAS) / schema)))
     run("export", "--xliff-version", version, cwd=project)
     for path in (project / "xliff").rglob("*.xlf"):
@@ -290,3 +298,165 @@ def test_a_file_saved_by_translate_toolkit_imports(project: Path, run) -> None:
     assert result.code == 0, result.err
     entry = polib.pofile(str(project / DE)).find("Berlin", msgctxt="place")
     assert entry.msgstr == "Berlin (Hauptstadt)" and "fuzzy" not in entry.flags
+
+
+# --- plural messages -----------------------------------------------------------------------------
+
+DE_TEMPLATES = Path("locale/de/LC_MESSAGES/templates.po")
+ZH_TEMPLATES = Path("locale/zh_CN/LC_MESSAGES/templates.po")
+OFFICES = ("{count} office worldwide", "{count} offices worldwide")
+OFFICES_DE = {0: "{count} Büro weltweit", 1: "{count} Büros weltweit"}
+
+
+@pytest.fixture
+def plural_project(mini: Path, run) -> Path:
+    """The half-done project whose letterhead has an ngettext message: German translates both forms,
+    Chinese (nplurals=1) has its one form untranslated; the German catalog laid out by msgcat."""
+    letterhead = mini / "templates/letterhead.html"
+    letterhead.write_text(letterhead.read_text() + '<p>{{ ngettext("%s", "%s", offices) }}</p>\n' % OFFICES)
+    _half_done(mini, run)
+    catalog = polib.pofile(str(mini / DE_TEMPLATES))
+    entry = catalog.find(OFFICES[0])
+    assert entry.msgid_plural == OFFICES[1]
+    entry.msgstr_plural = dict(OFFICES_DE)
+    entry.tcomment = "Büro, not Geschäftsstelle"
+    catalog.save()
+    subprocess.run(["msgcat", "--width=50", "-o", str(mini / DE_TEMPLATES), str(mini / DE_TEMPLATES)], check=True)
+    assert len(polib.pofile(str(mini / ZH_TEMPLATES)).find(OFFICES[0]).msgstr_plural) == 1
+    return mini
+
+
+def _plural_group(path: Path) -> etree._Element:
+    uid = unit_id(None, OFFICES[0])
+    return next(g for g in etree.parse(str(path)).getroot().iter(f"{{{NS12}}}group") if g.get("id") == uid)
+
+
+@pytest.mark.parametrize("version", ["1.2", "2.1"])
+def test_plural_messages_round_trip_byte_for_byte(plural_project: Path, run, version: str) -> None:
+    before = snapshot(plural_project / "locale")
+    assert run("export", "--xliff-version", version, cwd=plural_project).code == 0
+    files = sorted(str(p.relative_to(plural_project)) for p in (plural_project / "xliff").rglob("*.xlf"))
+
+    imported = run("import", *files, cwd=plural_project)
+
+    assert imported.code == 0, imported.err
+    assert snapshot(plural_project / "locale") == before
+    templates = len([e for e in polib.pofile(str(plural_project / DE_TEMPLATES)) if not e.obsolete])
+    assert f"{DE_TEMPLATES.as_posix()}: 0 imported, 0 refused, 1 unchanged (unchanged)" in imported.out
+    counted = {u.get("id") for u in _units(plural_project / "xliff/de/templates.xlf").values()}
+    if version == "1.2":  # one trans-unit per form, plus the singular messages
+        assert unit_id(None, OFFICES[0]) + "[1]" in counted and len(counted) == templates + 1
+    else:
+        assert unit_id(None, OFFICES[0]) in counted and len(counted) == templates
+
+
+def test_translate_toolkit_reads_plural_units(plural_project: Path, run) -> None:
+    run("export", cwd=plural_project)
+    uid = unit_id(None, OFFICES[0])
+    german = tt_poxliff.PoXliffFile.parsefile(str(plural_project / "xliff/de/templates.xlf"))
+    unit = next(u for u in german.units if u.getid().split("\x04")[-1] == uid)
+    assert unit.hasplural()
+    assert [str(s) for s in unit.source.strings] == list(OFFICES)
+    assert [str(s) for s in unit.target.strings] == list(OFFICES_DE.values())
+    # The states are on the forms' trans-units: XLIFF 1.2 allows no `approved` on a <group>.
+    assert all(u.istranslated() and not u.isfuzzy() for u in unit.units)
+    assert "Büro, not Geschäftsstelle" in unit.getnotes()
+    assert [u.getid().split("\x04")[-1] for u in unit.units] == [f"{uid}[0]", f"{uid}[1]"]
+    assert len(german.units) == len([e for e in polib.pofile(str(plural_project / DE_TEMPLATES)) if not e.obsolete])
+    chinese = tt_poxliff.PoXliffFile.parsefile(str(plural_project / "xliff/zh_CN/templates.xlf"))
+    unit = next(u for u in chinese.units if u.getid().split("\x04")[-1] == uid)
+    assert unit.hasplural() and [str(s) for s in unit.source.strings] == [OFFICES[0]]
+    assert not unit.units[0].istranslated()
+
+
+def test_a_plural_translation_saved_by_translate_toolkit_imports(plural_project: Path, run) -> None:
+    run("export", cwd=plural_project)
+    path = plural_project / "xliff/zh_CN/templates.xlf"
+    store = tt_poxliff.PoXliffFile.parsefile(str(path))
+    unit = next(u for u in store.units if u.getid().split("\x04")[-1] == unit_id(None, OFFICES[0]))
+    unit.target = multistring(["全球 {count} 个办事处"])
+    for form in unit.units:
+        form.xmlelement.find(f"{{{NS12}}}target").set("state", "translated")
+    path.write_bytes(bytes(store))
+
+    result = run("import", str(path.relative_to(plural_project)), cwd=plural_project)
+
+    assert result.code == 0, result.err
+    entry = polib.pofile(str(plural_project / ZH_TEMPLATES)).find(OFFICES[0])
+    assert entry.msgstr_plural == {0: "全球 {count} 个办事处"} and "fuzzy" not in entry.flags
+    assert msgfmt_check(plural_project / ZH_TEMPLATES).returncode == 0
+
+
+def test_xliff_21_plural_unit_has_one_segment_per_form_and_imports(plural_project: Path, run) -> None:
+    run("export", "--xliff-version", "2.1", cwd=plural_project)
+    path = plural_project / "xliff/de/templates.xlf"
+    tree = etree.parse(str(path))
+    unit = next(u for u in tree.getroot().iter(f"{{{NS2}}}unit") if u.get("id") == unit_id(None, OFFICES[0]))
+    segments = unit.findall(f"{{{NS2}}}segment")
+    assert unit.get("type") == "pubkit:plurals" and [s.get("id") for s in segments] == ["p0", "p1"]
+    assert [s.get("state") for s in segments] == ["translated", "translated"]
+    assert [s.find(f"{{{NS2}}}source/{{{NS2}}}ph").get("id") for s in segments] == ["p0-1", "p1-1"]
+    assert [s.find(f"{{{NS2}}}source").xpath("string()") for s in segments] == [" office worldwide",
+                                                                                  " offices worldwide"]
+    target = segments[1].find(f"{{{NS2}}}target")
+    target.find(f"{{{NS2}}}ph").tail = " Niederlassungen weltweit"
+    tree.write(str(path), xml_declaration=True, encoding="UTF-8")
+
+    result = run("import", "xliff/de/templates.xlf", cwd=plural_project)
+
+    assert result.code == 0, result.err
+    entry = polib.pofile(str(plural_project / DE_TEMPLATES)).find(OFFICES[0])
+    assert entry.msgstr_plural == {0: OFFICES_DE[0], 1: "{count} Niederlassungen weltweit"}
+    assert entry.tcomment == "Büro, not Geschäftsstelle"
+
+
+def test_a_wrong_number_of_plural_forms_is_refused_at_its_line(plural_project: Path, run) -> None:
+    run("export", cwd=plural_project)
+    path = plural_project / "xliff/zh_CN/templates.xlf"  # Chinese has one form; the translator added a second
+    tree = etree.parse(str(path))
+    group = next(g for g in tree.getroot().iter(f"{{{NS12}}}group") if g.get("id") == unit_id(None, OFFICES[0]))
+    first = group.find(f"{{{NS12}}}trans-unit")
+    second = etree.fromstring(etree.tostring(first))
+    second.set("id", unit_id(None, OFFICES[0]) + "[1]")
+    group.append(second)
+    for form in group.iter(f"{{{NS12}}}target"):
+        form.text, form.attrib["state"] = "全球办事处", "translated"
+    tree.write(str(path), xml_declaration=True, encoding="UTF-8")
+    line = _plural_group(path).sourceline
+    before = snapshot(plural_project / "locale")
+
+    result = run("import", "xliff/zh_CN/templates.xlf", cwd=plural_project)
+
+    assert result.code == 1
+    assert result.err.strip() == (f"xliff/zh_CN/templates.xlf:{line}: error: 2 plural forms, but Plural-Forms "
+                                  "says nplurals=1 [plural-forms]")
+    assert snapshot(plural_project / "locale") == before
+
+
+@pytest.mark.parametrize("version", ["1.2", "2.1"])
+def test_a_broken_placeholder_in_one_plural_form_is_refused_at_its_line(plural_project: Path, run,
+                                                                        version: str) -> None:
+    run("export", "--xliff-version", version, cwd=plural_project)
+    path = plural_project / "xliff/de/templates.xlf"
+    tree = etree.parse(str(path))
+    ns = NS12 if version == "1.2" else NS2
+    if version == "1.2":
+        holder = next(g for g in tree.getroot().iter(f"{{{ns}}}group") if g.get("id") == unit_id(None, OFFICES[0]))
+    else:
+        holder = next(u for u in tree.getroot().iter(f"{{{ns}}}unit") if u.get("id") == unit_id(None, OFFICES[0]))
+    first, second = list(holder.iter(f"{{{ns}}}target"))
+    first.find(f"{{{ns}}}ph").tail = " Standort weltweit"  # a good change in form 0
+    for child in list(second):
+        second.remove(child)
+    second.text = "{Anzahl} Standorte weltweit"  # typed instead of the protected code, and renamed
+    tree.write(str(path), xml_declaration=True, encoding="UTF-8")
+    line = next(t for t in etree.parse(str(path)).getroot().iter(f"{{{ns}}}target")
+                if t.text == "{Anzahl} Standorte weltweit").sourceline
+    before = snapshot(plural_project / "locale")
+
+    result = run("import", "xliff/de/templates.xlf", cwd=plural_project)
+
+    assert result.code == 1
+    assert result.err.strip() == (f"xliff/de/templates.xlf:{line}: error: placeholder {{count}} was renamed "
+                                  "to {Anzahl} [placeholders]")
+    assert snapshot(plural_project / "locale") == before  # neither form is taken

@@ -1,6 +1,9 @@
 """XLIFF 1.2 and 2.1 for CAT tools: export catalogs, import the translations back into them.
 
-One file per language and catalog, one unit per message. A unit's id is a hash of the message's
+One file per language and catalog, one unit per message. A plural message (``msgid_plural``) is one
+unit with one text per plural form of the language: in 1.2 a ``<group restype="x-gettext-plurals">``
+of trans-units ``<id>[0]``, ``<id>[1]``…, as translate-toolkit's ``po2xliff`` writes them; in 2.x
+one ``<unit>`` with one ``<segment>`` per form. A unit's id is a hash of the message's
 context and text, so it survives re-exports and reordering. Placeholders and code spans become
 protected inline codes, emphasis and links paired codes (``inline.py`` splits the Markdown);
 on import the codes are turned back into the source's own Markdown by their ids, so a CAT tool
@@ -20,7 +23,7 @@ from lxml import etree
 from rapidfuzz import fuzz
 
 from . import inline
-from .catalogs import domains
+from .catalogs import _nplurals, domains
 from .config import Project
 from .errors import CatalogError, ExchangeError
 from .fileio import read_limited, write_atomic
@@ -67,7 +70,7 @@ def export(project: Project, languages: list[str] | None, folder: Path, version:
             if not po_path.exists():
                 raise CatalogError("no catalog: run `pubkit update` first", po_path, 1)
             catalog = read_catalog(po_path)
-            entries = [e for e in catalog if not e.obsolete and not e.msgid_plural]
+            entries = [e for e in catalog if not e.obsolete]
             original = po_path.relative_to(project.root).as_posix()
             build = _document_12 if version == "1.2" else _document_2
             root = build(entries, original, project.source_language, language)
@@ -83,10 +86,29 @@ def export(project: Project, languages: list[str] | None, folder: Path, version:
 # --- writing -----------------------------------------------------------------------------------
 
 
-def _state(entry: polib.POEntry) -> str:
-    if "fuzzy" in entry.flags and entry.msgstr:
+PLURALS_12 = "x-gettext-plurals"
+#: The XLIFF 2 ``type`` of a unit holding a plural message, one segment per form.
+PLURALS_2 = "pubkit:plurals"
+
+
+def _forms(entry: polib.POEntry) -> list[tuple[str, str]]:
+    """(source, translation) of every text of a message: one, or one per plural form of the catalog.
+
+    Form 0 shows the singular, every other form the plural (gettext's and translate-toolkit's way).
+    """
+    if not entry.msgid_plural:
+        return [(entry.msgid, entry.msgstr)]
+    return [(entry.msgid if index == 0 else entry.msgid_plural, entry.msgstr_plural[index])
+            for index in sorted(entry.msgstr_plural)]
+
+
+def _state(entry: polib.POEntry, text: str | None = None) -> str:
+    """new, fuzzy or translated: of the entry's translation, or of one of its plural forms (``text``)."""
+    if text is None:
+        text = entry.msgstr if not entry.msgid_plural else "".join(t for _, t in _forms(entry))
+    if "fuzzy" in entry.flags and text:
         return "fuzzy"
-    return "translated" if entry.msgstr else "new"
+    return "translated" if text else "new"
 
 
 def _notes(entry: polib.POEntry) -> list[tuple[str, str]]:
@@ -110,31 +132,52 @@ def _document_12(entries, original: str, source_language: str, language: str) ->
     file.set("target-language", xliff_language(language))
     body = etree.SubElement(file, f"{{{NS12}}}body")
     for entry in entries:
-        unit = etree.SubElement(body, f"{{{NS12}}}trans-unit", id=unit_id(entry.msgctxt, entry.msgid))
+        uid = unit_id(entry.msgctxt, entry.msgid)
+        if not entry.msgid_plural:
+            unit = _trans_unit_12(body, uid, entry, entry.msgid, entry.msgstr)
+            _describe_12(unit, entry)
+            continue
+        # translate-toolkit's layout (poxliff): the message's context and notes on the group, before its
+        # trans-units (the order the 1.2 schema wants); each form's state and approval on its trans-unit.
+        group = etree.SubElement(body, f"{{{NS12}}}group", id=uid, restype=PLURALS_12)
         if entry.msgctxt:
-            unit.set("resname", entry.msgctxt)
-        unit.set(_XML_SPACE, "preserve")
-        source_nodes = inline.parse(entry.msgid)
-        _fill(etree.SubElement(unit, f"{{{NS12}}}source"), source_nodes, _numbered(source_nodes), "1.2")
-        state = _state(entry)
-        target = etree.SubElement(unit, f"{{{NS12}}}target")
-        target.set("state", {"fuzzy": "needs-review-translation"}.get(state, state))
-        if state == "translated":
-            unit.set("approved", "yes")
-        if entry.msgstr:
-            _fill(target, inline.parse(entry.msgstr), _numbered(source_nodes), "1.2")
-        if entry.msgctxt is not None:
-            group = etree.SubElement(unit, f"{{{NS12}}}context-group", purpose="information")
-            context = etree.SubElement(group, f"{{{NS12}}}context")
-            context.set("context-type", "x-gettext-msgctxt")
-            context.text = entry.msgctxt
-        for kind, text in _notes(entry):
-            note = etree.SubElement(unit, f"{{{NS12}}}note", {"from": kind})
-            if kind == "previous-source":
-                note.set("annotates", "source")
-            note.text = text
-    _indent(root, [f"{{{NS12}}}{n}" for n in ("xliff", "file", "body", "trans-unit", "context-group")])
+            group.set("resname", entry.msgctxt)
+        _describe_12(group, entry)
+        for index, (source, text) in enumerate(_forms(entry)):
+            _trans_unit_12(group, f"{uid}[{index}]", entry, source, text)
+    _indent(root, [f"{{{NS12}}}{n}" for n in ("xliff", "file", "body", "group", "trans-unit", "context-group")])
     return root
+
+
+def _trans_unit_12(parent, uid: str, entry: polib.POEntry, source: str, text: str) -> etree._Element:
+    unit = etree.SubElement(parent, f"{{{NS12}}}trans-unit", id=uid)
+    if entry.msgctxt:
+        unit.set("resname", entry.msgctxt)
+    unit.set(_XML_SPACE, "preserve")
+    source_nodes = inline.parse(source)
+    _fill(etree.SubElement(unit, f"{{{NS12}}}source"), source_nodes, _numbered(source_nodes), "1.2")
+    state = _state(entry, text)
+    target = etree.SubElement(unit, f"{{{NS12}}}target")
+    target.set("state", {"fuzzy": "needs-review-translation"}.get(state, state))
+    if state == "translated":
+        unit.set("approved", "yes")
+    if text:
+        _fill(target, inline.parse(text), _numbered(source_nodes), "1.2")
+    return unit
+
+
+def _describe_12(element: etree._Element, entry: polib.POEntry) -> None:
+    """The message's context and notes, on its trans-unit or (a plural message) its group."""
+    if entry.msgctxt is not None:
+        group = etree.SubElement(element, f"{{{NS12}}}context-group", purpose="information")
+        context = etree.SubElement(group, f"{{{NS12}}}context")
+        context.set("context-type", "x-gettext-msgctxt")
+        context.text = entry.msgctxt
+    for kind, text in _notes(entry):
+        note = etree.SubElement(element, f"{{{NS12}}}note", {"from": kind})
+        if kind == "previous-source":
+            note.set("annotates", "source")
+        note.text = text
 
 
 def _document_2(entries, original: str, source_language: str, language: str) -> etree._Element:
@@ -156,26 +199,35 @@ def _document_2(entries, original: str, source_language: str, language: str) -> 
                 if kind == "previous-source":
                     note.set("appliesTo", "source")
                 note.text = text
-        state = _state(entry)
-        segment = etree.SubElement(unit, f"{{{NS2}}}segment", state="translated" if state == "translated" else "initial")
-        source_nodes = inline.parse(entry.msgid)
-        _fill(etree.SubElement(segment, f"{{{NS2}}}source"), source_nodes, _numbered(source_nodes), "2")
-        if entry.msgstr:
-            _fill(etree.SubElement(segment, f"{{{NS2}}}target"), inline.parse(entry.msgstr), _numbered(source_nodes), "2")
+        if entry.msgid_plural:
+            unit.set("type", PLURALS_2)
+        for index, (source, text) in enumerate(_forms(entry)):
+            state = _state(entry, text)
+            segment = etree.SubElement(unit, f"{{{NS2}}}segment")
+            # Inline code ids are unique in a whole unit: a plural form's codes are numbered p<form>-1, p<form>-2…
+            prefix = f"p{index}-" if entry.msgid_plural else ""
+            if entry.msgid_plural:
+                segment.set("id", f"p{index}")
+            segment.set("state", "translated" if state == "translated" else "initial")
+            source_nodes = inline.parse(source)
+            codes = _numbered(source_nodes, prefix)
+            _fill(etree.SubElement(segment, f"{{{NS2}}}source"), source_nodes, codes, "2")
+            if text:
+                _fill(etree.SubElement(segment, f"{{{NS2}}}target"), inline.parse(text), codes, "2")
     _indent(root, [f"{{{NS2}}}{n}" for n in ("xliff", "file", "unit", "notes", "segment")])
     return root
 
 
-def _numbered(nodes: list[inline.Node]) -> dict[str, inline.Code | inline.Pair]:
-    """Inline codes of a source message by id ("1", "2", …), in reading order."""
+def _numbered(nodes: list[inline.Node], prefix: str = "") -> dict[str, inline.Code | inline.Pair]:
+    """Inline codes of a source message by id ("1", "2", …, after ``prefix``), in reading order."""
     found: dict[str, inline.Code | inline.Pair] = {}
 
     def walk(items):
         for node in items:
             if isinstance(node, inline.Code):
-                found[str(len(found) + 1)] = node
+                found[f"{prefix}{len(found) + 1}"] = node
             elif isinstance(node, inline.Pair):
-                found[str(len(found) + 1)] = node
+                found[f"{prefix}{len(found) + 1}"] = node
                 walk(node.children)
 
     walk(nodes)
@@ -355,30 +407,23 @@ def _language(project: Project, element: etree._Element, version: str, path: Pat
 
 def _apply(project, catalog, report, language, file, version, path, result) -> None:
     ns = NS12 if version == "1.2" else NS2
-    current = {unit_id(e.msgctxt, e.msgid): e for e in catalog if not e.obsolete and not e.msgid_plural}
+    current = {unit_id(e.msgctxt, e.msgid): e for e in catalog if not e.obsolete}
     # Units exported before the source changed: `pubkit update` left the old text as the previous one.
     previous = {unit_id(e.previous_msgctxt, e.previous_msgid): e
                 for e in catalog if not e.obsolete and e.previous_msgid and "fuzzy" in e.flags}
     gone = {unit_id(e.msgctxt, e.msgid) for e in catalog if e.obsolete}
-    units = file.iter(f"{{{ns}}}trans-unit" if version == "1.2" else f"{{{ns}}}unit")
-    for unit in units:
-        uid = unit.get("id", "")
-        if version == "1.2":
-            target = unit.find(f"{{{ns}}}target")
-            state = target.get("state") if target is not None else None
-        else:
-            segment = unit.find(f"{{{ns}}}segment")
-            if segment is None:
-                raise ExchangeError(f"unit '{uid}' has no <segment>", path, unit.sourceline)
-            target = segment.find(f"{{{ns}}}target")
-            state = segment.get("state", "initial")
+    nplurals = None
+    for unit in _units_of(file, version):
+        plural_group = version == "1.2" and etree.QName(unit).localname == "group"
+        uid = unit.get("id", "") if not plural_group else _group_id(unit, ns)
         entry = current.get(uid)
         source_changed = False
         source_text = entry.msgid if entry is not None else None
+        plural_source = entry.msgid_plural if entry is not None else None
         if entry is None and uid in previous:
             entry, source_changed = previous[uid], True
-            source_text = entry.previous_msgid
-        if entry is None and uid not in gone:
+            source_text, plural_source = entry.previous_msgid, entry.previous_msgid_plural or entry.msgid_plural
+        if entry is None and uid not in gone and not plural_group:
             # Changed since the export and not translated then: find it by its old text, as update would.
             found = _closest(catalog, unit, ns, uid)
             if found is not None:
@@ -390,39 +435,131 @@ def _apply(project, catalog, report, language, file, version, path, result) -> N
                 continue
             raise ExchangeError(f"unit '{uid}' is not a message of {catalog.fpath and Path(catalog.fpath).name}",
                                 path, unit.sourceline)
-        if target is None or (not (target.text or "") and not len(target)):
+        plural = bool(entry.msgid_plural)
+        if version == "1.2" and plural != plural_group:
+            expected = f'a <group restype="{PLURALS_12}">' if plural else "a <trans-unit>"
+            raise ExchangeError(f"unit '{uid}' is {'a plural' if plural else 'not a plural'} message: "
+                                f"expected {expected}", path, unit.sourceline)
+        # (target element or None, state) of every text the unit holds: one, or one per plural form.
+        forms: list[tuple[etree._Element | None, str | None]] = []
+        if version == "1.2":
+            for trans_unit in _plural_forms_12(unit, ns) if plural else [unit]:
+                target = trans_unit.find(f"{{{ns}}}target")
+                forms.append((target, target.get("state") if target is not None else None))
+        else:
+            segments = unit.findall(f"{{{ns}}}segment")
+            if not segments:
+                raise ExchangeError(f"unit '{uid}' has no <segment>", path, unit.sourceline)
+            for segment in segments if plural else segments[:1]:
+                forms.append((segment.find(f"{{{ns}}}target"), segment.get("state", "initial")))
+        given = [target is not None and bool((target.text or "") or len(target)) for target, _ in forms]
+        if not any(given):
             continue  # an empty target never erases a translation
-        try:
-            text = _text(target, _numbered(inline.parse(source_text)), ns)
-        except ValueError as reason:
-            result.refused.append((path, target.sourceline, str(reason), "inline-code"))
+        texts: list[str | None] = []
+        refused = False
+        for index, ((target, _), present) in enumerate(zip(forms, given)):
+            if not present:
+                texts.append(None)
+                continue
+            source = source_text if index == 0 or not plural else plural_source
+            prefix = f"p{index}-" if plural and version != "1.2" else ""
+            try:
+                texts.append(_text(target, _numbered(inline.parse(source), prefix), ns))
+            except ValueError as reason:
+                result.refused.append((path, target.sourceline, str(reason), "inline-code"))
+                refused = True
+        if refused:
             report.refused += 1
             continue
-        done = state in (_DONE_12 if version == "1.2" else _DONE_2) or (version == "1.2" and state is None)
+        states = [state for (_, state), present in zip(forms, given) if present]
+        done = all(state in (_DONE_12 if version == "1.2" else _DONE_2) or (version == "1.2" and state is None)
+                   for state in states)
         fuzzy = source_changed or not done
-        if text == entry.msgstr and fuzzy == ("fuzzy" in entry.flags):
+        old = [text for _, text in _forms(entry)]
+        # A form left empty keeps what the catalog has.
+        new = [text if text is not None else (old[index] if index < len(old) else "")
+               for index, text in enumerate(texts)]
+        if new == old and fuzzy == ("fuzzy" in entry.flags):
             report.unchanged += 1
             continue
-        if source_changed and entry.msgstr and "fuzzy" not in entry.flags:
+        if plural:
+            if nplurals is None:
+                nplurals = _nplurals(catalog, language, report.path)
+            if len(new) != nplurals:
+                result.refused.append((path, unit.sourceline, f"{len(new)} plural forms, but Plural-Forms says "
+                                       f"nplurals={nplurals}", "plural-forms"))
+                report.refused += 1
+                continue
+        if source_changed and any(old) and "fuzzy" not in entry.flags:
             result.notes.append((path, unit.sourceline, "the message has changed and is already translated: skipped"))
             continue
         if not fuzzy:
-            errors = translation_errors(entry, text, language, project.source_language)
+            errors = []
+            for (target, _), text in zip(forms, new):
+                if not text:
+                    continue
+                line = target.sourceline if target is not None else unit.sourceline
+                errors += [(line, message, check)
+                           for message, check in translation_errors(entry, text, language, project.source_language)]
             if errors:
-                for message, check in errors:
-                    result.refused.append((path, target.sourceline, message, check))
+                for line, message, check in errors:
+                    result.refused.append((path, line, message, check))
                 report.refused += 1
                 continue
-        entry.msgstr = text
+        if plural:
+            entry.msgstr_plural = dict(enumerate(new))
+        else:
+            entry.msgstr = new[0]
         if fuzzy:
             if "fuzzy" not in entry.flags:
                 entry.flags.append("fuzzy")
             if source_changed and not entry.previous_msgid:
                 entry.previous_msgid, entry.previous_msgctxt = source_text, entry.msgctxt
+                if plural:
+                    entry.previous_msgid_plural = plural_source
         else:
             entry.flags = [f for f in entry.flags if f != "fuzzy"]
             entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
         report.imported += 1
+
+
+def _units_of(file: etree._Element, version: str):
+    """A file's units in document order; in 1.2 a plural message's group stands for its trans-units."""
+    if version != "1.2":
+        yield from file.iter(f"{{{NS2}}}unit")
+        return
+    for element in file.iter(f"{{{NS12}}}trans-unit", f"{{{NS12}}}group"):
+        if etree.QName(element).localname == "group":
+            if element.get("restype") == PLURALS_12:
+                yield element
+            continue
+        parent = element.getparent()
+        if parent is None or parent.get("restype") != PLURALS_12:
+            yield element
+
+
+def _group_id(group: etree._Element, ns: str) -> str:
+    """A plural group's message id: its own, or (a tool dropped it) its first form's without ``[0]``."""
+    if group.get("id"):
+        return group.get("id")
+    first = group.find(f"{{{ns}}}trans-unit")
+    return (first.get("id", "") if first is not None else "").rsplit("[", 1)[0]
+
+
+def _plural_forms_12(group: etree._Element, ns: str) -> list[etree._Element]:
+    """A plural group's trans-units in form order: by their ``[n]`` suffix when all have one."""
+    units = group.findall(f"{{{ns}}}trans-unit")
+    indexes = [_form_index(u.get("id", "")) for u in units]
+    if None in indexes or len(set(indexes)) != len(indexes):
+        return units
+    return [u for _, u in sorted(zip(indexes, units), key=lambda pair: pair[0])]
+
+
+def _form_index(uid: str) -> int | None:
+    if not uid.endswith("]") or "[" not in uid:
+        return None
+    number = uid[uid.rindex("[") + 1:-1]
+    return int(number) if number.isdigit() else None
 
 
 def _closest(catalog: polib.POFile, unit: etree._Element, ns: str, uid: str) -> tuple[polib.POEntry, str] | None:
