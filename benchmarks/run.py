@@ -45,8 +45,8 @@ def wall(command: list[str], cwd: Path, repeat: int = 1) -> float:
 def print_pages(project: Path, folder: Path) -> list[tuple[Path, Path]]:
     """The exact print HTML pubkit hands WeasyPrint, written to files for the floor measurement."""
     from pubkit import load_project, read_sources
-    from pubkit.catalogs import TEMPLATES_DOMAIN, Translations
-    from pubkit.render import Renderer
+    from pubkit.catalog.catalogs import TEMPLATES_DOMAIN, Translations
+    from pubkit.render.render import Renderer
 
     loaded = load_project(project)
     renderer = Renderer(loaded)
@@ -65,8 +65,8 @@ def typography_seconds(project: Path) -> float:
     """Time spent in locale typography while rendering every page of the project once (HTML for print),
     measured around the one call that applies it (Renderer.typeset), caches warm as in a build."""
     from pubkit import load_project, read_sources
-    from pubkit.catalogs import TEMPLATES_DOMAIN, Translations
-    from pubkit.render import Renderer
+    from pubkit.catalog.catalogs import TEMPLATES_DOMAIN, Translations
+    from pubkit.render.render import Renderer
 
     spent = [0.0]
 
@@ -91,9 +91,9 @@ def site_seconds(project: Path) -> float:
     """Time to make the site around the pages (chooser, indexes, feeds, sitemap, robots.txt) from a
     finished build's state, in a fresh process's terms: templates compiled, catalogs read, nothing cached."""
     from pubkit import load_project
-    from pubkit.build import SourceIndex, read_state
-    from pubkit.embargo import current_time
-    from pubkit.site import site_files
+    from pubkit.publish.build import SourceIndex, read_state
+    from pubkit.source.embargo import current_time
+    from pubkit.publish.site import site_files
 
     loaded = load_project(project)
     state = read_state(loaded.output_dir)
@@ -128,7 +128,7 @@ def floor(pages: list[tuple[Path, Path]], stylesheets: list[str], jobs: int) -> 
 
 
 class _NoLayout:
-    """pubkit.layout.TextLayout with every rule off: values filled and escaped, nothing else."""
+    """pubkit.render.layout.TextLayout with every rule off: values filled and escaped, nothing else."""
 
     def __init__(self, *args) -> None:
         pass
@@ -139,7 +139,7 @@ class _NoLayout:
     def markup(self, text: str, values: dict[str, str]):
         from markupsafe import escape
 
-        from pubkit.render import fill
+        from pubkit.render.render import fill
 
         return escape(fill(text, values))
 
@@ -158,8 +158,8 @@ def layout_cost(project: Path, folder: Path, stylesheets: list[str], repeat: int
     import weasyprint
     import weasyprint.draw
 
-    import pubkit.pdf
-    import pubkit.render as render
+    import pubkit.render.pdf
+    import pubkit.render.render as render
 
     styles = [weasyprint.CSS(filename=s) for s in stylesheets]
     pages: dict[bool, list[tuple[Path, Path]]] = {}
@@ -175,7 +175,7 @@ def layout_cost(project: Path, folder: Path, stylesheets: list[str], repeat: int
             markup[rules] = time.perf_counter() - started
         finally:
             render.TextLayout = original
-    drawing = {True: weasyprint.draw.draw_text, False: pubkit.pdf._draw_text}  # with and without ActualText
+    drawing = {True: weasyprint.draw.draw_text, False: pubkit.render.pdf._draw_text}  # with and without ActualText
     # "again" renders the same pages as "with": its spread against "with" is the noise of the measurement.
     best = {"with": 0.0, "without": 0.0, "again": 0.0}
     try:
@@ -345,8 +345,8 @@ def main() -> None:
               f"{documents} PDFs, on {os.cpu_count()} cores")
 
         from pubkit import load_project
-        from pubkit.build import PRINT_STYLESHEETS
-        from pubkit.templates import template_files
+        from pubkit.publish.build import PRINT_STYLESHEETS
+        from pubkit.render.templates import template_files
 
         pages_dir = Path(tmp) / "pages"
         pages_dir.mkdir()
@@ -404,7 +404,7 @@ def main() -> None:
             "target < 600 MB at 200 × 8")
 
     old, template = update_10k.make_inputs(10_000, 500, 1_000)
-    from pubkit.merge import merge
+    from pubkit.catalog.merge import merge
 
     started = time.perf_counter()
     merged, report = merge(old, template, nplurals=2)
@@ -412,7 +412,7 @@ def main() -> None:
     row("update, 10,000 messages (500 edited, 1,000 new)", f"{ours:.2f} s", "target ≤ 2 s")
     if not args.quick and shutil.which("msgmerge"):
         with tempfile.TemporaryDirectory() as tmp:
-            from pubkit.pofile import render
+            from pubkit.catalog.pofile import render
 
             old_path, pot_path, out_path = (Path(tmp) / n for n in ("old.po", "new.pot", "out.po"))
             old_path.write_text(render(old), encoding="utf-8")

@@ -16,7 +16,7 @@ from pathlib import Path
 import polib
 
 from pubkit import load_project
-from pubkit.catalogs import extract, update
+from pubkit.catalog.catalogs import extract, update
 
 LANGUAGES = ["de", "fr", "ru", "zh_CN", "ja", "ar", "he", "hi"]
 # Words of each script, for translations that look like the language to the shaper and the fonts.

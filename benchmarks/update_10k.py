@@ -18,9 +18,9 @@ from pathlib import Path
 
 import polib
 
-from pubkit.catalogs import render
-from pubkit.memory import Memory, fill, remember_catalog
-from pubkit.merge import merge
+from pubkit.catalog.catalogs import render
+from pubkit.catalog.memory import Memory, fill, remember_catalog
+from pubkit.catalog.merge import merge
 
 VOCABULARY = (
     "aluminium park plant opens investment area staff hectare billion euro yuan group science industry "

@@ -95,23 +95,23 @@ def pubkit_program(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 
 def page_file(root: Path, slug: str, language: str, output: str | None = None) -> Path:
-    """The web page of a release in a language, where the site's layout (pubkit.paths) puts it;
+    """The web page of a release in a language, where the site's layout (pubkit.publish.paths) puts it;
     ``output``: another output folder of the project (``dist-preview``)."""
     from dataclasses import replace
 
     from pubkit.config import load_project
-    from pubkit.paths import page_path
+    from pubkit.publish.paths import page_path
 
     project = load_project(root)
     return page_path(replace(project, output_dir=root / output) if output else project, slug, language)
 
 
 def pdf_file(root: Path, slug: str, language: str, output: str | None = None) -> Path:
-    """The PDF of a release in a language, where the site's layout (pubkit.paths) puts it."""
+    """The PDF of a release in a language, where the site's layout (pubkit.publish.paths) puts it."""
     from dataclasses import replace
 
     from pubkit.config import load_project
-    from pubkit.paths import pdf_path
+    from pubkit.publish.paths import pdf_path
 
     project = load_project(root)
     return pdf_path(replace(project, output_dir=root / output) if output else project, slug, language)

@@ -38,7 +38,7 @@ def review_project(folder: Path) -> Path:
 
 def site_url(project: Path, slug: str, language: str, kind: str = "page") -> str:
     """Where the desk serves a release's preview ``page`` or ``pdf``: ``/site/`` + its place in the site
-    (pubkit.paths, as conftest.page_file and pdf_file find it)."""
+    (pubkit.publish.paths, as conftest.page_file and pdf_file find it)."""
     from conftest import page_file, pdf_file
 
     path = (pdf_file if kind == "pdf" else page_file)(project, slug, language, output="dist-preview")

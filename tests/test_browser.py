@@ -15,7 +15,7 @@ import pytest
 
 from conftest import copy_sample
 from pubkit import load_project
-from pubkit.build import build
+from pubkit.publish.build import build
 
 webdriver = pytest.importorskip("selenium.webdriver")
 from selenium.webdriver.chrome.service import Service  # noqa: E402

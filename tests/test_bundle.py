@@ -111,7 +111,7 @@ def test_a_rebuild_renders_only_what_changed(sample: Path, run) -> None:
 def test_a_no_op_rebuild_does_not_import_weasyprint(sample: Path, run) -> None:
     assert run("build", cwd=sample).code == 0
     code = (
-        "import sys; from pubkit import load_project; from pubkit.build import build; "
+        "import sys; from pubkit import load_project; from pubkit.publish.build import build; "
         "r = build(load_project('.')); print(len(r.written), r.up_to_date, 'weasyprint' in sys.modules)"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=sample, capture_output=True, text=True, check=True)

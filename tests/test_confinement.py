@@ -71,7 +71,7 @@ def test_jinja_loads_no_template_from_outside_the_project(mini: Path, tmp_path: 
     # templates.ConfinedLoader, the second line of defence behind template_files
     from pubkit import load_project
     from pubkit.errors import TemplateError
-    from pubkit.templates import environment
+    from pubkit.render.templates import environment
 
     outside = tmp_path / "outside"
     outside.mkdir()
@@ -266,7 +266,7 @@ def test_finding_placeholders_in_a_flood_of_emphasis_marks_is_cheap() -> None:
     # sources._placeholder_parser: with emphasis on, markdown-it keeps a token (~500 bytes) per mark
     import resource
 
-    from pubkit.sources import placeholders_in
+    from pubkit.source.sources import placeholders_in
 
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     assert placeholders_in("*" * 400_000 + " {area} `{code}` \\{escaped\\} " + "_" * 400_000) == ["area"]

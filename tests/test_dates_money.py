@@ -13,9 +13,9 @@ import pytest
 
 from pubkit.config import load_project
 from pubkit.errors import ConfigError
-from pubkit.formatting import Formatter
-from pubkit.render import fill
-from pubkit.values import Value
+from pubkit.render.formatting import Formatter
+from pubkit.render.render import fill
+from pubkit.source.values import Value
 
 DAY = dt.date(2025, 3, 10)
 ICU_LOCALES = ["en", "en_US", "en_GB", "de", "fr", "es", "it", "pt", "pl", "ru", "uk", "cs", "zh_CN", "zh_TW", "ja",
@@ -202,7 +202,7 @@ def test_narrow_symbols_come_from_cldr() -> None:
 
 
 def test_shipped_cldr_data_is_the_release_it_names() -> None:
-    from pubkit import cldr
+    from pubkit.render import cldr
 
     assert cldr.cldr_version() == {"numbers": "47.0.0", "delimiters": "46.1.0", "buddhist": "39.0.0"}
     # formatting.currency_spaced implements exactly this rule; a CLDR release that changes it must be noticed.

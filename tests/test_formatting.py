@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from babel import Locale
 
-from pubkit.formatting import Formatter, paper_size, text_direction
-from pubkit.values import Value
+from pubkit.render.formatting import Formatter, paper_size, text_direction
+from pubkit.source.values import Value
 
 LOCALES = ["en", "en_US", "de", "fr", "ru", "zh_CN", "ja", "ar", "he", "hi", "th"]
 

@@ -18,11 +18,11 @@ from babel.messages.pofile import read_po
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pubkit.checks import check_catalog
+from pubkit.catalog.checks import check_catalog
 from pubkit.errors import CatalogError
-from pubkit.merge import merge
-from pubkit.polayout import sorted_flags
-from pubkit.pofile import read_catalog, render
+from pubkit.catalog.merge import merge
+from pubkit.catalog.polayout import sorted_flags
+from pubkit.catalog.pofile import read_catalog, render
 
 BIN = Path(sys.executable).parent
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pubkit.layout import WORD_JOINER, TextLayout
+from pubkit.render.layout import WORD_JOINER, TextLayout
 
 VALUES = {"amount": "3\xa0مليار\xa0CN¥", "day": "2027년 9월 30일", "he": "\u200eCN¥\u200e3B\u200f", "share": "12.5%"}
 

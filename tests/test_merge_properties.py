@@ -10,8 +10,8 @@ import polib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pubkit.catalogs import render
-from pubkit.merge import merge
+from pubkit.catalog.catalogs import render
+from pubkit.catalog.merge import merge
 
 WORDS = ["plant", "opens", "park", "hall", "area", "staff", "{area}", "new", "the", "of", "Weihai", "aluminium", "é"]
 CONTEXTS = [None, None, None, "title", "button"]

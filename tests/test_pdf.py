@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from conftest import ROOT, copy_project, copy_sample, page_file, pdf_file, snapshot
 from pubkit import load_project
-from pubkit.build import build
+from pubkit.publish.build import build
 
 pytestmark = pytest.mark.slow
 SLUG = "weiqiao-aluminium-park"

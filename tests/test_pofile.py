@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from conftest import msgfmt_check
 from pubkit.errors import CatalogError, PubkitError, SourceError
-from pubkit.pofile import read_catalog
-from pubkit.sources import read_source
+from pubkit.catalog.pofile import read_catalog
+from pubkit.source.sources import read_source
 
 HEADER = (
     'msgid ""\nmsgstr ""\n"Language: de\\n"\n"Content-Type: text/plain; charset={charset}\\n"\n'

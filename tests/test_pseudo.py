@@ -10,8 +10,8 @@ from pypdf import PdfReader
 
 from conftest import copy_project, page_file, pdf_file
 from pubkit.cli import main
-from pubkit.inline import Code, Pair, parse
-from pubkit.pseudo import pseudo_text
+from pubkit.source.inline import Code, Pair, parse
+from pubkit.render.pseudo import pseudo_text
 
 PARAGRAPH = "The plant covers {area}, see [our site](https://example.com/a_b) and `{code}` or *new* &amp; <b>x</b>."
 

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from pubkit import hyphenation
-from pubkit.build import UI_DOMAIN
-from pubkit.catalogs import TEMPLATES_DOMAIN
+from pubkit.render import hyphenation
+from pubkit.publish.build import UI_DOMAIN
+from pubkit.catalog.catalogs import TEMPLATES_DOMAIN
 
 pytestmark = pytest.mark.slow
 
-HEAVY = ("jinja2", "yaml", "markdown_it", "polib", "rapidfuzz", "weasyprint", "babel.messages", "pubkit.catalogs",
-         "pubkit.sources", "pubkit.render", "concurrent.futures.process")
+HEAVY = ("jinja2", "yaml", "markdown_it", "polib", "rapidfuzz", "weasyprint", "babel.messages", "pubkit.catalog.catalogs",
+         "pubkit.source.sources", "pubkit.render.render", "concurrent.futures.process")
 _PROBE = """
 import json, sys
 from pubkit.cli import main

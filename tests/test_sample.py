@@ -10,7 +10,7 @@ import polib
 import pytest
 
 from conftest import ROOT, msgfmt_check, snapshot
-from pubkit.sources import placeholders_in
+from pubkit.source.sources import placeholders_in
 
 LANGUAGES = ["de", "fr", "zh_CN", "ar", "ja"]
 SCRIPTS = {"zh_CN": "[\u4e00-\u9fff]", "ja": "[\u3040-\u30ff\u4e00-\u9fff]", "ar": "[\u0600-\u06ff]"}

@@ -47,7 +47,7 @@ def request(desk: Desk, path: str, method: str = "GET", headers: dict | None = N
 
 def test_builds_previews_beside_the_output_and_serves_them(desk):
     page = site_url(desk.project, SLUG, "de")
-    assert page == f"/site/de/{SLUG}/index.html"  # the site's layout (pubkit.paths), under /site/
+    assert page == f"/site/de/{SLUG}/index.html"  # the site's layout (pubkit.publish.paths), under /site/
     status, headers, body = request(desk, page)
     assert status == 200 and headers["content-type"].startswith("text/html")
     text = body.decode()
@@ -118,7 +118,7 @@ def test_serves_the_preview_folder_the_configuration_names(desk, tmp_path):
 
 def test_links_follow_a_language_folder_of_its_own(desk, tmp_path):
     # `folder` in [language.de]: the desk finds pages, PDFs and thumbnails where paths.py puts them.
-    from pubkit.serve import Desk as Review
+    from pubkit.publish.serve import Desk as Review
 
     project = review_project(tmp_path)
     with (project / "pubkit.toml").open("a", encoding="utf-8") as config:
@@ -243,7 +243,7 @@ def test_a_taken_port_is_one_line_and_status_2(desk):
 def test_preview_pages_say_why_text_is_in_the_source_language(tmp_path):
     from dataclasses import replace
 
-    from pubkit.build import build
+    from pubkit.publish.build import build
     from pubkit.config import load_project
 
     project_dir = review_project(tmp_path)

@@ -26,8 +26,8 @@ STATE = Path(".pubkit") / "state.json"
 def built(tmp_path_factory) -> Path:
     """The mini project with catalogs (English and German), built once as two shards."""
     from pubkit import load_project
-    from pubkit.build import build
-    from pubkit.catalogs import extract, update
+    from pubkit.publish.build import build
+    from pubkit.catalog.catalogs import extract, update
 
     base = tmp_path_factory.mktemp("shards")
     project = copy_project("mini", base)
@@ -240,8 +240,8 @@ def test_a_malformed_state_file_is_one_line(shards, run, content: str) -> None:
 
 def test_zip_entry_names_are_checked_when_written(tmp_path: Path) -> None:
     # the last line of defence: even a name that passed every other check cannot leave the unpack folder
-    from pubkit.build import Job
-    from pubkit.bundle import _write_zip
+    from pubkit.publish.build import Job
+    from pubkit.publish.bundle import _write_zip
     from pubkit.errors import UsageError
 
     job = Job("launch", "en", "html")

@@ -16,8 +16,8 @@ from lxml import etree
 
 from conftest import copy_sample, page_file, pdf_file, snapshot
 from pubkit import load_project
-from pubkit.build import build
-from pubkit.paths import absolute_url, language_folder
+from pubkit.publish.build import build
+from pubkit.publish.paths import absolute_url, language_folder
 
 PARK = "weiqiao-aluminium-park"
 LAB = "weiqiao-joint-laboratory"
@@ -426,7 +426,7 @@ def test_images_carry_their_size(mini: Path, run) -> None:
 
 def test_a_no_op_build_does_not_remake_the_site(mini: Path, run) -> None:
     assert run("build", "--format", "html", cwd=mini).code == 0
-    code = ("import sys; from pubkit import load_project; from pubkit.build import build; "
-            "r = build(load_project('.'), formats=('html',)); print(len(r.written), len(r.site), 'pubkit.site' in sys.modules)")
+    code = ("import sys; from pubkit import load_project; from pubkit.publish.build import build; "
+            "r = build(load_project('.'), formats=('html',)); print(len(r.written), len(r.site), 'pubkit.publish.site' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], cwd=mini, capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["0", "0", "False"], "the site's inputs did not change: it is not generated"

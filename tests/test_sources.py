@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pubkit import SourceError, load_project, read_source, read_sources
-from pubkit.sources import message_text, placeholders_in
+from pubkit.source.sources import message_text, placeholders_in
 
 
 @pytest.fixture

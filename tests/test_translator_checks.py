@@ -14,7 +14,7 @@ import polib
 import pytest
 
 from conftest import DATA, PROJECTS, pubkit_program
-from pubkit.checks import check_catalog
+from pubkit.catalog.checks import check_catalog
 
 TRANSLATIONS = sorted((DATA / "translations").glob("*.po"))
 

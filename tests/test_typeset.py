@@ -19,9 +19,9 @@ from pypdf import PdfReader
 
 from conftest import copy_project, page_file, pdf_file
 from pubkit import load_project, read_sources
-from pubkit.build import build
-from pubkit.formatting import Formatter
-from pubkit.templates import BUILTIN_DIR
+from pubkit.publish.build import build
+from pubkit.render.formatting import Formatter
+from pubkit.render.templates import BUILTIN_DIR
 
 pytestmark = pytest.mark.slow
 SLUG = "harbour-battery"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pubkit.typography import typesetter
+from pubkit.render.typography import typesetter
 
 NNBSP = "\u202f"
 

@@ -9,7 +9,7 @@ import polib
 import pytest
 
 from conftest import msgfmt_check, snapshot
-from pubkit.merge import merge
+from pubkit.catalog.merge import merge
 
 LAUNCH_DE = Path("locale/de/LC_MESSAGES/launch.po")
 

@@ -13,8 +13,8 @@ import pytest
 
 from conftest import page_file, pdf_file, snapshot
 from pubkit import load_project
-from pubkit.build import build
-from pubkit.catalogs import extract, init_language
+from pubkit.publish.build import build
+from pubkit.catalog.catalogs import extract, init_language
 
 pytestmark = pytest.mark.slow
 SLUG = "opening"

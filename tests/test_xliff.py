@@ -15,8 +15,8 @@ from translate.storage import xliff as tt_xliff
 from translate.storage import xliff2 as tt_xliff2
 
 from conftest import msgfmt_check, snapshot
-from pubkit.inline import Code, Pair, original, parse
-from pubkit.xliff import NS2, NS12, unit_id
+from pubkit.source.inline import Code, Pair, original, parse
+from pubkit.catalog.xliff import NS2, NS12, unit_id
 
 DE = Path("locale/de/LC_MESSAGES/launch.po")
 PARAGRAPH = "The plant covers {area} and cost {cost}, with *new* jobs for {people} people."

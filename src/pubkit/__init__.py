@@ -24,19 +24,19 @@ _EXPORTS = {
     "load_project": "config",
     "normalize_language": "config",
     # sources → messages
-    "Message": "sources",
-    "Source": "sources",
-    "read_source": "sources",
-    "read_sources": "sources",
+    "Message": "source.sources",
+    "Source": "source.sources",
+    "read_source": "source.sources",
+    "read_sources": "source.sources",
     # messages → catalogs
-    "extract": "catalogs",
-    "init_language": "catalogs",
-    "update": "catalogs",
-    "read_catalog": "pofile",
-    "merge": "merge",
+    "extract": "catalog.catalogs",
+    "init_language": "catalog.catalogs",
+    "update": "catalog.catalogs",
+    "read_catalog": "catalog.pofile",
+    "merge": "catalog.merge",
     # progress
-    "CatalogStatus": "status",
-    "status": "status",
+    "CatalogStatus": "catalog.status",
+    "status": "catalog.status",
 }
 
 __all__ = ["__version__", *_EXPORTS]
@@ -52,10 +52,10 @@ def __getattr__(name: str):
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
-    from .catalogs import extract, init_language, update
-    from .pofile import read_catalog
+    from .catalog.catalogs import extract, init_language, update
+    from .catalog.pofile import read_catalog
     from .config import Project, load_project, normalize_language
     from .errors import CatalogError, ConfigError, PubkitError, SourceError, TemplateError, UsageError
-    from .merge import merge
-    from .sources import Message, Source, read_source, read_sources
-    from .status import CatalogStatus, status
+    from .catalog.merge import merge
+    from .source.sources import Message, Source, read_source, read_sources
+    from .catalog.status import CatalogStatus, status

@@ -150,7 +150,7 @@ def _embargo_options(command: argparse.ArgumentParser) -> None:
 
 
 def _now(args: argparse.Namespace):
-    from .embargo import current_time
+    from .source.embargo import current_time
 
     return current_time(args.now)
 
@@ -180,7 +180,7 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _extract(args: argparse.Namespace) -> int:
-    from .catalogs import extract
+    from .catalog.catalogs import extract
 
     project = _project(args)
     for written in extract(project):
@@ -190,7 +190,7 @@ def _extract(args: argparse.Namespace) -> int:
 
 
 def _init(args: argparse.Namespace) -> int:
-    from .catalogs import init_language
+    from .catalog.catalogs import init_language
 
     from .configfile import add_language
 
@@ -209,7 +209,7 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _update(args: argparse.Namespace) -> int:
-    from .catalogs import update
+    from .catalog.catalogs import update
 
     project = _project(args)
     for result in update(project, _languages(args.lang), [Path.cwd() / m for m in args.memory]):
@@ -228,9 +228,9 @@ def _update(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
-    from .status import status
+    from .catalog.status import status
 
-    from .embargo import current_time, embargo_notes
+    from .source.embargo import current_time, embargo_notes
 
     project = _project(args)
     rows = status(project, _languages(args.lang))
@@ -263,7 +263,7 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .checks import check_project
+    from .catalog.checks import check_project
 
     project = _project(args)
     findings = check_project(project, _languages(args.lang))
@@ -333,7 +333,7 @@ class _Progress:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .build import FORMATS, build, default_jobs, not_used_diagnostics, parse_shard
+    from .publish.build import FORMATS, build, default_jobs, not_used_diagnostics, parse_shard
 
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
     if not formats or any(f not in FORMATS for f in formats):
@@ -344,7 +344,7 @@ def _build(args: argparse.Namespace) -> int:
     if args.pseudo:
         from dataclasses import replace
 
-        from .pseudo import OUTPUT_FOLDER, build_pseudo
+        from .render.pseudo import OUTPUT_FOLDER, build_pseudo
 
         if args.lang or args.preview or shard:
             raise UsageError("--pseudo builds every release in en-XA and ar-XB: it takes no --lang, --preview or --shard")
@@ -377,8 +377,8 @@ def _count(number: int, noun: str) -> str:
 
 
 def _bundle(args: argparse.Namespace) -> int:
-    from .build import default_jobs
-    from .bundle import bundle, merge_bundle
+    from .publish.build import default_jobs
+    from .publish.bundle import bundle, merge_bundle
 
     project = _project(args)
     if args.merge:
@@ -395,7 +395,7 @@ def _bundle(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .xliff import export
+    from .catalog.xliff import export
 
     project = _project(args)
     folder = Path.cwd() / args.output if args.output else project.root / "xliff"
@@ -405,7 +405,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from .xliff import import_files
+    from .catalog.xliff import import_files
 
     project = _project(args)
     result = import_files(project, [Path.cwd() / f for f in args.files])
@@ -428,7 +428,7 @@ def _port(text: str) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     try:
-        from .serve import serve
+        from .publish.serve import serve
     except ImportError as exc:
         raise UsageError(f"`pubkit serve` needs its extra packages ({exc.name} is missing): "
                          "pip install 'pubkit[serve]'") from None

@@ -124,7 +124,7 @@ class Project:
         """Every release source, in a stable (sorted) order."""
         if not self.sources_dir.is_dir():
             raise ConfigError(f"no sources folder '{self.sources_dir.name}/' in the project", self.config_path)
-        from .resources import confined_input
+        from .render.resources import confined_input
 
         # A source that links out of the project is refused like an image that does.
         return sorted(p for p in self.sources_dir.glob("*.md")
@@ -403,7 +403,7 @@ def _check_folders(languages: list[str], per_language: dict[str, LanguageSetting
 def _check_calendars(languages: list[str], source_language: str, defaults: LanguageSettings,
                      per_language: dict[str, LanguageSettings], path: Path, text: str, section_line: int) -> None:
     """``calendar = "buddhist"`` needs CLDR data pubkit ships (Thai): say so at the line that asks."""
-    from .cldr import buddhist_calendar, buddhist_locales
+    from .render.cldr import buddhist_calendar, buddhist_locales
 
     for language in dict.fromkeys([source_language, *languages]):
         if per_language.get(language, defaults).calendar != "buddhist":

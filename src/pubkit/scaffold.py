@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .catalogs import extract, update
+from .catalog.catalogs import extract, update
 from .config import load_project, normalize_language
 from .errors import UsageError
 from .fileio import write_atomic

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from babel import Locale
 from babel.units import format_unit
 
-from . import safefs
-from .catalogs import TEMPLATES_DOMAIN, Translations
-from .config import Project
-from .fileio import write_atomic
-from .formatting import text_direction
-from .head import language_name
+from .. import safefs
+from ..catalog.catalogs import TEMPLATES_DOMAIN, Translations
+from ..config import Project
+from ..fileio import write_atomic
+from ..render.formatting import text_direction
+from ..render.head import language_name
 from .paths import (
     ROBOTS,
     SITE_INDEX,
@@ -34,9 +34,9 @@ from .paths import (
     page_relative,
     pdf_relative,
 )
-from .pseudo import base_locale
-from .brand import brand_assets
-from .templates import template_files
+from ..render.pseudo import base_locale
+from ..render.brand import brand_assets
+from ..render.templates import template_files
 
 CHOOSER_TEMPLATE = "site-index.html"
 INDEX_TEMPLATE = "language-index.html"
@@ -88,7 +88,7 @@ def write_site(project: Project, listed: dict[str, dict], index, now: dt.datetim
 def site_files(project: Project, listed: dict[str, dict], index, now: dt.datetime, renderer=None) -> dict[str, bytes]:
     """Relative path → bytes of every file of the site around the pages."""
     if renderer is None:
-        from .render import Renderer
+        from ..render.render import Renderer
 
         renderer = Renderer(project)
     listings = _listings(project, listed, index, now, renderer)
@@ -124,7 +124,7 @@ def site_files(project: Project, listed: dict[str, dict], index, now: dt.datetim
 
 
 def _listings(project: Project, listed: dict[str, dict], index, now: dt.datetime, renderer) -> dict[str, list[Listing]]:
-    from .render import fill
+    from ..render.render import fill
 
     by_language: dict[str, list[Listing]] = {}
     for key in sorted(listed):

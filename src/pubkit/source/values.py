@@ -13,7 +13,7 @@ import yaml
 from babel.numbers import list_currencies
 from babel.units import _find_unit_pattern
 
-from .errors import SourceError
+from ..errors import SourceError
 
 #: The largest magnitude accepted for a figure; beyond it a value is a typo, not a press-release figure.
 MAX_MAGNITUDE = Decimal("1e18")

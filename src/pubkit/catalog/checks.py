@@ -19,10 +19,10 @@ from babel.numbers import NumberFormatError, parse_decimal
 from markdown_it import MarkdownIt
 
 from .catalogs import project_templates, template_text
-from .config import Project
-from .errors import PubkitError, display_path
+from ..config import Project
+from ..errors import PubkitError, display_path
 from .pofile import plural_count, read_catalog, shorten
-from .sources import PLACEHOLDER_RE, placeholders_in
+from ..source.sources import PLACEHOLDER_RE, placeholders_in
 
 #: Small numbers are often written as words in one language and digits in another ("three" / "3社").
 SMALL_NUMBER = 10

@@ -5,8 +5,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from .config import Project
-from .errors import TemplateError
+from ..config import Project
+from ..errors import TemplateError
 from .templates import template_files
 
 #: The organization's logo and the site's icon, looked for in the template set (the project's templates/

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import IO
 from urllib.parse import unquote, urlsplit
 
-from .errors import PubkitError, RenderError
+from ..errors import PubkitError, RenderError
 
 #: The largest file a document may pull in (an image, a stylesheet).
 MAX_RESOURCE_BYTES = 32 * 1024 * 1024

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING
 
-from .errors import UsageError
+from ..errors import UsageError
 
 if TYPE_CHECKING:  # pragma: no cover  Babel is imported where a date is formatted, not by every build
     from babel import Locale
@@ -37,7 +37,7 @@ def current_time(now: str | None = None) -> dt.datetime:
             return parse_moment(now)
         except ValueError as exc:
             raise UsageError(f"--now: {exc}") from None
-    from .machine import source_date_epoch  # one reading of SOURCE_DATE_EPOCH, refusing a bad value
+    from ..machine import source_date_epoch  # one reading of SOURCE_DATE_EPOCH, refusing a bad value
 
     epoch = source_date_epoch()
     if epoch is not None:
@@ -69,7 +69,7 @@ def embargo_time(embargo: dt.datetime, locale: Locale, date_text: str) -> str:
 
 def embargo_notes(project, now: dt.datetime) -> list:
     """A note per release still under embargo at ``now``, for ``status``: it is not published yet."""
-    from .errors import Diagnostic
+    from ..errors import Diagnostic
 
     notes = []
     for path in project.source_files():

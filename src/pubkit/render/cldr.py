@@ -16,7 +16,7 @@ from babel import Locale
 
 @cache
 def _data() -> dict[str, Any]:
-    return json.loads(resources.files("pubkit").joinpath("data/cldr.json").read_text(encoding="utf-8"))
+    return json.loads(resources.files("pubkit.render").joinpath("data/cldr.json").read_text(encoding="utf-8"))
 
 
 def cldr_version() -> dict[str, str]:

@@ -22,7 +22,7 @@ import unicodedata
 
 from markupsafe import Markup, escape
 
-from .sources import PLACEHOLDER_RE
+from ..source.sources import PLACEHOLDER_RE
 
 _LATIN = "A-Za-z\u00c0-\u024f\u1e00-\u1eff"
 # Currency and percent signs written against a Latin run belong to it (CN¥, US$).

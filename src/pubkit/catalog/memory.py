@@ -18,8 +18,8 @@ from pathlib import Path
 import polib
 from lxml import etree
 
-from .errors import ExchangeError
-from .fileio import read_limited
+from ..errors import ExchangeError
+from ..fileio import read_limited
 from .merge import closest_translations
 from .pofile import read_catalog, shorten
 

@@ -22,11 +22,11 @@ from babel import Locale
 from lxml import etree
 from rapidfuzz import fuzz
 
-from . import inline
+from ..source import inline
 from .catalogs import _nplurals, domains
-from .config import Project
-from .errors import CatalogError, ExchangeError
-from .fileio import read_limited, write_atomic
+from ..config import Project
+from ..errors import CatalogError, ExchangeError
+from ..fileio import read_limited, write_atomic
 from .merge import FUZZY_THRESHOLD
 from .pofile import read_catalog, render
 

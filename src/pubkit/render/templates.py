@@ -7,15 +7,15 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .config import Project
-from .errors import TemplateError
+from ..config import Project
+from ..errors import TemplateError
 
 # Jinja and the sources are imported by the functions that use them: listing the template files
 # (which a no-op build does to hash its inputs) must stay cheap.
 if TYPE_CHECKING:  # pragma: no cover
     import jinja2
 
-    from .sources import Message
+    from ..source.sources import Message
 from .resources import confined_input
 
 BUILTIN_DIR = Path(__file__).parent / "templates"
@@ -135,7 +135,7 @@ def template_messages(project: Project) -> list[tuple[str, Message]]:
 
 
 def _message(function: str, strings, line: int, comments: list[str], path: Path) -> Message | None:
-    from .sources import PLACEHOLDER_RE, Message
+    from ..source.sources import PLACEHOLDER_RE, Message
 
     strings = strings if isinstance(strings, tuple) else (strings,)
     context = None

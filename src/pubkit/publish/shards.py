@@ -16,13 +16,13 @@ import json
 import os
 from pathlib import Path
 
-from . import __version__, safefs
+from .. import __version__, safefs
 from .build import SCREEN_ASSETS, STATE_FILE, Job, build
-from .config import Project
-from .errors import PubkitError, UsageError
+from ..config import Project
+from ..errors import PubkitError, UsageError
 from .paths import page_relative, pdf_relative
-from .resources import image_digest
-from .templates import template_files
+from ..render.resources import image_digest
+from ..render.templates import template_files
 
 #: The largest state file and the largest single output read from a shard.
 MAX_STATE_BYTES = 64 * 1024 * 1024
@@ -204,7 +204,7 @@ def _stale(folder: Path, state: dict, current: dict[str, str]) -> str:
 
 def _project_images(project: Project) -> dict[str, Path]:
     """``images/<digest>-<name>`` → the project file a page copies under that name."""
-    from .templates import BUILTIN_DIR
+    from ..render.templates import BUILTIN_DIR
 
     roots = tuple(Path(os.path.realpath(p)) for p in (project.root, BUILTIN_DIR))
     found: dict[str, Path] = {}

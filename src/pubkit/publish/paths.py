@@ -13,7 +13,7 @@ import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import Project
+from ..config import Project
 
 SITE_INDEX = "index.html"
 SITEMAP = "sitemap.xml"

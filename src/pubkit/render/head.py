@@ -7,9 +7,9 @@ import json
 from babel import Locale
 from markupsafe import Markup
 
-from .config import Project
+from ..config import Project
 from .formatting import Formatter, text_direction
-from .paths import SITE_INDEX, Publication, bcp47, index_relative, link, page_relative, pdf_relative, public_url
+from ..publish.paths import SITE_INDEX, Publication, bcp47, index_relative, link, page_relative, pdf_relative, public_url
 from .pseudo import base_locale
 
 #: CLDR's localeDisplayPattern where it differs from Babel's fixed "name (detail)": Chinese uses
@@ -50,7 +50,7 @@ def page_head(project: Project, slug: str, language: str, publication: Publicati
     default = project.source_language if project.source_language in languages else languages[0]
     default_url = public_url(project, page_relative(project, slug, default), here)
     embargo = publication.embargoed.get(slug)
-    from .embargo import embargo_time
+    from ..source.embargo import embargo_time
 
     return {
         "alternates": alternates,

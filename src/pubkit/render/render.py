@@ -15,15 +15,15 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup, escape
 
-from . import __version__
-from .catalogs import Translations
-from .config import Project
-from .errors import PubkitError, RenderError, TemplateError
+from .. import __version__
+from ..catalog.catalogs import Translations
+from ..config import Project
+from ..errors import PubkitError, RenderError, TemplateError
 from .formatting import Formatter, paper_size, text_direction
 from .layout import TextLayout, value_at
 from .pseudo import base_locale
 from .resources import image_digest, policy_for
-from .sources import MAX_EMPHASIS_MARKS, MAX_NESTING, PLACEHOLDER_RE, Source, too_deep
+from ..source.sources import MAX_EMPHASIS_MARKS, MAX_NESTING, PLACEHOLDER_RE, Source, too_deep
 from .templates import BUILTIN_DIR, TEMPLATE_SUFFIXES, environment, template_error, template_files
 from .head import news_article
 from .typography import typesetter

@@ -23,8 +23,8 @@ from babel.numbers import (
 from babel.units import format_unit
 
 from . import cldr
-from .errors import RenderError
-from .values import Value
+from ..errors import RenderError
+from ..source.values import Value
 
 #: Compact notation may show at most this many fraction digits ("€3.75亿", "1,25 Mrd. €"); a figure
 #: that needs more is written in full instead, because compact notation must never change a figure.

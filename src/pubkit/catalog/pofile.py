@@ -10,8 +10,8 @@ from pathlib import Path
 import polib
 
 from . import polayout
-from .errors import CatalogError
-from .fileio import read_limited
+from ..errors import CatalogError
+from ..fileio import read_limited
 
 WRAP_WIDTH = 78
 #: The largest catalog pubkit reads; a bigger file is a mistake, not a translation.

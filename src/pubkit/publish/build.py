@@ -11,20 +11,20 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__, safefs
-from .config import Project, is_valid_slug, parse_languages
-from .embargo import is_embargoed
-from .errors import Diagnostic, UsageError
-from .fileio import write_atomic
-from .machine import require_fonts, source_date_epoch
+from .. import __version__, safefs
+from ..config import Project, is_valid_slug, parse_languages
+from ..source.embargo import is_embargoed
+from ..errors import Diagnostic, UsageError
+from ..fileio import write_atomic
+from ..machine import require_fonts, source_date_epoch
 from .paths import NO_BASE_URL, Publication, page_dir, pdf_path
-from .templates import template_files
+from ..render.templates import template_files
 
 # Catalogs, sources and the process pool are imported where they are used: a rebuild that finds
 # nothing to do must not pay for Babel's catalogs, YAML, Markdown or Jinja (CLI speed, issue 14).
 if TYPE_CHECKING:  # pragma: no cover
-    from .catalogs import Fallback, Translations
-    from .sources import Source
+    from ..catalog.catalogs import Fallback, Translations
+    from ..source.sources import Source
 
 FORMATS = ("html", "pdf")
 #: Static files of the template set a web page links to, copied beside it.
@@ -138,7 +138,7 @@ class SourceIndex:
                 slug = entry["slug"]
                 embargo = _moment(entry["embargo"])
             else:
-                from .sources import read_source
+                from ..source.sources import read_source
 
                 source = read_source(path)
                 slug = source.slug
@@ -150,7 +150,7 @@ class SourceIndex:
                                     "embargo": embargo.isoformat() if embargo else None}
         if self.parsed:
             # Only files parsed now can bring a new slug: the others were checked unique by the last build.
-            from .sources import check_unique_slugs
+            from ..source.sources import check_unique_slugs
 
             check_unique_slugs(found)
         self.paths = dict(found)
@@ -160,7 +160,7 @@ class SourceIndex:
 
     def source(self, slug: str) -> Source:
         if slug not in self.parsed:
-            from .sources import read_source
+            from ..source.sources import read_source
 
             self.parsed[slug] = read_source(self.paths[slug])
         return self.parsed[slug]
@@ -316,7 +316,7 @@ def build(
     index = SourceIndex(project, state.get("sources", {}))
     chosen_slugs = select_slugs(index.paths, slugs)
     if now is None:
-        from .embargo import current_time
+        from ..source.embargo import current_time
 
         now = current_time()
     embargoed = {slug: when for slug in index.paths if is_embargoed(when := index.embargo(slug), now)}
@@ -328,7 +328,7 @@ def build(
 
     def ui_gate(language: str) -> list[Fallback]:
         if language not in ui_rejected:
-            from .catalogs import TEMPLATES_DOMAIN, Translations
+            from ..catalog.catalogs import TEMPLATES_DOMAIN, Translations
 
             ui_rejected[language] = Translations.load(project, language, TEMPLATES_DOMAIN).rejected()
         return ui_rejected[language]
@@ -374,7 +374,7 @@ def build(
                     result.not_used.extend((language, rejected) for rejected in remembered)
                 languages_of_slug.append(language)
                 continue
-            from .catalogs import Translations
+            from ..catalog.catalogs import Translations
 
             source = index.source(slug)
             translations = Translations.load(project, language, source.slug)
@@ -397,7 +397,7 @@ def build(
                 result.not_used.extend((language, rejected) for rejected in gate[(slug, language)])
             languages_of_slug.append(language)
         published[slug] = tuple(languages_of_slug)
-    from .brand import brand_assets
+    from ..render.brand import brand_assets
 
     publication = Publication(published, {s: w for s, w in embargoed.items() if s in published},
                               brand_assets(project))
@@ -423,7 +423,7 @@ def build(
 
     renderer = None
     if todo:
-        from .render import Renderer
+        from ..render.render import Renderer
 
         if any(job.format == "pdf" for job in todo):
             require_fonts()  # without any font, Pango crashes the process instead of reporting it
@@ -501,7 +501,7 @@ def _run(project: Project, todo: list[Job], preview: bool, report: dict, jobs: i
         return
     from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 
-    from . import pdf  # noqa: F401  imported once here, inherited by every forked worker
+    from ..render import pdf  # noqa: F401  imported once here, inherited by every forked worker
 
     workers = max(1, min(jobs, len(todo)))
     generation = workers * RECYCLE_AFTER
@@ -577,7 +577,7 @@ class _Worker:
     def screen_asset(self, name: str) -> bytes:
         """A stylesheet copied beside every web page, checked once: it must not reach the network or a disk."""
         if name not in self._screen:
-            from .resources import check_screen_stylesheet
+            from ..render.resources import check_screen_stylesheet
 
             self._screen[name] = check_screen_stylesheet(self.assets[name], self.project.allow_network)
         return self._screen[name]
@@ -585,14 +585,14 @@ class _Worker:
     def translations(self, language: str, slug: str) -> "Translations":
         # The HTML and PDF jobs of a page usually follow each other: read its catalog once.
         if self._last is None or self._last[0] != (language, slug):
-            from .catalogs import Translations
+            from ..catalog.catalogs import Translations
 
             self._last = ((language, slug), Translations.load(self.project, language, slug))
         return self._last[1]
 
     def run(self, job: Job, report_fallbacks: bool) -> JobResult:
-        from .catalogs import TEMPLATES_DOMAIN, Translations
-        from .pofile import shorten
+        from ..catalog.catalogs import TEMPLATES_DOMAIN, Translations
+        from ..catalog.pofile import shorten
 
         project, source = self.project, self.index.source(job.slug)
         translations = self.translations(job.language, source.slug)
@@ -602,7 +602,7 @@ class _Worker:
         folder = page_dir(project, source.slug, job.language)
         files: dict[Path, bytes | str] = {}
         result = JobResult(job)
-        from .head import page_head
+        from ..render.head import page_head
 
         site = page_head(project, source.slug, job.language, self.publication, self.renderer.formatter(job.language))
         if job.format == "html":
@@ -613,13 +613,13 @@ class _Worker:
             for relative, real in page.images:
                 files[folder / relative] = real.read_bytes()
         else:
-            from .pdf import load_stylesheets, write_pdf  # WeasyPrint is imported only when a PDF is made
+            from ..render.pdf import load_stylesheets, write_pdf  # WeasyPrint is imported only when a PDF is made
 
             if self._print_styles is None:
                 paths = [self.assets[name] for name in PRINT_STYLESHEETS]
                 self._print_styles = load_stylesheets(paths, self.renderer.policy)
             page = self.renderer.render(source, job.language, translations, ui, "print", self.preview, site)
-            from .hyphenation import preload  # parsed dictionaries from the user's cache: see hyphenation.py
+            from ..render.hyphenation import preload  # parsed dictionaries from the user's cache: see hyphenation.py
 
             preload(job.language)
             if page.fallbacks:
@@ -674,7 +674,7 @@ def _remembered_gate(project: Project, previous: dict, slug: str, language: str,
         if remembered == []:
             return []  # the usual case: no need for the catalog machinery (a no-op build stays light)
         try:
-            from .catalogs import Fallback
+            from ..catalog.catalogs import Fallback
 
             return [Fallback("rejected", project.root / path, line, finding, msgid, context)
                     for path, line, finding, msgid, context in remembered]

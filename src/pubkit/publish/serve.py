@@ -38,8 +38,8 @@ from starlette.routing import Route
 from watchfiles import DefaultFilter, awatch
 
 from .build import build
-from .config import CONFIG_FILE, PYPROJECT_FILE, Project, load_project
-from .errors import PubkitError
+from ..config import CONFIG_FILE, PYPROJECT_FILE, Project, load_project
+from ..errors import PubkitError
 from .paths import bcp47, page_relative, pdf_relative
 
 #: Where preview builds go unless ``pubkit.toml`` says otherwise (``preview_dir``, Project.preview_output_dir):
@@ -237,10 +237,10 @@ class Desk:
 
     def overview(self) -> dict:
         """The dashboard's grid: every release × language with progress, findings and links."""
-        from .checks import check_catalog
-        from .pofile import read_catalog
-        from .sources import read_sources
-        from .status import catalog_status
+        from ..catalog.checks import check_catalog
+        from ..catalog.pofile import read_catalog
+        from ..source.sources import read_sources
+        from ..catalog.status import catalog_status
 
         project = self.project()
         preview = self.preview_project(project)

@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING
 
 import polib
 
-from . import inline
-from .config import Project
+from ..source import inline
+from ..config import Project
 
 if TYPE_CHECKING:
-    from .build import BuildResult
+    from ..publish.build import BuildResult
 
 #: Pseudo-locale (gettext spelling, as folder names) → the real locale its values are formatted in.
 PSEUDO_LOCALES = {"en_XA": "en", "ar_XB": "ar"}
@@ -92,9 +92,9 @@ def _right_to_left(run: str) -> str:
 
 def pseudo_catalogs(project: Project, folder: Path) -> None:
     """Write the ``.po`` of every pseudo-locale and catalog under ``folder``, from the sources' messages."""
-    from .catalogs import build_template, project_templates
-    from .fileio import write_atomic
-    from .pofile import render
+    from ..catalog.catalogs import build_template, project_templates
+    from ..fileio import write_atomic
+    from ..catalog.pofile import render
 
     for domain, located in project_templates(project).items():
         template = build_template(domain, located, "")
@@ -119,7 +119,7 @@ def build_pseudo(project: Project, slugs: list[str] | None = None, formats: tupl
     The same build as ``pubkit build`` (incremental, parallel), run on a copy of the project whose
     catalogs are the pseudo ones and whose output folder is its own.
     """
-    from .build import FORMATS, build
+    from ..publish.build import FORMATS, build
 
     with tempfile.TemporaryDirectory(prefix="pubkit-pseudo-") as folder:
         pseudo_catalogs(project, Path(folder))

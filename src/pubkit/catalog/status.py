@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 import polib
 
 from .catalogs import domains, read_catalog
-from .config import Project
+from ..config import Project
 from .memory import filled_count
 
 

@@ -12,15 +12,15 @@ import polib
 from babel import Locale
 from babel.messages.plurals import get_plural
 
-from . import __version__
-from .config import Project
-from .errors import CatalogError, UsageError
-from .fileio import write_atomic
+from .. import __version__
+from ..config import Project
+from ..errors import CatalogError, UsageError
+from ..fileio import write_atomic
 from .memory import fill, language_memory, origin_of
 from .merge import MergeReport, merge
 from .pofile import WRAP_WIDTH, parse_text, plural_count, read_catalog, render
-from .sources import Message, read_sources
-from .templates import template_messages
+from ..source.sources import Message, read_sources
+from ..render.templates import template_messages
 
 TEMPLATES_DOMAIN = "templates"
 _CREATION_DATE_RE = re.compile(r'^"POT-Creation-Date: ([^"\\]*)\\n"$', re.MULTILINE)
@@ -37,7 +37,7 @@ class WrittenFile:
 
 def timestamp() -> str:
     """Now, or ``SOURCE_DATE_EPOCH`` when set, in the PO header format (``2023-07-25 10:00+0000``)."""
-    from .machine import source_date_epoch
+    from ..machine import source_date_epoch
 
     epoch = source_date_epoch()  # a value that is not a time is a one-line error, not a traceback
     if epoch is not None:

@@ -12,9 +12,9 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
-from .config import Project, is_valid_slug
-from .errors import SourceError
-from .fileio import read_limited
+from ..config import Project, is_valid_slug
+from ..errors import SourceError
+from ..fileio import read_limited
 from .values import Value, mapping_items, parse_date_node, parse_values
 
 #: Front-matter fields whose text is translated; each becomes a message with the field name as context.

@@ -12,17 +12,17 @@ import time
 import zipfile
 from pathlib import Path
 
-from . import __version__, safefs
+from .. import __version__, safefs
 from .build import Job, Progress, build
-from .catalogs import TEMPLATES_DOMAIN, Translations, domains
-from .config import Project
-from .errors import UsageError
-from .fileio import write_atomic
-from .machine import source_date_epoch
-from .pofile import read_catalog
+from ..catalog.catalogs import TEMPLATES_DOMAIN, Translations, domains
+from ..config import Project
+from ..errors import UsageError
+from ..fileio import write_atomic
+from ..machine import source_date_epoch
+from ..catalog.pofile import read_catalog
 from .shards import collect
-from .sources import read_sources
-from .status import catalog_status
+from ..source.sources import read_sources
+from ..catalog.status import catalog_status
 
 BUNDLE_NAME = "bundle.zip"
 MANIFEST_NAME = "manifest.json"
@@ -85,7 +85,7 @@ def _target(project: Project, output: Path | None) -> Path:
 def _site(project: Project, listed: dict[str, dict], now: dt.datetime | None) -> dict[str, tuple[Job, bytes]]:
     """The indexes, feeds, sitemap and robots.txt around the checked pages, made as a build makes them."""
     from .build import SourceIndex
-    from .embargo import current_time
+    from ..source.embargo import current_time
     from .site import site_files
 
     index = SourceIndex(project, {})
@@ -95,7 +95,7 @@ def _site(project: Project, listed: dict[str, dict], now: dt.datetime | None) ->
 
 
 def _manifest(project: Project, files: dict[str, tuple[Job, bytes]]) -> dict:
-    from .checks import check_catalog
+    from ..catalog.checks import check_catalog
 
     sources = read_sources(project)
     languages: dict[str, dict] = {}

@@ -16,7 +16,7 @@ import weasyprint
 import weasyprint.draw
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from .errors import PubkitError, RenderError
+from ..errors import PubkitError, RenderError
 from .resources import ResourcePolicy, stylesheet_references
 
 _NOTDEF_RE = re.compile(r'unsupported by fonts: "(.*)" \(U\+([0-9A-F]+)\)', re.DOTALL)
