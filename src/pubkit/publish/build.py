@@ -499,7 +499,7 @@ def _run(project: Project, todo: list[Job], preview: bool, report: dict, jobs: i
         for job in todo:
             yield worker.run(job, report[(job.slug, job.language)] == job.format)
         return
-    from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+    from concurrent.futures import ProcessPoolExecutor, as_completed
 
     from ..render import pdf  # noqa: F401  imported once here, inherited by every forked worker
 
@@ -510,15 +510,15 @@ def _run(project: Project, todo: list[Job], preview: bool, report: dict, jobs: i
         # Forked workers inherit the compiled templates and parsed sources without pickling them.
         with ProcessPoolExecutor(max_workers=min(workers, len(batch)), mp_context=_fork_context(),
                                  initializer=_init_worker, initargs=(project, preview, renderer, index, publication)) as pool:
-            pending = {pool.submit(_run_in_worker, job, report[(job.slug, job.language)] == job.format)
-                       for job in batch}
+            futures = [pool.submit(_run_in_worker, job, report[(job.slug, job.language)] == job.format)
+                       for job in batch]
             try:
-                while pending:
-                    done, pending = wait(pending, return_when=FIRST_EXCEPTION)
-                    for future in done:
-                        yield future.result()  # re-raises a worker's PubkitError with its path and line
+                # Each result as soon as it is ready, so progress moves with the work (waiting for the
+                # first exception returned only when every job of the batch was done).
+                for future in as_completed(futures):
+                    yield future.result()  # re-raises a worker's PubkitError with its path and line
             finally:
-                for future in pending:
+                for future in futures:
                     future.cancel()
 
 
