@@ -17,7 +17,7 @@ from ..config import Project
 from ..errors import CatalogError, UsageError
 from ..fileio import write_atomic
 from .memory import fill, language_memory, origin_of
-from .merge import MergeReport, merge
+from .merge import MergeReport, merge, untranslated_entry
 from .pofile import WRAP_WIDTH, parse_text, plural_count, read_catalog, render
 from ..source.sources import Message, read_sources
 from ..render.templates import template_messages
@@ -177,18 +177,7 @@ def new_catalog(template: polib.POFile, language: str, domain: str) -> polib.POF
         "Generated-By": f"pubkit {__version__}",
     }
     for entry in template:
-        catalog.append(
-            polib.POEntry(
-                msgid=entry.msgid,
-                msgctxt=entry.msgctxt,
-                msgid_plural=entry.msgid_plural,
-                msgstr="",
-                msgstr_plural={i: "" for i in range(count)} if entry.msgid_plural else {},
-                occurrences=list(entry.occurrences),
-                comment=entry.comment,
-                flags=[f for f in entry.flags if f != "fuzzy"],
-            )
-        )
+        catalog.append(untranslated_entry(entry, count))
     return catalog
 
 

@@ -88,7 +88,7 @@ def merge(catalog: polib.POFile, template: polib.POFile, nplurals: int) -> tuple
         matcher = _FuzzyMatcher(list(active.values()) + list(obsolete.values()))
         for (index, new), source in zip(pending, matcher.best_matches([new for _, new in pending])):
             if source is None:
-                entries[index] = _untranslated(new, nplurals)
+                entries[index] = untranslated_entry(new, nplurals)
                 report.new += 1
             else:
                 used.add(key_of(source))
@@ -171,7 +171,7 @@ class _FuzzyMatcher:
 
 
 def _carry_over(new: polib.POEntry, old: polib.POEntry, nplurals: int, fuzzy_source: bool) -> polib.POEntry:
-    entry = _untranslated(new, nplurals)
+    entry = untranslated_entry(new, nplurals)
     entry.tcomment = old.tcomment
     fuzzy = fuzzy_source or "fuzzy" in old.flags
     if bool(new.msgid_plural) == bool(old.msgid_plural):
@@ -198,7 +198,8 @@ def _carry_over(new: polib.POEntry, old: polib.POEntry, nplurals: int, fuzzy_sou
     return entry
 
 
-def _untranslated(new: polib.POEntry, nplurals: int) -> polib.POEntry:
+def untranslated_entry(new: polib.POEntry, nplurals: int) -> polib.POEntry:
+    """A template's entry as an empty catalog entry: its text, context, references and flags, no translation."""
     return polib.POEntry(
         msgid=new.msgid,
         msgctxt=new.msgctxt,
