@@ -41,7 +41,7 @@ def bundle(project: Project, output: Path | None = None, jobs: int = 1, progress
     target = _target(project, output)
     result = build(project, jobs=jobs, progress=progress, now=now, include_embargoed=include_embargoed)
     # Checked like a shard (the folder may be a download), and the site made from what was checked.
-    files, listed = collect(project, [project.output_dir], now, include_embargoed)
+    files, listed = collect(project, [project.output_dir], result, include_embargoed)
     files.update(_site(project, listed, now))
     manifest = _manifest(project, files)
     if result.embargoed:
@@ -59,10 +59,10 @@ def merge_bundle(project: Project, folders: list[Path], output: Path | None = No
     """
     source_date_epoch()
     target = _target(project, output)
-    files, listed = collect(project, folders, now, include_embargoed)  # every shard is hostile until checked
+    plan = build(project, plan_only=True, now=now, include_embargoed=include_embargoed)
+    files, listed = collect(project, folders, plan, include_embargoed)  # every shard is hostile until checked
     files.update(_site(project, listed, now))  # never a shard's own site: made here, as a whole build makes it
     manifest = _manifest(project, files)  # the same manifest, and bundle, as an unsharded build
-    plan = build(project, plan_only=True, now=now, include_embargoed=include_embargoed)
     if plan.embargoed:
         manifest["embargoed"] = {slug: moment.isoformat() for slug, moment in sorted(plan.embargoed.items())}
     _write_zip(target, files, manifest)

@@ -10,14 +10,13 @@ unsharded build, or an error.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import os
 from pathlib import Path
 
 from .. import __version__, safefs
-from .build import SCREEN_ASSETS, STATE_FILE, Job, build
+from .build import SCREEN_ASSETS, STATE_FILE, BuildResult, Job
 from ..config import Project
 from ..errors import PubkitError, UsageError
 from .paths import page_relative, pdf_relative
@@ -138,15 +137,15 @@ def _validate(state: object, path: Path) -> None:
         raise UsageError(f"state file does not match its schema at {where}: {message}", path, 1)
 
 
-def collect(project: Project, folders: list[Path], now: dt.datetime | None = None,
+def collect(project: Project, folders: list[Path], plan: BuildResult,
             include_embargoed: bool = False) -> tuple[Files, dict[str, dict]]:
     """Every output of an unsharded build of ``project``, taken from these build folders (shards),
     and the checked state entry of every job (what the site around the pages lists).
 
-    Raises :class:`UsageError` (one line, exit 2) unless the folders are exactly the shards of the
-    build the current project plans (at ``now``, with or without embargoed releases), fresh, and intact.
+    ``plan`` is what the current project builds, unsharded: ``build(plan_only=True)``, or the result of
+    the whole build that just ran. Raises :class:`UsageError` (one line, exit 2) unless the folders are
+    exactly the shards of that build, fresh, and intact.
     """
-    plan = build(project, plan_only=True, now=now, include_embargoed=include_embargoed)
     states = [(folder, load_state(folder)) for folder in folders]
     if not include_embargoed:
         for folder, state in states:
