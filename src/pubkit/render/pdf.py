@@ -52,7 +52,7 @@ def _with_actual_text(draw_text):
 
 
 # WeasyPrint has no hook for this: wrap the function its drawing code calls, once per process.
-# (tests/test_typeset.py fails if a WeasyPrint release moves it).
+# (tests/render/test_typeset.py fails if a WeasyPrint release moves it).
 _draw_text = getattr(weasyprint.draw, "draw_text", None)
 if _draw_text is not None and not getattr(_draw_text, "pubkit_actual_text", False):
     weasyprint.draw.draw_text = _with_actual_text(_draw_text)

@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parent.parent.parent
 SLUG = "weiqiao-aluminium-park"
 #: A German message the tests leave untranslated, and where its msgstr is.
 UNTRANSLATED = "One park for the whole aluminium value chain"

@@ -8,6 +8,7 @@ from pathlib import Path
 import polib
 import pytest
 
+from conftest import ROOT
 from pubkit.cli import _parser
 
 DE = Path("locale/de/LC_MESSAGES/launch.po")
@@ -61,7 +62,7 @@ def test_check_summary_counts_per_catalog_and_check(mini: Path, run) -> None:
 
 
 def test_the_readme_points_only_inside_the_repository() -> None:
-    root = Path(__file__).parent.parent
+    root = ROOT
     readme = (root / "README.md").read_text(encoding="utf-8")
     assert "../" not in readme and "/work/" not in readme
     import re

@@ -17,7 +17,7 @@ import polib
 import pytest
 from pypdf import PdfReader
 
-from conftest import copy_project, page_file, pdf_file
+from conftest import PROJECTS, copy_project, page_file, pdf_file
 from pubkit import load_project, read_sources
 from pubkit.publish.build import build
 from pubkit.render.formatting import Formatter
@@ -76,7 +76,7 @@ def fonts(pdf_path: Path) -> set[str]:
 
 def values(language: str) -> dict[str, str]:
     """Each value of the release as the formatter writes it for ``language``, spaces made plain."""
-    project = load_project(Path(__file__).parent / "projects" / "typeset")
+    project = load_project(PROJECTS / "typeset")
     (source,) = read_sources(project)
     formatter = Formatter(language)
     return {name: " ".join(BIDI_CONTROLS.sub("", formatter.format(value)).replace("\u202f", " ").split())
