@@ -30,7 +30,7 @@ def test_extract_writes_one_template_per_source_and_one_for_templates(mini: Path
 
 
 def test_templates_catalog_has_builtin_and_project_strings(mini: Path, run) -> None:
-    run("extract", cwd=mini)
+    assert run("extract", cwd=mini).code == 0
     templates = entries(mini / "locale" / "templates.pot")
     own = templates[(None, "Mini Company press office")]
     assert own.occurrences == [("templates/letterhead.html", "3")]
@@ -43,13 +43,13 @@ def test_templates_catalog_has_builtin_and_project_strings(mini: Path, run) -> N
 def test_duplicate_messages_share_one_entry_with_every_reference(mini: Path, run) -> None:
     source = mini / "sources" / "launch.md"
     source.write_text(source.read_text(encoding="utf-8") + "\nBuilt in **record** time\n", encoding="utf-8")
-    run("extract", cwd=mini)
+    assert run("extract", cwd=mini).code == 0
     entry = entries(mini / "locale" / "launch.pot")[(None, "Built in **record** time")]
     assert [line for _, line in entry.occurrences] == ["21", "46"]
 
 
 def test_extract_is_deterministic_and_never_churns(mini: Path, run, monkeypatch) -> None:
-    run("extract", cwd=mini)
+    assert run("extract", cwd=mini).code == 0
     pot = mini / "locale" / "launch.pot"
     first = pot.read_bytes()
     os.utime(pot, (1_000_000, 1_000_000))
@@ -61,26 +61,26 @@ def test_extract_is_deterministic_and_never_churns(mini: Path, run, monkeypatch)
 
 
 def test_changed_source_gets_new_creation_date_from_source_date_epoch(mini: Path, run, monkeypatch) -> None:
-    run("extract", cwd=mini)
+    assert run("extract", cwd=mini).code == 0
     source = mini / "sources" / "launch.md"
     source.write_text(source.read_text(encoding="utf-8").replace("A new plant", "A brand-new plant"), encoding="utf-8")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    run("extract", cwd=mini)
+    assert run("extract", cwd=mini).code == 0
     pot = polib.pofile(str(mini / "locale" / "launch.pot"))
     assert pot.metadata["POT-Creation-Date"] == "2023-11-14 22:13+0000"
 
 
 def test_two_fresh_extractions_are_byte_identical(mini: Path, tmp_path: Path, run, monkeypatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1690243200")
-    run("extract", cwd=mini)
+    assert run("extract", cwd=mini).code == 0
     first = (mini / "locale" / "launch.pot").read_bytes()
     (mini / "locale" / "launch.pot").unlink()
-    run("extract", cwd=mini)
+    assert run("extract", cwd=mini).code == 0
     assert (mini / "locale" / "launch.pot").read_bytes() == first
 
 
 def test_templates_compile_with_gnu_gettext(mini: Path, run) -> None:
-    run("extract", cwd=mini)
+    assert run("extract", cwd=mini).code == 0
     for pot in (mini / "locale").glob("*.pot"):
         checked = subprocess.run(["msgfmt", "-o", "/dev/null", str(pot)], capture_output=True, text=True)
         assert checked.returncode == 0, checked.stderr

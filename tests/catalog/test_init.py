@@ -15,7 +15,7 @@ from conftest import msgfmt_check, snapshot
     [("de", "de", 2), ("ar", "ar", 6), ("ja", "ja", 1), ("pt-BR", "pt_BR", 2), ("pt_BR", "pt_BR", 2), ("ru", "ru", 3)],
 )
 def test_init_creates_catalogs_with_language_and_plural_forms(mini: Path, run, language, directory, nplurals) -> None:
-    run("extract", cwd=mini)
+    assert run("extract", cwd=mini).code == 0
     result = run("init", language, cwd=mini)
     assert result.code == 0, result.err
     for domain in ("launch", "templates"):
@@ -31,8 +31,8 @@ def test_init_creates_catalogs_with_language_and_plural_forms(mini: Path, run, l
 
 
 def test_init_keeps_references_comments_and_flags(mini: Path, run) -> None:
-    run("extract", cwd=mini)
-    run("init", "fr", cwd=mini)
+    assert run("extract", cwd=mini).code == 0
+    assert run("init", "fr", cwd=mini).code == 0
     catalog = polib.pofile(str(mini / "locale" / "fr" / "LC_MESSAGES" / "launch.po"))
     entry = catalog.find("Share of exports: {share}")
     assert entry.comment == "a list of key facts; keep it short."
@@ -41,8 +41,8 @@ def test_init_keeps_references_comments_and_flags(mini: Path, run) -> None:
 
 
 def test_init_creates_only_the_missing_catalogs(mini: Path, run) -> None:
-    run("extract", cwd=mini)
-    run("init", "de", cwd=mini)
+    assert run("extract", cwd=mini).code == 0
+    assert run("init", "de", cwd=mini).code == 0
     po = mini / "locale" / "de" / "LC_MESSAGES" / "launch.po"
     po.write_text(po.read_text(encoding="utf-8").replace('msgid "Berlin"\nmsgstr ""', 'msgid "Berlin"\nmsgstr "Berlin!"'), encoding="utf-8")
     kept = po.read_bytes()
@@ -71,7 +71,7 @@ def test_init_adds_the_language_to_the_configuration_keeping_its_comments(mini: 
     config = mini / "pubkit.toml"
     config.write_text('# Our press office.\nsource_language = "en"  # we write in English\n\n'
                       'languages = [\n    "de",  # Berlin office\n    "zh-CN",\n]\n')
-    run("extract", cwd=mini)
+    assert run("extract", cwd=mini).code == 0
     result = run("init", "pt-BR", cwd=mini)
     assert result.code == 0, result.err
     assert "added 'pt_BR' to 'languages' in pubkit.toml" in result.out
@@ -84,14 +84,14 @@ def test_init_adds_the_language_in_pyproject(mini: Path, run) -> None:
     (mini / "pubkit.toml").unlink()
     pyproject = mini / "pyproject.toml"
     pyproject.write_text('[project]\nname = "press"  # ours\n\n[tool.pubkit]\nsource_language = "en"\nlanguages = ["de"]\n')
-    run("extract", cwd=mini)
+    assert run("extract", cwd=mini).code == 0
     assert run("init", "fr", cwd=mini).code == 0
     assert pyproject.read_text() == ('[project]\nname = "press"  # ours\n\n[tool.pubkit]\nsource_language = "en"\n'
                                      'languages = ["de", "fr"]\n')
 
 
 def test_init_refuses_an_alias_of_a_locale(mini: Path, run) -> None:
-    run("extract", cwd=mini)
+    assert run("extract", cwd=mini).code == 0
     result = run("init", "ger", cwd=mini)
     assert result.code == 2
     assert result.err.strip() == "pubkit: error: 'ger' is not a locale identifier; did you mean 'de'?"

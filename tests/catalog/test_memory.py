@@ -37,26 +37,22 @@ def po(project: Path, language: str, domain: str) -> Path:
     return project / "locale" / language / "LC_MESSAGES" / f"{domain}.po"
 
 
-@pytest.fixture
-def released(mini: Path, run) -> Path:
-    """The first release, with its boilerplate, translated into every language."""
-    source = mini / "sources/launch.md"
+def add_boilerplate(root: Path) -> None:
+    """The first release gets the press office's contact and the company boilerplate."""
+    source = root / "sources/launch.md"
     text = source.read_text(encoding="utf-8").replace("place: Berlin\n", f'place: Berlin\ncontact: "{CONTACT}"\n')
     source.write_text(text + f"\n{ABOUT}\n", encoding="utf-8")
-    run("extract", cwd=mini)
-    run("update", cwd=mini)
-    for language, translations in TRANSLATED.items():
-        catalog = polib.pofile(str(po(mini, language, "launch")))
-        for entry in catalog:
-            if entry.msgid in translations:
-                entry.msgstr = translations[entry.msgid]
-        catalog.save()
-    return mini
+
+
+@pytest.fixture
+def released(make_project) -> Path:
+    """The first release, with its boilerplate, translated into every language."""
+    return make_project("mini", edit=add_boilerplate, translated=TRANSLATED)
 
 
 def test_a_second_release_arrives_with_its_boilerplate_translated(released: Path, run) -> None:
     (released / "sources/second.md").write_text(SECOND, encoding="utf-8")
-    run("extract", cwd=released)
+    assert run("extract", cwd=released).code == 0
 
     result = run("update", cwd=released)
 
@@ -93,7 +89,7 @@ def test_two_different_translations_the_newest_wins_as_fuzzy(released: Path, run
     launch.metadata["PO-Revision-Date"] = "2024-03-01 10:00+0000"
     launch.save()
     (released / "sources/second.md").write_text(SECOND, encoding="utf-8")
-    run("extract", cwd=released)
+    assert run("extract", cwd=released).code == 0
 
     assert run("update", "--lang", "de", cwd=released).code == 0
 
@@ -106,9 +102,9 @@ def test_two_different_translations_the_newest_wins_as_fuzzy(released: Path, run
 def test_a_similar_message_is_a_fuzzy_suggestion_with_its_previous_text(released: Path, run) -> None:
     changed = ABOUT.replace("twelve countries", "thirteen countries")
     (released / "sources/second.md").write_text(SECOND.replace(ABOUT, changed), encoding="utf-8")
-    run("extract", cwd=released)
+    assert run("extract", cwd=released).code == 0
 
-    run("update", cwd=released)
+    assert run("update", cwd=released).code == 0
 
     entry = polib.pofile(str(po(released, "de", "second"))).find(changed)
     assert entry.msgstr == TRANSLATED["de"][ABOUT]
@@ -117,7 +113,7 @@ def test_a_similar_message_is_a_fuzzy_suggestion_with_its_previous_text(released
 
 
 def test_external_memories_tmx_and_compendium(mini: Path, run, tmp_path: Path) -> None:
-    run("extract", cwd=mini)
+    assert run("extract", cwd=mini).code == 0
     # A TMX file as a CAT tool exports it (written by translate-toolkit), and a .po compendium.
     memory = tt_tmx.tmxfile(sourcelanguage="en-US")
     memory.addtranslation("A new plant opens", "en-US", "Ein neues Werk öffnet", "de-DE")
@@ -152,7 +148,7 @@ def test_external_memories_tmx_and_compendium(mini: Path, run, tmp_path: Path) -
 def test_an_unreadable_memory_changes_nothing(released: Path, run, name, text, line, message) -> None:
     (released / name).write_text(text, encoding="utf-8")
     (released / "sources/second.md").write_text(SECOND, encoding="utf-8")
-    run("extract", cwd=released)
+    assert run("extract", cwd=released).code == 0
     before = snapshot(released / "locale")
 
     result = run("update", "--memory", name, cwd=released)

@@ -31,8 +31,8 @@ def test_bom_and_crlf_are_read_correctly(tmp_path: Path) -> None:
 
 
 def test_a_latin1_catalog_is_read_and_rewritten_as_utf8(mini: Path, run) -> None:
-    run("extract", cwd=mini)
-    run("update", cwd=mini)
+    assert run("extract", cwd=mini).code == 0
+    assert run("update", cwd=mini).code == 0
     po = mini / "locale" / "de" / "LC_MESSAGES" / "launch.po"
     catalog = polib.pofile(str(po))
     catalog.find("Berlin", msgctxt="place").msgstr = "Berlín"

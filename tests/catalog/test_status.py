@@ -9,8 +9,8 @@ import polib
 
 
 def test_status_counts_messages_and_words(mini: Path, run) -> None:
-    run("extract", cwd=mini)
-    run("update", cwd=mini)
+    assert run("extract", cwd=mini).code == 0
+    assert run("update", cwd=mini).code == 0
     po = mini / "locale" / "de" / "LC_MESSAGES" / "launch.po"
     catalog = polib.pofile(str(po))
     catalog.find("A new plant opens", msgctxt="title").msgstr = "Ein neues Werk öffnet"  # 4 words
@@ -33,8 +33,8 @@ def test_status_counts_messages_and_words(mini: Path, run) -> None:
 
 
 def test_status_table_for_people(mini: Path, run) -> None:
-    run("extract", cwd=mini)
-    run("update", cwd=mini, )
+    assert run("extract", cwd=mini).code == 0
+    assert run("update", cwd=mini).code == 0
     (mini / "locale" / "zh_CN" / "LC_MESSAGES" / "templates.po").unlink()
     result = run("status", "--lang", "zh-CN", cwd=mini)
     lines = result.out.splitlines()
@@ -44,6 +44,6 @@ def test_status_table_for_people(mini: Path, run) -> None:
 
 
 def test_status_before_any_catalog_exists(mini: Path, run) -> None:
-    run("extract", cwd=mini)
+    assert run("extract", cwd=mini).code == 0
     report = json.loads(run("status", "--format", "json", cwd=mini).out)
     assert all(not row["exists"] and row["percent"] == 0.0 for row in report["catalogs"])

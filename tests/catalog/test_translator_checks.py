@@ -7,36 +7,28 @@ must pass on them. Each convention the checks learned keeps a test showing a rea
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import polib
 import pytest
 
-from conftest import DATA, PROJECTS, pubkit_program
+from conftest import DATA
 from pubkit.catalog.checks import check_catalog
 
 TRANSLATIONS = sorted((DATA / "translations").glob("*.po"))
 
 
 @pytest.fixture(scope="module")
-def careful(tmp_path_factory) -> Path:
-    project = tmp_path_factory.mktemp("careful") / "multilingual"
-    shutil.copytree(PROJECTS / "multilingual", project)
-    for command in ("extract", "update"):
-        assert pubkit_program(command, cwd=project).returncode == 0
-    for data in TRANSLATIONS:
-        language = data.stem
-        written = {(e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(str(data))}
-        for po in (project / "locale" / language / "LC_MESSAGES").glob("*.po"):
-            catalog = polib.pofile(str(po))
-            for entry in catalog:
-                if (entry.msgctxt, entry.msgid) in written:
-                    entry.msgstr = written[(entry.msgctxt, entry.msgid)]
-                elif po.stem == "templates":
-                    # A string added to pubkit's templates after this set was written: not part of the measure.
-                    entry.obsolete = True
-            catalog.save()
+def careful(projects, tmp_path_factory) -> Path:
+    written = {data.stem: {(e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(str(data))} for data in TRANSLATIONS}
+    project = projects("multilingual", where=tmp_path_factory.mktemp("careful"), translated=written)
+    for po in project.glob("locale/*/LC_MESSAGES/templates.po"):
+        catalog = polib.pofile(str(po))
+        for entry in catalog:
+            if not entry.translated():
+                # A string added to pubkit's templates after this set was written: not part of the measure.
+                entry.obsolete = True
+        catalog.save()
     return project
 
 
@@ -48,10 +40,10 @@ def test_the_set_covers_ten_languages_and_every_message(careful: Path) -> None:
         assert catalog.percent_translated() == 100, language
 
 
-def test_check_strict_is_silent_on_careful_translations(careful: Path) -> None:
-    result = pubkit_program("check", "--strict", cwd=careful)
-    assert result.stdout == "", result.stdout
-    assert result.returncode == 0 and result.stderr.strip() == "0 errors, 0 warnings"
+def test_check_strict_is_silent_on_careful_translations(careful: Path, run) -> None:
+    result = run("check", "--strict", cwd=careful)
+    assert result.out == "", result.out
+    assert result.code == 0 and result.err.strip() == "0 errors, 0 warnings"
 
 
 def findings(tmp_path: Path, language: str, msgid: str, msgstr: str) -> list[str]:

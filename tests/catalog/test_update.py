@@ -34,10 +34,9 @@ def edit_source(project: Path, old: str, new: str) -> None:
 
 
 @pytest.fixture
-def translated(mini: Path, run) -> Path:
+def translated(make_project) -> Path:
     """The mini project with a complete German catalog, a translator comment and a translator's header."""
-    assert run("extract", cwd=mini).code == 0
-    assert run("update", cwd=mini).code == 0
+    mini = make_project("mini", catalogs=True)
     translate(mini / LAUNCH_DE, german)
     catalog = polib.pofile(str(mini / LAUNCH_DE))
     catalog.find("A new plant opens", msgctxt="title").tcomment = "Checked with the press office"
@@ -54,7 +53,7 @@ def entry(catalog: polib.POFile, msgid: str, context: str | None = None, obsolet
 
 
 def test_update_creates_missing_catalogs_for_every_language(mini: Path, run) -> None:
-    run("extract", cwd=mini)
+    assert run("extract", cwd=mini).code == 0
     result = run("update", cwd=mini)
     assert result.code == 0, result.err
     for language in ("de", "zh_CN"):
@@ -69,7 +68,7 @@ def test_the_translation_cycle_keeps_every_translation(translated: Path, run) ->
     edit_source(translated, "with *new* jobs for", "with *new* jobs for about")  # changed
     edit_source(translated, "> A quote from the *chief engineer*.\n", "")  # removed
     edit_source(translated, "Line with a hard break", "A brand-new closing paragraph.\n\nLine with a hard break")  # new
-    run("extract", cwd=translated)
+    assert run("extract", cwd=translated).code == 0
 
     result = run("update", cwd=translated)
 
@@ -101,10 +100,10 @@ def test_the_translation_cycle_keeps_every_translation(translated: Path, run) ->
 def test_a_message_that_comes_back_revives_its_translation(translated: Path, run) -> None:
     original = (translated / "sources" / "launch.md").read_text(encoding="utf-8")
     edit_source(translated, "> A quote from the *chief engineer*.\n", "")
-    run("extract", cwd=translated)
-    run("update", cwd=translated)
+    assert run("extract", cwd=translated).code == 0
+    assert run("update", cwd=translated).code == 0
     (translated / "sources" / "launch.md").write_text(original, encoding="utf-8")
-    run("extract", cwd=translated)
+    assert run("extract", cwd=translated).code == 0
 
     result = run("update", cwd=translated)
 
@@ -120,8 +119,8 @@ def test_a_message_that_comes_back_revives_its_translation(translated: Path, run
 def test_same_msgid_in_other_contexts_never_swap_translations(translated: Path, run) -> None:
     # Swap the order of the two "Open" blocks and rename the context of the first one.
     edit_source(translated, "<!-- i18n: context button -->\nOpen\n\nOpen\n", "Open\n\n<!-- i18n: context action -->\nOpen\n")
-    run("extract", cwd=translated)
-    run("update", cwd=translated)
+    assert run("extract", cwd=translated).code == 0
+    assert run("update", cwd=translated).code == 0
     after = polib.pofile(str(translated / LAUNCH_DE))
     plain = entry(after, "Open")
     assert plain.msgstr == "Offen" and "fuzzy" not in plain.flags
@@ -133,8 +132,8 @@ def test_same_msgid_in_other_contexts_never_swap_translations(translated: Path, 
 
 def test_update_twice_changes_nothing(translated: Path, run) -> None:
     edit_source(translated, "with *new* jobs for", "with *new* jobs for about")
-    run("extract", cwd=translated)
-    run("update", cwd=translated)
+    assert run("extract", cwd=translated).code == 0
+    assert run("update", cwd=translated).code == 0
     before = snapshot(translated)
     result = run("update", cwd=translated)
     assert snapshot(translated) == before
@@ -143,17 +142,17 @@ def test_update_twice_changes_nothing(translated: Path, run) -> None:
 
 def test_update_writes_atomically_and_leaves_no_temporary_files(translated: Path, run) -> None:
     edit_source(translated, "Production starts", "Production begins")
-    run("extract", cwd=translated)
-    run("update", cwd=translated)
+    assert run("extract", cwd=translated).code == 0
+    assert run("update", cwd=translated).code == 0
     leftovers = [p.name for p in (translated / "locale").rglob("*") if p.name.startswith(".") or p.suffix == ".tmp"]
     assert leftovers == []
 
 
 def test_fuzzy_flag_and_previous_msgid_of_an_untouched_entry_are_kept(translated: Path, run) -> None:
     edit_source(translated, "Production starts in spring", "Production starts in early spring")
-    run("extract", cwd=translated)
-    run("update", cwd=translated)
-    run("update", cwd=translated)  # a second merge must not clear the suggestion's state
+    assert run("extract", cwd=translated).code == 0
+    assert run("update", cwd=translated).code == 0
+    assert run("update", cwd=translated).code == 0  # a second merge must not clear the suggestion's state
     after = polib.pofile(str(translated / LAUNCH_DE))
     subtitle = entry(after, "Production starts in early spring", "subtitle")
     assert "fuzzy" in subtitle.flags
@@ -184,8 +183,8 @@ def test_pubkit_keeps_what_msgmerge_keeps_on_the_same_inputs(translated: Path, r
     edit_source(translated, "Built in **record** time", "Built in **record** time by a local team")
     edit_source(translated, "> A quote from the *chief engineer*.\n", "> A quote from our *chief engineer*.\n")
     edit_source(translated, "North hall", "South hall")
-    run("extract", cwd=translated)
-    run("update", cwd=translated)
+    assert run("extract", cwd=translated).code == 0
+    assert run("update", cwd=translated).code == 0
 
     ours = polib.pofile(str(translated / LAUNCH_DE))
     gnu = msgmerge(old, translated / "locale" / "launch.pot", tmp_path / "gnu.po")

@@ -22,26 +22,31 @@ DE = Path("locale/de/LC_MESSAGES/launch.po")
 PARAGRAPH = "The plant covers {area} and cost {cost}, with *new* jobs for {people} people."
 
 
+def half_done(entry: polib.POEntry, domain: str) -> str | None:
+    """German half done: translated (one with a translator's comment), fuzzy with previous text, untranslated."""
+    if domain != "launch":
+        return None
+    if (entry.msgctxt, entry.msgid) == ("title", "A new plant opens"):
+        entry.tcomment = "Kurz halten, max. 40 Zeichen"
+        return "Ein neues Werk öffnet"
+    if entry.msgid.startswith("The plant covers"):
+        return entry.msgid.replace("The plant covers", "Das Werk umfasst")
+    if (entry.msgctxt, entry.msgid) == (None, "Built in **record** time"):
+        entry.flags, entry.previous_msgid = ["fuzzy"], "Built in record time"
+        return "In **Rekord**zeit gebaut"
+    return None
+
+
+def laid_out_by_msgcat(path: Path) -> None:
+    """A catalog as another tool laid it out (GNU msgcat, narrow lines): import must not rewrite it."""
+    subprocess.run(["msgcat", "--width=50", "-o", str(path), str(path)], check=True)
+
+
 @pytest.fixture
-def project(mini: Path, run) -> Path:
+def project(make_project) -> Path:
     """The mini project with German half done: translated, fuzzy with previous text, untranslated, comments."""
-    return _half_done(mini, run)
-
-
-def _half_done(mini: Path, run) -> Path:
-    run("extract", cwd=mini)
-    run("update", cwd=mini)
-    catalog = polib.pofile(str(mini / DE))
-    title = catalog.find("A new plant opens", msgctxt="title")
-    title.msgstr, title.tcomment = "Ein neues Werk öffnet", "Kurz halten, max. 40 Zeichen"
-    paragraph = next(e for e in catalog if e.msgid.startswith("The plant covers"))
-    paragraph.msgstr = paragraph.msgid.replace("The plant covers", "Das Werk umfasst")
-    record = catalog.find("Built in **record** time")
-    record.msgstr, record.flags = "In **Rekord**zeit gebaut", ["fuzzy"]
-    record.previous_msgid = "Built in record time"
-    catalog.save()
-    # A catalog as another tool laid it out (GNU msgcat, narrow lines): import must not rewrite it.
-    subprocess.run(["msgcat", "--width=50", "-o", str(mini / DE), str(mini / DE)], check=True)
+    mini = make_project("mini", translated={"de": half_done})
+    laid_out_by_msgcat(mini / DE)
     return mini
 
 
@@ -67,7 +72,7 @@ def test_export_then_import_without_edits_changes_no_byte(project: Path, run, ve
 
 
 def test_xliff_12_as_translate_toolkit_reads_it(project: Path, run) -> None:
-    run("export", cwd=project)
+    assert run("export", cwd=project).code == 0
     store = tt_xliff.xlifffile.parsefile(str(project / "xliff/de/launch.xlf"))
     catalog = polib.pofile(str(project / DE))
     entries = [e for e in catalog if not e.obsolete]
@@ -88,7 +93,7 @@ def test_xliff_12_as_translate_toolkit_reads_it(project: Path, run) -> None:
 
 
 def test_xliff_21_states_codes_and_notes(project: Path, run) -> None:
-    run("export", "--xliff-version", "2.1", cwd=project)
+    assert run("export", "--xliff-version", "2.1", cwd=project).code == 0
     path = project / "xliff/de/launch.xlf"
     store = tt_xliff2.Xliff2File.parsefile(str(path))
     units = {u.getid(): u for u in store.units}
@@ -125,7 +130,7 @@ def _set_target(path: Path, uid: str, build) -> None:
 
 
 def test_import_takes_a_translation_and_refuses_a_broken_placeholder(project: Path, run) -> None:
-    run("export", cwd=project)
+    assert run("export", cwd=project).code == 0
     path = project / "xliff/de/launch.xlf"
     opening = unit_id(None, "Opening on {day}")
     share = unit_id(None, "Share of exports: {share}")
@@ -157,7 +162,7 @@ def test_import_takes_a_translation_and_refuses_a_broken_placeholder(project: Pa
 
 
 def test_import_of_a_fuzzy_unit_marked_translated_clears_fuzzy_and_previous(project: Path, run) -> None:
-    run("export", cwd=project)
+    assert run("export", cwd=project).code == 0
     path = project / "xliff/de/launch.xlf"
     tree = etree.parse(str(path))
     unit = next(u for u in tree.getroot().iter(f"{{{NS12}}}trans-unit")
@@ -173,7 +178,7 @@ def test_import_of_a_fuzzy_unit_marked_translated_clears_fuzzy_and_previous(proj
 
 
 def test_a_unit_whose_source_changed_since_export_comes_back_fuzzy(project: Path, run) -> None:
-    run("export", "--xliff-version", "2.1", cwd=project)
+    assert run("export", "--xliff-version", "2.1", cwd=project).code == 0
     path = project / "xliff/de/launch.xlf"
     tree = etree.parse(str(path))
     unit = next(u for u in tree.getroot().iter(f"{{{NS2}}}unit") if u.get("id") == unit_id("subtitle", "Production starts in spring"))
@@ -184,8 +189,8 @@ def test_a_unit_whose_source_changed_since_export_comes_back_fuzzy(project: Path
     # Meanwhile the editor changed the subtitle.
     source = project / "sources/launch.md"
     source.write_text(source.read_text().replace("starts in spring", "starts in early spring"))
-    run("extract", cwd=project)
-    run("update", cwd=project)
+    assert run("extract", cwd=project).code == 0
+    assert run("update", cwd=project).code == 0
 
     assert run("import", "xliff/de/launch.xlf", cwd=project).code == 0
 
@@ -212,7 +217,7 @@ BAD = {
 
 @pytest.mark.parametrize("case", sorted(BAD))
 def test_a_bad_xliff_file_changes_nothing(project: Path, run, case: str) -> None:
-    run("export", cwd=project)
+    assert run("export", cwd=project).code == 0
     good = project / "xliff/de/launch.xlf"
     tree = etree.parse(str(good))  # a good file in the same import is not applied either
     next(tree.getroot().iter(f"{{{NS12}}}target")).text = "Ein neues Werk eröffnet"
@@ -247,13 +252,13 @@ def test_exported_files_validate_against_the_oasis_schemas(plural_project: Path,
                                                            schema: str) -> None:
     project = plural_project  # plural messages included
     validator = etree.XMLSchema(etree.parse(str(Path(SCHEMAS) / schema)))
-    run("export", "--xliff-version", version, cwd=project)
+    assert run("export", "--xliff-version", version, cwd=project).code == 0
     for path in (project / "xliff").rglob("*.xlf"):
         assert validator.validate(etree.parse(str(path))), (path, validator.error_log)
 
 
 def test_link_targets_and_emphasis_come_from_the_source(project: Path, run) -> None:
-    run("export", cwd=project)
+    assert run("export", cwd=project).code == 0
     path = project / "xliff/de/launch.xlf"
     paragraph = next(e.msgid for e in polib.pofile(str(project / DE)) if e.msgid.startswith("The plant covers"))
     tree = etree.parse(str(path))
@@ -284,7 +289,7 @@ def test_link_targets_and_emphasis_come_from_the_source(project: Path, run) -> N
 
 
 def test_a_file_saved_by_translate_toolkit_imports(project: Path, run) -> None:
-    run("export", cwd=project)
+    assert run("export", cwd=project).code == 0
     path = project / "xliff/de/launch.xlf"
     store = tt_xliff.xlifffile.parsefile(str(path))
     unit = next(u for u in store.units if u.getid().endswith(unit_id("place", "Berlin")))
@@ -308,20 +313,25 @@ OFFICES = ("{count} office worldwide", "{count} offices worldwide")
 OFFICES_DE = {0: "{count} Büro weltweit", 1: "{count} Büros weltweit"}
 
 
+def add_offices(root: Path) -> None:
+    """An ngettext message in the letterhead."""
+    letterhead = root / "templates/letterhead.html"
+    letterhead.write_text(letterhead.read_text() + '<p>{{ ngettext("%s", "%s", offices) }}</p>\n' % OFFICES)
+
+
 @pytest.fixture
-def plural_project(mini: Path, run) -> Path:
+def plural_project(make_project) -> Path:
     """The half-done project whose letterhead has an ngettext message: German translates both forms,
     Chinese (nplurals=1) has its one form untranslated; the German catalog laid out by msgcat."""
-    letterhead = mini / "templates/letterhead.html"
-    letterhead.write_text(letterhead.read_text() + '<p>{{ ngettext("%s", "%s", offices) }}</p>\n' % OFFICES)
-    _half_done(mini, run)
+    mini = make_project("mini", edit=add_offices, translated={"de": half_done})
+    laid_out_by_msgcat(mini / DE)
     catalog = polib.pofile(str(mini / DE_TEMPLATES))
     entry = catalog.find(OFFICES[0])
     assert entry.msgid_plural == OFFICES[1]
     entry.msgstr_plural = dict(OFFICES_DE)
     entry.tcomment = "Büro, not Geschäftsstelle"
     catalog.save()
-    subprocess.run(["msgcat", "--width=50", "-o", str(mini / DE_TEMPLATES), str(mini / DE_TEMPLATES)], check=True)
+    laid_out_by_msgcat(mini / DE_TEMPLATES)
     assert len(polib.pofile(str(mini / ZH_TEMPLATES)).find(OFFICES[0]).msgstr_plural) == 1
     return mini
 
@@ -351,7 +361,7 @@ def test_plural_messages_round_trip_byte_for_byte(plural_project: Path, run, ver
 
 
 def test_translate_toolkit_reads_plural_units(plural_project: Path, run) -> None:
-    run("export", cwd=plural_project)
+    assert run("export", cwd=plural_project).code == 0
     uid = unit_id(None, OFFICES[0])
     german = tt_poxliff.PoXliffFile.parsefile(str(plural_project / "xliff/de/templates.xlf"))
     unit = next(u for u in german.units if u.getid().split("\x04")[-1] == uid)
@@ -370,7 +380,7 @@ def test_translate_toolkit_reads_plural_units(plural_project: Path, run) -> None
 
 
 def test_a_plural_translation_saved_by_translate_toolkit_imports(plural_project: Path, run) -> None:
-    run("export", cwd=plural_project)
+    assert run("export", cwd=plural_project).code == 0
     path = plural_project / "xliff/zh_CN/templates.xlf"
     store = tt_poxliff.PoXliffFile.parsefile(str(path))
     unit = next(u for u in store.units if u.getid().split("\x04")[-1] == unit_id(None, OFFICES[0]))
@@ -388,7 +398,7 @@ def test_a_plural_translation_saved_by_translate_toolkit_imports(plural_project:
 
 
 def test_xliff_21_plural_unit_has_one_segment_per_form_and_imports(plural_project: Path, run) -> None:
-    run("export", "--xliff-version", "2.1", cwd=plural_project)
+    assert run("export", "--xliff-version", "2.1", cwd=plural_project).code == 0
     path = plural_project / "xliff/de/templates.xlf"
     tree = etree.parse(str(path))
     unit = next(u for u in tree.getroot().iter(f"{{{NS2}}}unit") if u.get("id") == unit_id(None, OFFICES[0]))
@@ -411,7 +421,7 @@ def test_xliff_21_plural_unit_has_one_segment_per_form_and_imports(plural_projec
 
 
 def test_a_wrong_number_of_plural_forms_is_refused_at_its_line(plural_project: Path, run) -> None:
-    run("export", cwd=plural_project)
+    assert run("export", cwd=plural_project).code == 0
     path = plural_project / "xliff/zh_CN/templates.xlf"  # Chinese has one form; the translator added a second
     tree = etree.parse(str(path))
     group = next(g for g in tree.getroot().iter(f"{{{NS12}}}group") if g.get("id") == unit_id(None, OFFICES[0]))
@@ -436,7 +446,7 @@ def test_a_wrong_number_of_plural_forms_is_refused_at_its_line(plural_project: P
 @pytest.mark.parametrize("version", ["1.2", "2.1"])
 def test_a_broken_placeholder_in_one_plural_form_is_refused_at_its_line(plural_project: Path, run,
                                                                         version: str) -> None:
-    run("export", "--xliff-version", version, cwd=plural_project)
+    assert run("export", "--xliff-version", version, cwd=plural_project).code == 0
     path = plural_project / "xliff/de/templates.xlf"
     tree = etree.parse(str(path))
     ns = NS12 if version == "1.2" else NS2

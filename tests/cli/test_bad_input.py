@@ -28,9 +28,8 @@ def assert_one_error_line(result, case: Path) -> None:
 
 @pytest.mark.parametrize("case", SOURCE_CASES, ids=lambda p: p.name)
 @pytest.mark.parametrize("command", [("extract",), ("init", "fr"), ("update",), ("status",), ("check",), ("build", "-j", "1")])
-def test_bad_source(case: Path, command: tuple[str, ...], mini: Path, run) -> None:
-    assert run("extract", cwd=mini).code == 0
-    assert run("update", cwd=mini).code == 0
+def test_bad_source(case: Path, command: tuple[str, ...], make_project, run) -> None:
+    mini = make_project("mini", catalogs=True)
     for source in case.glob("*.md"):
         shutil.copy(source, mini / "sources" / source.name)
     before = snapshot(mini)
@@ -57,9 +56,8 @@ def test_bad_config(case: Path, command: str, mini: Path, run) -> None:
 
 @pytest.mark.parametrize("case", PO_CASES, ids=lambda p: p.name)
 @pytest.mark.parametrize("command", ["update", "status"])
-def test_bad_catalog(case: Path, command: str, mini: Path, run) -> None:
-    assert run("extract", cwd=mini).code == 0
-    assert run("update", cwd=mini).code == 0
+def test_bad_catalog(case: Path, command: str, make_project, run) -> None:
+    mini = make_project("mini", catalogs=True)
     shutil.copy(case / "launch.po", mini / "locale" / "de" / "LC_MESSAGES" / "launch.po")
     before = snapshot(mini)
 
@@ -71,7 +69,7 @@ def test_bad_catalog(case: Path, command: str, mini: Path, run) -> None:
 
 
 def test_unknown_language_on_the_command_line(mini: Path, run) -> None:
-    run("extract", cwd=mini)
+    assert run("extract", cwd=mini).code == 0
     before = snapshot(mini)
     result = run("init", "klingon", cwd=mini)
     assert result.code == 2

@@ -35,8 +35,8 @@ def test_project_folder_after_the_command(mini: Path, run, tmp_path: Path) -> No
 
 
 def test_counts_in_the_singular_and_plural(mini: Path, run) -> None:
-    run("extract", cwd=mini)
-    run("update", cwd=mini)
+    assert run("extract", cwd=mini).code == 0
+    assert run("update", cwd=mini).code == 0
     catalog = polib.pofile(str(mini / DE))
     for entry in catalog:
         entry.msgstr = entry.msgid
@@ -51,8 +51,8 @@ def test_counts_in_the_singular_and_plural(mini: Path, run) -> None:
 
 
 def test_check_summary_counts_per_catalog_and_check(mini: Path, run) -> None:
-    run("extract", cwd=mini)
-    run("update", cwd=mini)
+    assert run("extract", cwd=mini).code == 0
+    assert run("update", cwd=mini).code == 0
     result = run("check", "--summary", "--lang", "de", cwd=mini)
     lines = result.out.strip().splitlines()
     launch = next(line for line in lines if line.startswith(f"{DE}: "))

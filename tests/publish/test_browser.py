@@ -13,9 +13,6 @@ import threading
 
 import pytest
 
-from conftest import copy_sample
-from pubkit import load_project
-from pubkit.publish.build import build
 
 webdriver = pytest.importorskip("selenium.webdriver")
 from selenium.webdriver.chrome.service import Service  # noqa: E402
@@ -34,10 +31,9 @@ WAIT = 15  # seconds: the most any page may take to load or react
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def site(projects, tmp_path_factory):
     """The whole sample newsroom (web pages only), served on a free port of 127.0.0.1."""
-    root = copy_sample(tmp_path_factory.mktemp("browser") / "sample", whole=True)
-    build(load_project(root), formats=("html",))
+    root = projects("newsroom", where=tmp_path_factory.mktemp("browser"), built=["--format", "html"])
     handler = functools.partial(_QuietHandler, directory=str(root / "dist"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -70,7 +70,7 @@ def test_the_manifest_names_the_git_revision(sample: Path, run) -> None:
     subprocess.run([*git, "add", "-A"], cwd=sample, check=True)
     subprocess.run([*git, "commit", "-qm", "sample"], cwd=sample, check=True)
     head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=sample, capture_output=True, text=True).stdout.strip()
-    run("bundle", cwd=sample)
+    assert run("bundle", cwd=sample).code == 0
     with zipfile.ZipFile(sample / "dist" / "bundle.zip") as archive:
         assert json.loads(archive.read("manifest.json"))["revision"] == head
 
@@ -121,7 +121,7 @@ def test_a_no_op_rebuild_does_not_import_weasyprint(sample: Path, run) -> None:
 def test_shards_merge_into_the_same_bundle(tmp_path: Path, run, monkeypatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1690243200")
     whole = fresh_sample(tmp_path / "whole")
-    run("bundle", cwd=whole)
+    assert run("bundle", cwd=whole).code == 0
     shards = []
     for index in (1, 2, 3):
         project = fresh_sample(tmp_path / f"shard{index}")
@@ -144,10 +144,10 @@ def test_bad_shard_specs(sample: Path, run, spec: str) -> None:
 
 def test_merging_shards_of_different_builds_is_refused(tmp_path: Path, run) -> None:
     one, two = fresh_sample(tmp_path / "one"), fresh_sample(tmp_path / "two")
-    run("build", "--shard", "1/2", cwd=one)
+    assert run("build", "--shard", "1/2", cwd=one).code == 0
     source = two / "sources" / f"{SLUG}.md"
     source.write_text(source.read_text(encoding="utf-8").replace("Düsseldorf", "Duesseldorf"), encoding="utf-8")
-    run("build", "--shard", "2/2", cwd=two)
+    assert run("build", "--shard", "2/2", cwd=two).code == 0
     result = run("bundle", "--merge", str(one / "dist"), str(two / "dist"), cwd=one)
     assert result.code == 2
     assert f"is stale: sources/{SLUG}.md changed since it was built" in result.err
@@ -156,7 +156,7 @@ def test_merging_shards_of_different_builds_is_refused(tmp_path: Path, run) -> N
 
 def test_merging_an_incomplete_or_foreign_set_is_refused(tmp_path: Path, run) -> None:
     one = fresh_sample(tmp_path / "one")
-    run("build", "--shard", "1/2", cwd=one)
+    assert run("build", "--shard", "1/2", cwd=one).code == 0
     result = run("bundle", "--merge", str(one / "dist"), cwd=one)
     assert result.code == 2 and "are not all the shards of one build" in result.err
     state = one / "dist" / ".pubkit" / "state.json"

@@ -6,30 +6,20 @@ Each test names the protection it needs; with it disabled the test fails (checke
 from __future__ import annotations
 
 import json
-import os
 import struct
-import subprocess
-import sys
 import zlib
 from pathlib import Path
 
-import polib
 import pytest
 
-from conftest import page_file, pdf_file, snapshot
+from conftest import TITLES, configure, page_file, pdf_file, pubkit_program, snapshot
 
 
-def prepared(mini: Path, run, languages: str = '["de"]') -> Path:
-    config = mini / "pubkit.toml"
-    config.write_text(config.read_text().replace('languages = ["de", "zh-CN"]', f"languages = {languages}"))
-    assert run("extract", cwd=mini).code == 0 and run("update", cwd=mini).code == 0
-    # A language with no usable translation is not published: give German its title.
-    german = mini / "locale" / "de" / "LC_MESSAGES" / "launch.po"
-    if german.exists():
-        catalog = polib.pofile(str(german))
-        catalog.find("A new plant opens", msgctxt="title").msgstr = "Ein neues Werk öffnet"
-        catalog.save()
-    return mini
+@pytest.fixture
+def mini(make_project) -> Path:
+    """The mini project in German only, with catalogs: German's title translated, so that it is published
+    (a language with no usable translation is not)."""
+    return make_project("mini", languages=["de"], translated={"de": TITLES["de"]})
 
 
 def one_error(result, start: str) -> None:
@@ -44,7 +34,6 @@ def one_error(result, start: str) -> None:
 @pytest.mark.parametrize("name", ["base.css", "release.html"])
 def test_a_template_linking_out_of_the_project_is_refused(mini: Path, run, tmp_path: Path, name: str) -> None:
     # resources.confined_input in templates.template_files; without it the file outside is published
-    prepared(mini, run)
     secret = tmp_path / "secret.txt"
     secret.write_text("root:x:0:0\n")
     (mini / "templates" / name).symlink_to(secret)
@@ -56,7 +45,6 @@ def test_a_template_linking_out_of_the_project_is_refused(mini: Path, run, tmp_p
 
 def test_a_linked_template_folder_is_refused(mini: Path, run, tmp_path: Path) -> None:
     # resources.confined_input in template_files: Jinja would load templates through the linked folder
-    prepared(mini, run)
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / "secret.html").write_text("SECRET\n")
@@ -83,7 +71,6 @@ def test_jinja_loads_no_template_from_outside_the_project(mini: Path, tmp_path: 
 
 def test_a_source_linking_out_of_the_project_is_refused(mini: Path, run, tmp_path: Path) -> None:
     # resources.confined_input in Project.source_files; without it the outside file is published
-    prepared(mini, run)
     outside = tmp_path / "leak.md"
     outside.write_text("---\ntitle: Leaked\n---\nA file from elsewhere on the machine.\n")
     (mini / "sources" / "leak.md").symlink_to(outside)
@@ -96,7 +83,6 @@ def test_a_source_linking_out_of_the_project_is_refused(mini: Path, run, tmp_pat
 @pytest.mark.slow
 def test_a_font_outside_the_project_in_print_css_is_an_error(mini: Path, run) -> None:
     # the url() check in pdf.load_stylesheets; without it WeasyPrint drops the font without a word
-    prepared(mini, run)
     (mini / "templates" / "print.css").write_text(
         "body { color: black; }\n@font-face { font-family: X; src: url(file:///usr/share/fonts/x.ttf); }\n")
     result = run("build", "--lang", "en", "--format", "pdf", cwd=mini)
@@ -107,7 +93,6 @@ def test_a_font_outside_the_project_in_print_css_is_an_error(mini: Path, run) ->
 @pytest.mark.slow
 def test_an_image_the_print_engine_drops_is_an_error(mini: Path, run) -> None:
     # pdf._DROPPED_RE; without it the PDF is written without the image and a warning is all
-    prepared(mini, run)
     (mini / "sources" / "plant.png").write_bytes(b"not a PNG at all")
     result = run("build", "--lang", "en", "--format", "pdf", cwd=mini)
     one_error(result, "sources/launch.md:1: error: the print engine left a resource out: Failed to load image at")
@@ -124,7 +109,6 @@ def png_header(width: int, height: int) -> bytes:
 
 def test_an_image_over_the_pixel_limit_is_refused_before_rendering(mini: Path, run) -> None:
     # resources.check_pixels; 64 million pixels is under Pillow's own error (179 million) but over pubkit's
-    prepared(mini, run)
     (mini / "sources" / "plant.png").write_bytes(png_header(8000, 8000))
     result = run("build", "--lang", "en", "--format", "html", cwd=mini)
     one_error(result, "sources/launch.md:37: error: refused image 'plant.png': 8000×8000 = 64,000,000 pixels, "
@@ -136,7 +120,6 @@ def test_an_image_over_the_pixel_limit_is_refused_before_rendering(mini: Path, r
 
 def test_a_linked_folder_in_the_output_is_not_followed(mini: Path, run, tmp_path: Path) -> None:
     # safefs.check_write in the build worker; without it the page is written into the outside folder
-    prepared(mini, run)
     outside = tmp_path / "outside"
     outside.mkdir()
     (mini / "dist").mkdir()
@@ -148,7 +131,6 @@ def test_a_linked_folder_in_the_output_is_not_followed(mini: Path, run, tmp_path
 
 def test_a_linked_bundle_is_not_followed(mini: Path, run, tmp_path: Path) -> None:
     # safefs.check_write in bundle._target; without it the zip replaces the file the link points at
-    prepared(mini, run)
     target = tmp_path / "precious.txt"
     target.write_text("keep me\n")
     (mini / "dist").mkdir()
@@ -164,7 +146,6 @@ def test_a_linked_bundle_is_not_followed(mini: Path, run, tmp_path: Path) -> Non
 @pytest.mark.slow
 def test_outputs_of_removed_languages_releases_and_images_are_removed(mini: Path, run) -> None:
     # build._remove_stale; without it every file below stays in dist/ and is served with the site
-    prepared(mini, run)
     dist = mini / "dist"
     (dist).mkdir()
     (dist / "notes.txt").write_text("not written by pubkit: kept\n")
@@ -175,8 +156,7 @@ def test_outputs_of_removed_languages_releases_and_images_are_removed(mini: Path
     image = next((page_file(mini, "launch", "en").parent / "images").iterdir())
     assert pdf_file(mini, "launch", "de").exists() and page_file(mini, "extra", "en").parent.is_dir()
 
-    config = mini / "pubkit.toml"
-    config.write_text(config.read_text().replace('languages = ["de"]', "languages = []"))
+    configure(mini, languages=[])
     (mini / "sources" / "extra.md").unlink()
     source = mini / "sources" / "launch.md"
     source.write_text(source.read_text().replace("![Aerial view of the plant](plant.png)", "No picture."))
@@ -192,7 +172,6 @@ def test_outputs_of_removed_languages_releases_and_images_are_removed(mini: Path
 
 def test_a_tampered_state_cannot_delete_outside_its_pages(mini: Path, run, tmp_path: Path) -> None:
     # build._remove_stale keeps to <language>/<slug>/ and safefs.remove_beneath to safe names without links
-    prepared(mini, run)
     assert run("build", "--lang", "en", "--format", "html", cwd=mini).code == 0
     victim = tmp_path / "victim.txt"
     victim.write_text("keep\n")
@@ -221,7 +200,6 @@ def test_a_tampered_state_cannot_delete_outside_its_pages(mini: Path, run, tmp_p
 def test_a_bad_source_date_epoch_is_one_line(mini: Path, run, monkeypatch, value: str, message: str,
                                             command: str) -> None:
     # machine.source_date_epoch; without it: struct.error from zipfile, OverflowError, or a silent fallback
-    prepared(mini, run)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
     command = ("init", "fr") if command == "init" else (command,)
     before = snapshot(mini)
@@ -233,13 +211,11 @@ def test_a_bad_source_date_epoch_is_one_line(mini: Path, run, monkeypatch, value
 @pytest.mark.slow
 def test_no_usable_font_is_reported_before_rendering(mini: Path, run, tmp_path: Path) -> None:
     # machine.require_fonts; without it Pango ends the process with SIGSEGV (exit -11), traceback-less
-    prepared(mini, run)
     empty = tmp_path / "fonts.conf"
     empty.write_text('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n'
                      f"<fontconfig><cachedir>{tmp_path}/cache</cachedir></fontconfig>\n")
-    env = {**os.environ, "FONTCONFIG_FILE": str(empty)}
-    result = subprocess.run([sys.executable, "-m", "pubkit", "build", "--lang", "en", "--format", "pdf"],
-                            cwd=mini, env=env, capture_output=True, text=True, timeout=300)
+    # A program of its own: fontconfig reads its configuration once per process.
+    result = pubkit_program("build", "--lang", "en", "--format", "pdf", cwd=mini, env={"FONTCONFIG_FILE": str(empty)})
     assert result.returncode == 2, (result.returncode, result.stderr)
     assert result.stderr.strip() == (
         f"pubkit: error: no usable font: fontconfig finds none (FONTCONFIG_FILE={empty}); PDFs cannot be "
@@ -249,7 +225,6 @@ def test_no_usable_font_is_reported_before_rendering(mini: Path, run, tmp_path: 
 
 def test_a_slug_remembered_in_a_tampered_state_is_not_trusted(mini: Path, run, tmp_path: Path) -> None:
     # is_valid_slug in build.SourceIndex: without it jobs are named '../../escaped/en/html' and bundle fails
-    prepared(mini, run)
     assert run("build", "--lang", "en", "--format", "html", cwd=mini).code == 0
     state_path = mini / "dist" / ".pubkit" / "state.json"
     state = json.loads(state_path.read_text())

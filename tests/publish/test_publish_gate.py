@@ -7,7 +7,6 @@ Arabic catalogs holding the mistakes translators really make, and one language w
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -16,21 +15,13 @@ import html5lib
 import polib
 import pytest
 
-from conftest import PROJECTS, page_file, pdf_file, pubkit_program
+from conftest import TITLES, Result, page_file, pdf_file, pubkit, translate
 
 pytestmark = pytest.mark.slow
 
 DE = "locale/de/LC_MESSAGES/launch.po"
 DE_UI = "locale/de/LC_MESSAGES/templates.po"
 ZH = "locale/zh_CN/LC_MESSAGES/launch.po"
-
-
-def translate(project: Path, relative: str, translations: dict[tuple[str | None, str], str]) -> None:
-    catalog = polib.pofile(str(project / relative))
-    for (context, msgid), text in translations.items():
-        entry = next(e for e in catalog if e.msgid == msgid and e.msgctxt == context)
-        entry.msgstr = text
-    catalog.save()
 
 
 def msgstr_line(project: Path, relative: str, msgstr: str) -> int:
@@ -40,32 +31,28 @@ def msgstr_line(project: Path, relative: str, msgstr: str) -> int:
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("gate") / "mini"
-    shutil.copytree(PROJECTS / "mini", root)
-    config = root / "pubkit.toml"
-    config.write_text(config.read_text().replace('languages = ["de", "zh-CN"]', 'languages = ["de", "zh_CN", "ar", "fr"]'))
-    for command in ("extract", "update"):
-        assert pubkit_program(command, cwd=root).returncode == 0
-    translate(root, DE, {
-        ("title", "A new plant opens"): "Ein neues Werk öffnet",
-        (None, "Opening on {day}"): "Eröffnung am {tag}",  # renamed placeholder
-        (None, "Share of exports: {share}"): "Exportanteil: {share}",
-        (None, "Built in **record** time"): "In <b>Rekordzeit</b> gebaut",  # typed HTML
+def project(projects, tmp_path_factory) -> Path:
+    return projects("mini", where=tmp_path_factory.mktemp("gate"), languages=["de", "zh_CN", "ar", "fr"], translated={
+        "de": {
+            ("title", "A new plant opens"): "Ein neues Werk öffnet",
+            (None, "Opening on {day}"): "Eröffnung am {tag}",  # renamed placeholder
+            (None, "Share of exports: {share}"): "Exportanteil: {share}",
+            (None, "Built in **record** time"): "In <b>Rekordzeit</b> gebaut",  # typed HTML
+            ("dateline", "{place}, {date}"): "{ort}, {date}",  # in the templates catalog
+            (None, "Press release"): "Pressemitteilung",
+        },
+        "zh_CN": {
+            ("title", "A new plant opens"): "新工厂落成",
+            (None, "Share of exports: {share}"): "出口占比：{增长}",  # a non-ASCII placeholder msgfmt chokes on
+        },
+        "ar": TITLES["ar"],
     })
-    translate(root, DE_UI, {("dateline", "{place}, {date}"): "{ort}, {date}", (None, "Press release"): "Pressemitteilung"})
-    translate(root, ZH, {
-        ("title", "A new plant opens"): "新工厂落成",
-        (None, "Share of exports: {share}"): "出口占比：{增长}",  # a non-ASCII placeholder msgfmt chokes on
-    })
-    translate(root, "locale/ar/LC_MESSAGES/launch.po", {("title", "A new plant opens"): "افتتاح مصنع جديد"})
-    return root
 
 
 @pytest.fixture(scope="module")
-def built(project: Path) -> subprocess.CompletedProcess:
-    result = pubkit_program("build", "-j", "1", "--lang", "de", "--lang", "ar", "--lang", "fr", cwd=project)
-    assert result.returncode == 0, result.stderr
+def built(project: Path) -> Result:
+    result = pubkit("build", "-j", "1", "--lang", "de", "--lang", "ar", "--lang", "fr", cwd=project)
+    assert result.code == 0, result.err
     return result
 
 
@@ -80,13 +67,13 @@ def pdf_text(project: Path, language: str) -> str:
     return " ".join(text.split())
 
 
-def test_check_rejects_what_the_gate_refuses(project: Path) -> None:
-    result = pubkit_program("check", "--lang", "de", "--lang", "zh_CN", cwd=project)
-    assert result.returncode == 1 and "Traceback" not in result.stderr
+def test_check_rejects_what_the_gate_refuses(project: Path, run) -> None:
+    result = run("check", "--lang", "de", "--lang", "zh_CN", cwd=project)
+    assert result.code == 1 and "Traceback" not in result.err
     line = msgstr_line(project, DE, "Eröffnung am {tag}")
-    assert f"{DE}:{line}: error: placeholder {{day}} was renamed to {{tag}} [placeholders]" in result.stdout
+    assert f"{DE}:{line}: error: placeholder {{day}} was renamed to {{tag}} [placeholders]" in result.out
     zh_line = msgstr_line(project, ZH, "出口占比：{增长}")
-    at_zh_line = [f for f in result.stdout.splitlines() if f.startswith(f"{ZH}:{zh_line}:")]
+    at_zh_line = [f for f in result.out.splitlines() if f.startswith(f"{ZH}:{zh_line}:")]
     # msgfmt rejects it too (its message cuts 增 in half), but one problem is reported once.
     assert at_zh_line == [f"{ZH}:{zh_line}: error: placeholder {{share}} is missing from the translation [placeholders]"]
 
@@ -108,7 +95,7 @@ def test_a_rejected_translation_never_reaches_html_or_pdf(project: Path, built) 
 
 def test_one_warning_per_rejected_message_at_its_msgstr(project: Path, built) -> None:
     line = msgstr_line(project, DE, "Eröffnung am {tag}")
-    warnings = [w for w in built.stderr.splitlines() if "translation not used" in w]
+    warnings = [w for w in built.err.splitlines() if "translation not used" in w]
     assert f"{DE}:{line}: warning: translation not used: placeholder {{day}} was renamed to {{tag}} [placeholders]" \
         in warnings
     ui_line = msgstr_line(project, DE_UI, "{ort}, {date}")
@@ -116,17 +103,17 @@ def test_one_warning_per_rejected_message_at_its_msgstr(project: Path, built) ->
            "[placeholders]" in warnings
     assert any("In <b>Rekordzeit</b> gebaut" not in w and "[html]" in w for w in warnings)
     assert len(warnings) == 3, "once per message, not once per format"
-    assert not any("pubkit/templates" in w or "pubkit/render/templates" in w for w in built.stderr.splitlines()), \
+    assert not any("pubkit/templates" in w or "pubkit/render/templates" in w for w in built.err.splitlines()), \
         "never into pubkit's own files"
 
 
-def test_strict_build_and_bundle_fail_while_a_translation_is_not_used(project: Path, built) -> None:
-    again = pubkit_program("build", "--strict", "--lang", "de", cwd=project)
-    assert again.returncode == 1, "nothing to render, but the refused translation is still there"
-    assert "translation not used" in again.stderr
-    assert pubkit_program("build", "--lang", "de", cwd=project).returncode == 0, "without --strict: a warning"
-    bundled = pubkit_program("bundle", "--strict", "-o", "out.zip", cwd=project)
-    assert bundled.returncode == 1, bundled.stderr
+def test_strict_build_and_bundle_fail_while_a_translation_is_not_used(project: Path, built, run) -> None:
+    again = run("build", "--strict", "--lang", "de", cwd=project)
+    assert again.code == 1, "nothing to render, but the refused translation is still there"
+    assert "translation not used" in again.err
+    assert run("build", "--lang", "de", cwd=project).code == 0, "without --strict: a warning"
+    bundled = run("bundle", "--strict", "-o", "out.zip", cwd=project)
+    assert bundled.code == 1, bundled.err
     with zipfile.ZipFile(project / "out.zip") as archive:
         manifest = json.loads(archive.read("manifest.json"))
         outputs = b"".join(archive.read(n) for n in archive.namelist() if n.endswith(".html"))
@@ -148,19 +135,19 @@ def test_fallback_text_in_a_right_to_left_page_keeps_its_direction(project: Path
     assert kind is not None and (kind.get("lang"), kind.get("dir")) == ("en", "ltr")
     assert document.find(".//h1").get("lang") is None, "the translated title is Arabic"
     assert "PRESS RELEASE" in pdf_text(project, "ar")  # the stylesheet sets it in capitals
-    assert "not translated into ar" in built.stderr
+    assert "not translated into ar" in built.err
 
 
 def test_a_language_without_any_usable_translation_is_not_published(project: Path, built) -> None:
     assert not page_file(project, "launch", "fr").parent.exists()
     assert "locale/fr/LC_MESSAGES/launch.po:1: warning: 'launch' has no usable translation into fr: not published" \
-        in built.stderr
+        in built.err
 
 
-def test_preview_marks_why_and_where_in_its_own_folder(project: Path, built) -> None:
+def test_preview_marks_why_and_where_in_its_own_folder(project: Path, built, run) -> None:
     before = page_file(project, "launch", "de").read_bytes()
-    result = pubkit_program("build", "--preview", "--format", "html", "--lang", "de", cwd=project)
-    assert result.returncode == 0, result.stderr
+    result = run("build", "--preview", "--format", "html", "--lang", "de", cwd=project)
+    assert result.code == 0, result.err
     assert page_file(project, "launch", "de").read_bytes() == before, "never over publishable output"
     _, document = page(project, "de", "dist-preview")
     rejected = next(e for e in document.iter() if "Opening on" in "".join(e.itertext())
@@ -177,27 +164,23 @@ def test_preview_marks_why_and_where_in_its_own_folder(project: Path, built) -> 
 
 
 @pytest.mark.parametrize("text", ["Ŝĥåŕé öƒ éẋþöŕţš: {share}", "Anteil: {share} \\q", "Anteil {增长}: {share}"])
-def test_check_build_and_bundle_survive_odd_catalogs(tmp_path: Path, text: str) -> None:
-    root = tmp_path / "mini"
-    shutil.copytree(PROJECTS / "mini", root)
-    for command in ("extract", "update"):
-        assert pubkit_program(command, cwd=root).returncode == 0
-    translate(root, DE, {("title", "A new plant opens"): "Ein neues Werk öffnet"})
+def test_check_build_and_bundle_survive_odd_catalogs(make_project, run, text: str) -> None:
+    root = make_project("mini", translated={"de": TITLES["de"]})
     po = root / DE
     lines = po.read_text(encoding="utf-8").split("\n")
     at = lines.index('msgid "Share of exports: {share}"') + 1
     lines[at] = f'msgstr "{text}"'
     po.write_text("\n".join(lines), encoding="utf-8")
-    check = pubkit_program("check", "--lang", "de", cwd=root)
-    assert check.returncode in (0, 1) and "Traceback" not in check.stderr, check.stderr
+    check = run("check", "--lang", "de", cwd=root)
+    assert check.code in (0, 1) and "Traceback" not in check.err, check.err
     for command in (["build", "--format", "html", "--lang", "de"], ["bundle"]):
-        result = pubkit_program(*command, cwd=root)
-        assert "Traceback" not in result.stderr
+        result = run(*command, cwd=root)
+        assert "Traceback" not in result.err
         if "\\q" in text:  # not a catalog msgfmt can read: bad input, one line
-            assert result.returncode == 2 and result.stderr.startswith(f"{DE}:{at + 1}: error:"), result.stderr
-            assert f"{DE}:{at + 1}: error:" in check.stdout
+            assert result.code == 2 and result.err.startswith(f"{DE}:{at + 1}: error:"), result.err
+            assert f"{DE}:{at + 1}: error:" in check.out
         else:
-            assert result.returncode == 0, result.stderr
+            assert result.code == 0, result.err
     if "增长" in text:
         html = page_file(root, "launch", "de").read_text(encoding="utf-8")
         assert "增长" not in html and "Share of exports: 12.5%" in html
@@ -205,30 +188,22 @@ def test_check_build_and_bundle_survive_odd_catalogs(tmp_path: Path, text: str) 
 
 @pytest.mark.parametrize("dateline", ["{0}, {date}", "{place}{place:>999999999}, {date}", "{place.__class__}, {date}",
                                       "{place}, {date", "{{place}}, {date}"])
-def test_a_template_string_str_format_cannot_break_falls_back(tmp_path: Path, dateline: str) -> None:
-    root = tmp_path / "mini"
-    shutil.copytree(PROJECTS / "mini", root)
-    for command in ("extract", "update"):
-        assert pubkit_program(command, cwd=root).returncode == 0
-    translate(root, DE, {("title", "A new plant opens"): "Ein neues Werk öffnet"})
-    translate(root, DE_UI, {("dateline", "{place}, {date}"): dateline})
-    assert pubkit_program("check", "--lang", "de", cwd=root).returncode == 1
-    result = pubkit_program("build", "--format", "html", "--lang", "de", cwd=root)
-    assert result.returncode == 0, result.stderr
-    assert f"{DE_UI}:" in result.stderr and "translation not used" in result.stderr
+def test_a_template_string_str_format_cannot_break_falls_back(make_project, run, dateline: str) -> None:
+    root = make_project("mini", translated={"de": TITLES["de"]})
+    translate(root, {"de": {("dateline", "{place}, {date}"): dateline}})
+    assert run("check", "--lang", "de", cwd=root).code == 1
+    result = run("build", "--format", "html", "--lang", "de", cwd=root)
+    assert result.code == 0, result.err
+    assert f"{DE_UI}:" in result.err and "translation not used" in result.err
     html, document = page(root, "de")
     dateline_element = document.find(".//p[@class='dateline untranslated']")
     assert "".join(dateline_element.itertext()) == "Berlin, 1. März 2024"
     assert len(html) < 100_000
 
 
-def test_a_configured_preview_folder(tmp_path: Path) -> None:
-    root = tmp_path / "mini"
-    shutil.copytree(PROJECTS / "mini", root)
-    (root / "pubkit.toml").write_text((root / "pubkit.toml").read_text() + 'preview_dir = "review"\n')
-    for command in ("extract", "update"):
-        assert pubkit_program(command, cwd=root).returncode == 0
-    result = pubkit_program("build", "--preview", "--format", "html", "--lang", "en", cwd=root)
-    assert result.returncode == 0, result.stderr
+def test_a_configured_preview_folder(make_project, run) -> None:
+    root = make_project("mini", config={"preview_dir": "review"}, catalogs=True)
+    result = run("build", "--preview", "--format", "html", "--lang", "en", cwd=root)
+    assert result.code == 0, result.err
     assert page_file(root, "launch", "en", output="review").exists()
     assert not (root / "dist").exists() and not (root / "dist-preview").exists()

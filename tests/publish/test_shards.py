@@ -13,40 +13,25 @@ import shutil
 import zipfile
 from pathlib import Path
 
-import polib
 import pytest
 
-from conftest import copy_project, snapshot
+from conftest import TITLES, snapshot
 
 pytestmark = pytest.mark.slow
 STATE = Path(".pubkit") / "state.json"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
+def built(projects, tmp_path_factory) -> Path:
     """The mini project with catalogs (English and German), built once as two shards."""
-    from pubkit import load_project
-    from pubkit.publish.build import build
-    from pubkit.catalog.catalogs import extract, update
-
     base = tmp_path_factory.mktemp("shards")
-    project = copy_project("mini", base)
-    config = project / "pubkit.toml"
     # the mini project has two translations; one keeps the shards small
-    config.write_text(config.read_text().replace('languages = ["de", "zh-CN"]', 'languages = ["de"]'))
-    os.environ["SOURCE_DATE_EPOCH"] = "1690243200"  # fontTools stamps the PDFs' fonts with it
-    extract(load_project(project))
-    update(load_project(project))
-    # A language with no usable translation is not published: give German its title.
-    german = project / "locale" / "de" / "LC_MESSAGES" / "launch.po"
-    catalog = polib.pofile(str(german))
-    catalog.find("A new plant opens", msgctxt="title").msgstr = "Ein neues Werk öffnet"
-    catalog.save()
-    for index in (1, 2):
-        shard = base / f"shard{index}"
-        shutil.copytree(project, shard)
-        build(load_project(shard), shard=(index, 2))
-    del os.environ["SOURCE_DATE_EPOCH"]
+    state = dict(languages=["de"], translated={"de": TITLES["de"]})
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("SOURCE_DATE_EPOCH", "1690243200")  # fontTools stamps the PDFs' fonts with it
+        projects("mini", where=base, **state)
+        for index in (1, 2):
+            projects("mini", where=base, folder=f"shard{index}", built=["--shard", f"{index}/2"], **state)
     return base
 
 

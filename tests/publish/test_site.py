@@ -14,9 +14,8 @@ import html5lib
 import pytest
 from lxml import etree
 
-from conftest import copy_sample, page_file, pdf_file, snapshot
+from conftest import TITLES, configure, page_file, pdf_file, pubkit, snapshot
 from pubkit import load_project
-from pubkit.publish.build import build
 from pubkit.publish.paths import absolute_url, language_folder
 
 PARK = "weiqiao-aluminium-park"
@@ -28,28 +27,20 @@ XHTML = "{http://www.w3.org/1999/xhtml}"
 
 
 @pytest.fixture(scope="module")
-def newsroom(tmp_path_factory) -> Path:
+def newsroom(projects, tmp_path_factory) -> Path:
     """The whole sample: every page in HTML, and the PDFs of German and Arabic."""
-    root = copy_sample(tmp_path_factory.mktemp("newsroom") / "sample", whole=True)
-    project = load_project(root)
-    first = build(project, formats=("html",))
-    assert not first.diagnostics, [d.format() for d in first.diagnostics]
-    build(project, languages=["de", "ar"], formats=("pdf",))
+    root = projects("newsroom", where=tmp_path_factory.mktemp("newsroom"), built=["--format", "html"])
+    assert projects.build_result(root).err == ""
+    result = pubkit("build", "--format", "pdf", "--lang", "de", "--lang", "ar", cwd=root)
+    assert result.code == 0 and result.err == "", result.err
     return root
 
 
 @pytest.fixture
-def mini(mini: Path, run) -> Path:
+def mini(make_project) -> Path:
     """The mini project with catalogs, its title translated: a language with no usable translation
     is not published at all (the publish gate), and the site needs German and Chinese pages."""
-    import polib
-
-    assert run("extract", cwd=mini).code == 0 and run("update", cwd=mini).code == 0
-    for language, title in (("de", "Ein neues Werk öffnet"), ("zh_CN", "新工厂落成")):
-        catalog = polib.pofile(str(mini / "locale" / language / "LC_MESSAGES" / "launch.po"))
-        catalog.find("A new plant opens", msgctxt="title").msgstr = title
-        catalog.save()
-    return mini
+    return make_project("mini", translated={"de": TITLES["de"], "zh_CN": TITLES["zh_CN"]})
 
 
 def dist(root: Path) -> Path:
@@ -86,8 +77,7 @@ def test_the_site_layout(newsroom: Path) -> None:
 
 
 def test_a_language_folder_named_in_the_configuration(mini: Path) -> None:
-    config = mini / "pubkit.toml"
-    config.write_text(config.read_text() + '\n[language.zh-CN]\nfolder = "cn"\n')
+    configure(mini, language={"zh-CN": {"folder": "cn"}})
     project = load_project(mini)
     assert language_folder(project, "zh_CN") == "cn" and language_folder(project, "de") == "de"
     assert page_file(mini, "launch", "zh_CN") == mini / "dist" / "cn" / "launch" / "index.html"
@@ -131,10 +121,9 @@ def test_a_language_index_lists_releases_newest_first(newsroom: Path) -> None:
     assert not parse_strict(dist(newsroom) / "fr" / "index.html").findall(".//a[@type='application/pdf']")
 
 
-def test_an_index_is_paginated_past_its_page_size(tmp_path: Path) -> None:
-    root = copy_sample(tmp_path / "sample", whole=True)
-    (root / "pubkit.toml").write_text((root / "pubkit.toml").read_text() + "index_page_size = 1\n")
-    build(load_project(root), languages=["en"], formats=("html",))
+def test_an_index_is_paginated_past_its_page_size(make_project, run) -> None:
+    root = make_project("newsroom", config={"index_page_size": 1})
+    assert run("build", "--lang", "en", "--format", "html", cwd=root).code == 0
     first, second = root / "dist" / "en" / "index.html", root / "dist" / "en" / "index-2.html"
     older = parse_strict(first).find(".//a[@rel='next']")
     assert older is not None and older.get("href") == "index-2.html"
@@ -243,8 +232,8 @@ def test_without_base_url_links_are_relative_and_feeds_say_why(mini: Path, run) 
     assert head.find("meta[@property='og:url']") is None
 
 
-def test_a_no_op_build_writes_nothing_and_one_change_touches_one_release(tmp_path: Path, run) -> None:
-    root = copy_sample(tmp_path / "sample", whole=True)
+def test_a_no_op_build_writes_nothing_and_one_change_touches_one_release(make_project, run) -> None:
+    root = make_project("newsroom")
     assert run("build", "--format", "html", "--lang", "de", "--lang", "en", cwd=root).code == 0
     before = {p: p.stat().st_mtime_ns for p in (root / "dist").rglob("*")}
     result = run("build", "--format", "html", "--lang", "de", "--lang", "en", cwd=root)
@@ -352,8 +341,7 @@ def test_a_bad_now_is_a_usage_error(mini: Path, run) -> None:
 
 
 def test_absolute_urls_name_folders_not_index_files(mini: Path) -> None:
-    config = mini / "pubkit.toml"
-    config.write_text(config.read_text() + 'base_url = "https://press.example.org/news"\n')
+    configure(mini, base_url="https://press.example.org/news")
     project = load_project(mini)
     assert project.base_url == "https://press.example.org/news/"
     assert absolute_url(project, "de/launch/index.html") == "https://press.example.org/news/de/launch/"

@@ -8,9 +8,8 @@ import html5lib
 import polib
 import pytest
 
-from conftest import page_file, pdf_file, snapshot
+from conftest import TITLES, configure, page_file, pdf_file, snapshot
 
-DE = Path("locale/de/LC_MESSAGES/launch.po")
 HOSTILE = '{{ 7+7 }} {% include "x" %}'
 
 
@@ -20,7 +19,7 @@ def parse_html(path: Path):
     return parser.parse(path.read_bytes())
 
 
-def german(entry: polib.POEntry) -> str:
+def german(entry: polib.POEntry, domain: str) -> str:
     special = {
         "A new plant opens": "Ein neues Werk öffnet",
         "Opening on {day}": "Eröffnung am {day}",
@@ -39,17 +38,9 @@ def german(entry: polib.POEntry) -> str:
 
 
 @pytest.fixture
-def translated(mini: Path, run) -> Path:
-    assert run("extract", cwd=mini).code == 0
-    assert run("update", cwd=mini).code == 0
-    catalog = polib.pofile(str(mini / DE))
-    for entry in catalog:
-        entry.msgstr = german(entry)
-    catalog.save()
-    chinese = polib.pofile(str(mini / "locale" / "zh_CN" / "LC_MESSAGES" / "launch.po"))
-    chinese.find("A new plant opens", msgctxt="title").msgstr = "新工厂落成"
-    chinese.save()
-    return mini
+def translated(make_project) -> Path:
+    """The mini project with German translated (a hostile quote among it) and the Chinese title."""
+    return make_project("mini", translated={"de": german, "zh_CN": TITLES["zh_CN"]})
 
 
 def build_html(project: Path, run, *extra: str):
@@ -119,8 +110,7 @@ def test_missing_translations_fall_back_to_the_source_with_a_warning(translated:
 
 
 def test_a_language_below_min_completeness_is_skipped(translated: Path, run) -> None:
-    config = translated / "pubkit.toml"
-    config.write_text(config.read_text() + "min_completeness = 90\n\n[language.de]\nmin_completeness = 10\n")
+    configure(translated, min_completeness=90, language={"de": {"min_completeness": 10}})
     result = build_html(translated, run)
     assert (page_file(translated, "launch", "de")).exists(), "de has its own, lower minimum"
     assert not page_file(translated, "launch", "zh_CN").parent.exists()

@@ -8,7 +8,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from conftest import page_file, pdf_file
+from conftest import TITLES, page_file, pdf_file
 from test_build import parse_html
 
 IMAGE = "![Aerial view of the plant](plant.png)"
@@ -16,29 +16,27 @@ CAPTION = "The park seen from the north, {day}"
 GERMAN_CAPTION = "Der Park von Norden gesehen, {day} <3 & mehr"
 
 
-@pytest.fixture
-def captioned(mini: Path, run) -> Path:
-    """The mini project with a caption on its image, an inline image with a title, and German catalogs."""
-    source = mini / "sources" / "launch.md"
+def add_captions(root: Path) -> None:
+    """A caption on the mini project's image, and an inline image with a title."""
+    source = root / "sources" / "launch.md"
     text = source.read_text(encoding="utf-8")
     assert IMAGE in text
     source.write_text(text.replace(IMAGE, f'![Aerial view of the plant](plant.png "{CAPTION}")\n\n'
                                           'Seen from above: ![a thumbnail](plant.png "A tooltip") in the text.'),
                       encoding="utf-8")
-    assert run("extract", cwd=mini).code == 0
-    assert run("update", cwd=mini).code == 0
-    german = polib.pofile(str(mini / "locale" / "de" / "LC_MESSAGES" / "launch.po"))
-    german.find("A new plant opens", msgctxt="title").msgstr = "Ein neues Werk öffnet"
-    german.find("Aerial view of the plant").msgstr = "Luftbild des Werks"
-    german.find(CAPTION, msgctxt="caption").msgstr = GERMAN_CAPTION
-    german.save()
-    chinese = polib.pofile(str(mini / "locale" / "zh_CN" / "LC_MESSAGES" / "launch.po"))
-    chinese.find("A new plant opens", msgctxt="title").msgstr = "新工厂落成"  # published, caption untranslated
-    chinese.save()
-    result = run("build", cwd=mini)
-    assert result.code == 0, result.err
+
+
+@pytest.fixture
+def captioned(make_project, run) -> Path:
+    """The mini project with captions, German catalogs and the Chinese title (its caption untranslated), built."""
+    project = make_project("mini", edit=add_captions, built=True, translated={
+        "de": {("title", "A new plant opens"): "Ein neues Werk öffnet", "Aerial view of the plant": "Luftbild des Werks",
+               ("caption", CAPTION): GERMAN_CAPTION},
+        "zh_CN": TITLES["zh_CN"]})
+    result = run("build", cwd=project)
+    assert result.code == 0 and "nothing to render" in result.out, result.out + result.err
     assert "translation not used" not in result.err
-    return mini
+    return project
 
 
 def line_of(path: Path, needle: str) -> int:

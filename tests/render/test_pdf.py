@@ -10,9 +10,7 @@ import polib
 import pytest
 from pypdf import PdfReader
 
-from conftest import ROOT, copy_project, copy_sample, page_file, pdf_file, snapshot
-from pubkit import load_project
-from pubkit.publish.build import build
+from conftest import ROOT, configure, page_file, pdf_file, snapshot
 
 pytestmark = pytest.mark.slow
 SLUG = "weiqiao-aluminium-park"
@@ -21,11 +19,10 @@ MM = 72 / 25.4
 
 
 @pytest.fixture(scope="module")
-def sample_dist(tmp_path_factory) -> Path:
-    project = copy_sample(tmp_path_factory.mktemp("sample") / "sample")
-    result = build(load_project(project))
-    assert len(result.written) == 12
-    assert not result.diagnostics, [d.format() for d in result.diagnostics]
+def sample_dist(projects, tmp_path_factory) -> Path:
+    project = projects("sample", where=tmp_path_factory.mktemp("sample"), built=True)
+    result = projects.build_result(project)
+    assert "built 12 files" in result.out and result.err == "", result.out + result.err
     return project
 
 
@@ -127,19 +124,13 @@ def test_pages_look_right_as_images(sample_dist: Path, tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def mini_built(tmp_path: Path, run):
-    project = copy_project("mini", tmp_path)
-    assert run("extract", cwd=project).code == 0
-    assert run("update", cwd=project).code == 0
-    po = project / "locale" / "de" / "LC_MESSAGES" / "launch.po"
-    catalog = polib.pofile(str(po))
-    # German is published only with a translation
-    next(e for e in catalog if e.msgid == "Share of exports: {share}").msgstr = "Exportanteil: {share}"
-    catalog.save()
+def mini_built(make_project, run):
+    """Builds the mini project's PDFs with the settings given; German is published (one message translated)."""
+    project = make_project("mini", translated={"de": {"Share of exports: {share}": "Exportanteil: {share}"}})
 
-    def _build(config_lines: str = "", *args: str):
-        config = project / "pubkit.toml"
-        config.write_text(config.read_text() + config_lines)
+    def _build(*args: str, **settings):
+        if settings:
+            configure(project, **settings)
         result = run("build", "--format", "pdf", *args, cwd=project)
         return project, result
 
@@ -147,24 +138,22 @@ def mini_built(tmp_path: Path, run):
 
 
 def test_us_letter_for_en_us(mini_built) -> None:
-    project, result = mini_built('', "--lang", "en")
-    config = project / "pubkit.toml"
-    config.write_text(config.read_text().replace('source_language = "en"', 'source_language = "en_US"'))
-    result = mini_built("", "--lang", "en_US")[1]
+    project, result = mini_built("--lang", "en")
+    result = mini_built("--lang", "en_US", source_language="en_US")[1]
     assert result.code == 0, result.err
     page = PdfReader(pdf_file(project, "launch", "en_US")).pages[0]
     assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (612, 792)
 
 
 def test_paper_size_setting_overrides_the_locale(mini_built) -> None:
-    project, result = mini_built('\n[language.de]\npaper_size = "Letter"\n', "--lang", "de")
+    project, result = mini_built("--lang", "de", language={"de": {"paper_size": "Letter"}})
     assert result.code == 0, result.err
     page = PdfReader(pdf_file(project, "launch", "de")).pages[0]
     assert round(float(page.mediabox.width)) == 612
 
 
 def test_bleed_and_crop_marks_enlarge_the_page(mini_built) -> None:
-    project, result = mini_built('crop_marks = true\nbleed = "3mm"\n', "--lang", "de")
+    project, result = mini_built("--lang", "de", crop_marks=True, bleed="3mm")
     assert result.code == 0, result.err
     page = PdfReader(pdf_file(project, "launch", "de")).pages[0]
     width_mm = float(page.mediabox.width) / MM
@@ -172,7 +161,7 @@ def test_bleed_and_crop_marks_enlarge_the_page(mini_built) -> None:
 
 
 def test_pdf_a_variant(mini_built) -> None:
-    project, result = mini_built('pdf_variant = "pdf/a-3b"\n', "--lang", "de")
+    project, result = mini_built("--lang", "de", pdf_variant="pdf/a-3b")
     assert result.code == 0, result.err
     reader = PdfReader(pdf_file(project, "launch", "de"))
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
@@ -180,20 +169,20 @@ def test_pdf_a_variant(mini_built) -> None:
 
 
 def test_a_glyph_no_font_has_fails_the_build(mini_built) -> None:
-    project, _ = mini_built("", "--lang", "en")
+    project, _ = mini_built("--lang", "en")
     po = project / "locale" / "de" / "LC_MESSAGES" / "launch.po"
     catalog = polib.pofile(str(po))
     catalog.find("A new plant opens", msgctxt="title").msgstr = "Ein neues Werk \U0010fffd öffnet"
     catalog.save()
     before = snapshot(project)
-    _, result = mini_built("", "--lang", "de")
+    _, result = mini_built("--lang", "de")
     assert result.code == 2
     assert "sources/launch.md:1: error: no installed font has a glyph for '\U0010fffd' (U+10FFFD)" in result.err
     assert snapshot(project) == before, "no PDF presented as complete"
 
 
 def test_a_translation_cannot_attach_files_or_run_code(mini_built) -> None:
-    project, _ = mini_built("", "--lang", "en")
+    project, _ = mini_built("--lang", "en")
     po = project / "locale" / "de" / "LC_MESSAGES" / "launch.po"
     catalog = polib.pofile(str(po))
     catalog.find("A new plant opens", msgctxt="title").msgstr = (
@@ -201,7 +190,7 @@ def test_a_translation_cannot_attach_files_or_run_code(mini_built) -> None:
     )
     catalog.find("Berlin", msgctxt="place").msgstr = '<img src="file:///etc/passwd">'
     catalog.save()
-    _, result = mini_built("", "--lang", "de")
+    _, result = mini_built("--lang", "de")
     assert result.code == 0, result.err
     path = pdf_file(project, "launch", "de")
     reader = PdfReader(path)

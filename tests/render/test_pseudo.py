@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import copy_project, page_file, pdf_file
-from pubkit.cli import main
+from conftest import page_file, pdf_file
 from pubkit.source.inline import Code, Pair, parse
 from pubkit.render.pseudo import pseudo_text
 
@@ -39,17 +38,8 @@ def test_ar_xb_forces_every_word_right_to_left_and_keeps_codes() -> None:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    project = copy_project("mini", tmp_path_factory.mktemp("pseudo"))
-    cwd = Path.cwd()
-    try:
-        import os
-
-        os.chdir(project)
-        assert main(["build", "--pseudo", "-j", "1"]) == 0
-    finally:
-        os.chdir(cwd)
-    return project
+def built(projects, tmp_path_factory) -> Path:
+    return projects("mini", where=tmp_path_factory.mktemp("pseudo"), built=["--pseudo", "-j", "1"])
 
 
 @pytest.mark.slow

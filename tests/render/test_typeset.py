@@ -17,9 +17,8 @@ import polib
 import pytest
 from pypdf import PdfReader
 
-from conftest import PROJECTS, copy_project, page_file, pdf_file
+from conftest import PROJECTS, page_file, pdf_file, problems
 from pubkit import load_project, read_sources
-from pubkit.publish.build import build
 from pubkit.render.formatting import Formatter
 from pubkit.render.templates import BUILTIN_DIR
 
@@ -33,23 +32,27 @@ BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 @pytest.fixture(scope="module")
-def dist(tmp_path_factory) -> Path:
-    project = copy_project("typeset", tmp_path_factory.mktemp("typeset"))
-    result = build(load_project(project), jobs=2)
-    assert not result.diagnostics, [d.format() for d in result.diagnostics]
-    assert len(result.written) == 2 * len(LANGUAGES)
+def dist(projects, tmp_path_factory) -> Path:
+    project = projects("typeset", where=tmp_path_factory.mktemp("typeset"), built=["-j", "2"])
+    result = projects.build_result(project)
+    assert not problems(result.err) and f"built {2 * len(LANGUAGES)} files" in result.out, result.out + result.err
     return project
 
 
-@pytest.fixture(scope="module")
-def narrow(tmp_path_factory) -> Path:
-    """The same release set in a column 34 mm wide: lines end everywhere a rule could be broken."""
-    project = copy_project("typeset", tmp_path_factory.mktemp("narrow"))
-    (project / "templates").mkdir()
+def narrow_column(root: Path) -> None:
+    """The release set in a column 34 mm wide: lines end everywhere a rule could be broken."""
+    (root / "templates").mkdir()
     css = (BUILTIN_DIR / "print.css").read_text(encoding="utf-8")
-    (project / "templates" / "print.css").write_text(css + "\n.release { width: 34mm; }\n", encoding="utf-8")
-    result = build(load_project(project), languages=NARROW, formats=("pdf",), jobs=2)
-    assert not result.diagnostics, [d.format() for d in result.diagnostics]
+    (root / "templates" / "print.css").write_text(css + "\n.release { width: 34mm; }\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def narrow(projects, tmp_path_factory) -> Path:
+    """The same release set in a column 34 mm wide: lines end everywhere a rule could be broken."""
+    languages = [argument for language in NARROW for argument in ("--lang", language)]
+    project = projects("typeset", where=tmp_path_factory.mktemp("narrow"), edit=narrow_column,
+                       built=["--format", "pdf", "-j", "2", *languages])
+    assert not problems(projects.build_result(project).err)
     return project
 
 
@@ -218,26 +221,24 @@ def test_screen_stylesheet_carries_what_only_browsers_read(dist: Path) -> None:
     assert shutil.which("pdftotext")
 
 
-def test_actual_text_survives_a_tagged_pdf_ua_build(tmp_path: Path) -> None:
-    project = copy_project("typeset", tmp_path)
-    config = project / "pubkit.toml"
-    config.write_text('pdf_variant = "pdf/ua-1"\n' + config.read_text(encoding="utf-8"), encoding="utf-8")
-    result = build(load_project(project), languages=["hi"], formats=("pdf",))
-    assert not result.diagnostics, [d.format() for d in result.diagnostics]
+def test_actual_text_survives_a_tagged_pdf_ua_build(make_project, run) -> None:
+    project = make_project("typeset", config={"pdf_variant": "pdf/ua-1"})
+    result = run("build", "--lang", "hi", "--format", "pdf", cwd=project)
+    assert result.code == 0 and not problems(result.err), result.err
     text = " ".join(lines(pdf(project, "hi")))
     assert "रोस्टॉक ने अपने बंदरगाह में हाइब्रिड बैटरी संयंत्र को मंज़ूरी दी" in text
     assert "मार्च" in text
 
 
-def test_source_language_fallback_in_a_right_to_left_page_is_laid_out_as_the_source(tmp_path: Path) -> None:
+def test_source_language_fallback_in_a_right_to_left_page_is_laid_out_as_the_source(make_project, run) -> None:
     """English text that falls back into an Arabic page is one left-to-right sentence, not Latin runs
     isolated one by one (which would be set right to left, in reverse order, around its commas)."""
-    project = copy_project("typeset", tmp_path)
+    project = make_project("typeset")
     po = project / "locale" / "ar" / "LC_MESSAGES" / f"{SLUG}.po"
     catalog = polib.pofile(str(po))
     next(e for e in catalog if e.msgid.startswith("Nordlicht Energie and its partner")).msgstr = ""
     catalog.save()
-    build(load_project(project), languages=["ar"], formats=("html",))
+    assert run("build", "--lang", "ar", "--format", "html", cwd=project).code == 0
     html = page(project, "ar").read_text(encoding="utf-8")
     paragraph = re.search(r'<p[^>]*class="untranslated"[^>]*>(.*?)</p>', html, re.S)
     assert paragraph and "Nordlicht Energie and its partner" in paragraph.group(1)
