@@ -12,14 +12,38 @@ from pathlib import Path
 import polib
 import pytest
 
-from conftest import ROOT, copy_sample, pdf_file, snapshot
+from conftest import Result, pdf_file, pubkit, snapshot
 
 pytestmark = pytest.mark.slow
 SLUG = "weiqiao-aluminium-park"
 
 
-def fresh_sample(folder: Path) -> Path:
-    return copy_sample(folder)
+EPOCH = "1690243200"  # the first release's date, 2023-07-25
+
+
+@pytest.fixture(scope="module")
+def clean(projects, tmp_path_factory):
+    """``clean(epoch)``: two clean builds of the sample at a SOURCE_DATE_EPOCH (or none), one with -j 2 and
+    one with -j 1, each then bundled: ``{"2": (root, build, bundle), "1": ...}``. Made once per epoch, as
+    the tests below compare them in several ways."""
+    made: dict[str | None, dict[str, tuple[Path, Result, Result]]] = {}
+
+    def builds(epoch: str | None) -> dict[str, tuple[Path, Result, Result]]:
+        if epoch not in made:
+            made[epoch] = {}
+            with pytest.MonkeyPatch.context() as env:
+                if epoch:
+                    env.setenv("SOURCE_DATE_EPOCH", epoch)
+                else:
+                    env.delenv("SOURCE_DATE_EPOCH", raising=False)
+                for jobs in ("2", "1"):
+                    root = projects("sample", where=tmp_path_factory.mktemp(f"clean-{epoch}-j{jobs}"))
+                    built, bundled = pubkit("build", "-j", jobs, cwd=root), pubkit("bundle", "-j", jobs, cwd=root)
+                    assert built.code == 0 and bundled.code == 0, built.err + bundled.err
+                    made[epoch][jobs] = (root, built, bundled)
+        return made[epoch]
+
+    return builds
 
 
 def sha(path: Path) -> str:
@@ -30,22 +54,15 @@ def outputs(project: Path) -> dict[str, bytes]:
     return {k: v for k, v in snapshot(project / "dist").items() if not k.startswith(".pubkit")}
 
 
-@pytest.mark.parametrize("epoch", [None, "1690243200"])
-def test_two_clean_builds_give_the_same_bundle_bytes(tmp_path: Path, run, monkeypatch, epoch) -> None:
-    if epoch:
-        monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
-    else:
-        monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    first, second = fresh_sample(tmp_path / "one"), fresh_sample(tmp_path / "two")
-    assert run("bundle", "-j", "2", cwd=first).code == 0
-    assert run("bundle", "-j", "1", cwd=second).code == 0
+@pytest.mark.parametrize("epoch", [None, EPOCH])
+def test_two_clean_builds_give_the_same_bundle_bytes(clean, epoch) -> None:
+    (first, _, _), (second, _, _) = clean(epoch)["2"], clean(epoch)["1"]
+    assert first != second
     assert sha(first / "dist" / "bundle.zip") == sha(second / "dist" / "bundle.zip")
 
 
-def test_the_bundle_and_its_manifest(sample: Path, run, monkeypatch) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1690243200")
-    result = run("bundle", cwd=sample)
-    assert result.code == 0, result.err
+def test_the_bundle_and_its_manifest(clean) -> None:
+    sample, _, result = clean(EPOCH)["2"]
     assert result.out.strip().endswith("wrote dist/bundle.zip (42 files)"), "12 pages, 12 PDFs, 12 stylesheets, the site's 18 files"
     with zipfile.ZipFile(sample / "dist" / "bundle.zip") as archive:
         infos = archive.infolist()
@@ -64,7 +81,8 @@ def test_the_bundle_and_its_manifest(sample: Path, run, monkeypatch) -> None:
                                            "checks": {"errors": 0, "warnings": 0}, "not_used": []}
 
 
-def test_the_manifest_names_the_git_revision(sample: Path, run) -> None:
+def test_the_manifest_names_the_git_revision(make_project, run) -> None:
+    sample = make_project("sample", built=True)
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
     subprocess.run([*git, "init", "-q"], cwd=sample, check=True)
     subprocess.run([*git, "add", "-A"], cwd=sample, check=True)
@@ -75,17 +93,15 @@ def test_the_manifest_names_the_git_revision(sample: Path, run) -> None:
         assert json.loads(archive.read("manifest.json"))["revision"] == head
 
 
-def test_parallel_and_serial_builds_make_the_same_files(tmp_path: Path, run) -> None:
-    serial, parallel = fresh_sample(tmp_path / "serial"), fresh_sample(tmp_path / "parallel")
-    assert run("build", "-j", "1", cwd=serial).code == 0
-    result = run("build", "-j", "2", cwd=parallel)
-    assert result.code == 0
+def test_parallel_and_serial_builds_make_the_same_files(clean) -> None:
+    (parallel, result, _), (serial, _, _) = clean(None)["2"], clean(None)["1"]
     assert outputs(serial) == outputs(parallel)
     assert "\r" not in result.out, "no carriage-return progress in a log"
     assert result.out.count("] wrote ") == 12
 
 
-def test_a_rebuild_renders_only_what_changed(sample: Path, run) -> None:
+def test_a_rebuild_renders_only_what_changed(make_project, run) -> None:
+    sample = make_project("sample", built=True)
     assert run("build", cwd=sample).code == 0
     result = run("build", cwd=sample)
     assert "nothing to render: 12 files up to date" in result.out
@@ -108,8 +124,8 @@ def test_a_rebuild_renders_only_what_changed(sample: Path, run) -> None:
     assert "built 12 files" in run("build", "--force", cwd=sample).out
 
 
-def test_a_no_op_rebuild_does_not_import_weasyprint(sample: Path, run) -> None:
-    assert run("build", cwd=sample).code == 0
+def test_a_no_op_rebuild_does_not_import_weasyprint(make_project) -> None:
+    sample = make_project("sample", built=True)
     code = (
         "import sys; from pubkit import load_project; from pubkit.publish.build import build; "
         "r = build(load_project('.')); print(len(r.written), r.up_to_date, 'weasyprint' in sys.modules)"
@@ -118,18 +134,17 @@ def test_a_no_op_rebuild_does_not_import_weasyprint(sample: Path, run) -> None:
     assert result.stdout.split() == ["0", "12", "False"]
 
 
-def test_shards_merge_into_the_same_bundle(tmp_path: Path, run, monkeypatch) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1690243200")
-    whole = fresh_sample(tmp_path / "whole")
-    assert run("bundle", cwd=whole).code == 0
+def test_shards_merge_into_the_same_bundle(clean, make_project, tmp_path: Path, run, monkeypatch) -> None:
+    whole, _, _ = clean(EPOCH)["2"]
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     shards = []
     for index in (1, 2, 3):
-        project = fresh_sample(tmp_path / f"shard{index}")
+        project = make_project("sample", folder=f"shard{index}")
         result = run("build", "--shard", f"{index}/3", cwd=project)
         assert result.code == 0, result.err
         shards.append(project / "dist")
     assert sum(len(outputs(s.parent)) for s in shards) >= 24
-    merger = fresh_sample(tmp_path / "merger")
+    merger = make_project("sample", folder="merger")
     result = run("bundle", "--merge", *map(str, shards), "-o", str(tmp_path / "merged.zip"), cwd=merger)
     assert result.code == 0, result.err
     assert sha(tmp_path / "merged.zip") == sha(whole / "dist" / "bundle.zip")
@@ -142,8 +157,8 @@ def test_bad_shard_specs(sample: Path, run, spec: str) -> None:
     assert not (sample / "dist").exists()
 
 
-def test_merging_shards_of_different_builds_is_refused(tmp_path: Path, run) -> None:
-    one, two = fresh_sample(tmp_path / "one"), fresh_sample(tmp_path / "two")
+def test_merging_shards_of_different_builds_is_refused(make_project, run) -> None:
+    one, two = make_project("sample", folder="one"), make_project("sample", folder="two")
     assert run("build", "--shard", "1/2", cwd=one).code == 0
     source = two / "sources" / f"{SLUG}.md"
     source.write_text(source.read_text(encoding="utf-8").replace("Düsseldorf", "Duesseldorf"), encoding="utf-8")
@@ -154,8 +169,8 @@ def test_merging_shards_of_different_builds_is_refused(tmp_path: Path, run) -> N
     assert not (one / "dist" / "bundle.zip").exists()
 
 
-def test_merging_an_incomplete_or_foreign_set_is_refused(tmp_path: Path, run) -> None:
-    one = fresh_sample(tmp_path / "one")
+def test_merging_an_incomplete_or_foreign_set_is_refused(make_project, run) -> None:
+    one = make_project("sample", folder="one")
     assert run("build", "--shard", "1/2", cwd=one).code == 0
     result = run("bundle", "--merge", str(one / "dist"), cwd=one)
     assert result.code == 2 and "are not all the shards of one build" in result.err

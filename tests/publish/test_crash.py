@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import polib
 import pytest
 from pypdf import PdfReader
 
-from conftest import page_file, pdf_file, snapshot
+from conftest import page_file, pdf_file, snapshot, succeed
 
 pytestmark = pytest.mark.slow
-KILL_POINTS = 5
+#: write_atomic's temporary file beside its target: ``.<name>.<random>.tmp``, renamed over it when complete.
+TEMPORARY = re.compile(r"/\.(?P<name>[^/]+)\.[^/.]+\.tmp$")
+CATCH_SECONDS = 120
 
 
 def start(args: list[str], cwd: Path) -> subprocess.Popen:
@@ -25,11 +30,77 @@ def start(args: list[str], cwd: Path) -> subprocess.Popen:
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def timed(args: list[str], cwd: Path) -> float:
-    started = time.perf_counter()
+def open_temporaries(pid: int) -> set[Path]:
+    """The temporary files of write_atomic that process ``pid`` has open right now."""
+    found = set()
+    try:
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            with contextlib.suppress(OSError):
+                target = os.readlink(f"/proc/{pid}/fd/{fd}")
+                if TEMPORARY.search(target):
+                    found.add(Path(target))
+    except OSError:  # the process has just ended
+        pass
+    return found
+
+
+def family(pid: int) -> list[int]:
+    """``pid`` and its children (a build's pool workers)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    with contextlib.suppress(OSError):
+        return [pid, *map(int, children.read_text().split())]
+    return [pid]
+
+
+def stopped(pid: int) -> None:
+    """Wait (bounded) until ``pid`` has really stopped after SIGSTOP."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError):
+            if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] in "tT":
+                return
+        time.sleep(0.001)
+    raise AssertionError(f"process {pid} did not stop")
+
+
+@dataclass
+class Kill:
+    temporary: Path  # the file being written when the kill landed, left behind by it
+    target: Path  # the output it was to become
+    workers: list[int]  # the build's pool workers at the time
+
+
+def kill_mid_write(args: list[str], cwd: Path, skip: int) -> Kill:
+    """Run ``pubkit ARGS`` and SIGKILL it in the middle of a write, after ``skip`` other writes were seen.
+
+    Whichever process of pubkit's holds a temporary file open is stopped (SIGSTOP); if the file is still
+    open once it has stopped, the write is under way, and pubkit is killed right there. So the kill is
+    known to land mid-write, not before the first write or after the last.
+    """
     process = start(args, cwd)
-    assert process.wait() == 0
-    return time.perf_counter() - started
+    seen: set[Path] = set()
+    deadline = time.monotonic() + CATCH_SECONDS
+    try:
+        while process.poll() is None and time.monotonic() < deadline:
+            for pid in family(process.pid):
+                for temporary in open_temporaries(pid) - seen:
+                    seen.add(temporary)
+                    if len(seen) <= skip:
+                        continue
+                    os.kill(pid, signal.SIGSTOP)
+                    stopped(pid)
+                    if temporary in open_temporaries(pid):
+                        workers = family(process.pid)[1:]
+                        process.send_signal(signal.SIGKILL)
+                        process.wait()
+                        return Kill(temporary, temporary.with_name(TEMPORARY.search(str(temporary))["name"]), workers)
+                    os.kill(pid, signal.SIGCONT)  # the write ended meanwhile: catch a later one
+            time.sleep(0.0005)  # leave the machine to pubkit: a write (with its fsync) takes longer
+        raise AssertionError(f"pubkit {' '.join(args)} ended before a write after {skip} others could be caught")
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
 
 
 def big_project(root: Path, paragraphs: int = 3000) -> Path:
@@ -37,8 +108,8 @@ def big_project(root: Path, paragraphs: int = 3000) -> Path:
     (root / "pubkit.toml").write_text('source_language = "en"\nlanguages = ["de", "fr", "ja"]\n')
     body = "".join(f"Paragraph {i} tells part {i % 7} of the story about plant number {i}.\n\n" for i in range(paragraphs))
     (root / "sources" / "big.md").write_text(f"---\ntitle: Big\n---\n{body}", encoding="utf-8")
-    assert timed(["extract"], root) >= 0
-    assert timed(["update"], root) >= 0
+    succeed("extract", cwd=root)
+    succeed("update", cwd=root)
     for po in root.glob("locale/*/LC_MESSAGES/*.po"):
         catalog = polib.pofile(str(po))
         for entry in catalog:
@@ -47,59 +118,63 @@ def big_project(root: Path, paragraphs: int = 3000) -> Path:
     # Change a third of the paragraphs, so that update has real merging to do.
     text = (root / "sources" / "big.md").read_text(encoding="utf-8")
     (root / "sources" / "big.md").write_text(text.replace("of the story", "of the long story", paragraphs // 3))
-    assert timed(["extract"], root) >= 0
+    succeed("extract", cwd=root)
     return root
 
 
-def test_killing_update_leaves_every_catalog_old_or_new(tmp_path: Path) -> None:
-    original = big_project(tmp_path / "original")
-    finished = tmp_path / "finished"
+@pytest.fixture(scope="module")
+def big(tmp_path_factory) -> tuple[Path, dict[str, bytes]]:
+    """A big project whose catalogs `update` must rewrite, and the bytes of the project once updated."""
+    original = big_project(tmp_path_factory.mktemp("big") / "original", paragraphs=1500)
+    finished = original.parent / "finished"
     shutil.copytree(original, finished)
-    duration = timed(["update"], finished)
-    old, new = snapshot(original), snapshot(finished)
-    catalogs = [name for name in old if name.endswith(".po")]
-    assert any(old[name] != new[name] for name in catalogs)
+    succeed("update", cwd=finished)
+    return original, snapshot(finished)
 
-    for attempt in range(KILL_POINTS):
-        project = tmp_path / f"run{attempt}"
+
+def test_killing_update_leaves_every_catalog_old_or_new(big, tmp_path: Path) -> None:
+    original, new = big
+    old = snapshot(original)
+    catalogs = [name for name in old if name.endswith(".po")]
+    assert len([name for name in catalogs if old[name] != new[name]]) >= 3, "a catalog to write per language"
+
+    for skip in range(3):  # a kill in the middle of the first write seen, the second, the third
+        project = tmp_path / f"run{skip}"
         shutil.copytree(original, project)
-        process = start(["update"], project)
-        time.sleep(duration * (attempt + 0.5) / KILL_POINTS)
-        process.send_signal(signal.SIGKILL)
-        process.wait()
+        kill = kill_mid_write(["update"], project, skip)
+        assert kill.temporary.exists(), "the kill landed before the write was complete"
+        name = kill.target.relative_to(project).as_posix()
         after = snapshot(project)
+        assert after[name] == old[name], f"{name} changed although its write was cut short"
         for name in catalogs:
-            assert after[name] in (old[name], new[name]), f"{name} is half-written after a kill at attempt {attempt}"
+            assert after[name] in (old[name], new[name]), f"{name} is half-written after a kill at write {skip}"
         # Whatever the kill left, the next update completes the job, byte for byte.
-        assert timed(["update"], project) >= 0
+        succeed("update", cwd=project)
         final = snapshot(project)
         assert all(final[name] == new[name] for name in catalogs)
 
 
-def test_killing_build_leaves_no_half_written_output(sample: Path, tmp_path: Path) -> None:
-    warm = tmp_path / "warm"
-    shutil.copytree(sample, warm)
-    duration = timed(["build", "-j", "2"], warm)
-    for attempt in range(KILL_POINTS):
-        project = tmp_path / f"build{attempt}"
-        shutil.copytree(sample, project)
-        process = start(["build", "-j", "2"], project)
-        time.sleep(duration * (attempt + 0.5) / KILL_POINTS)
-        workers = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True).stdout.split()
-        process.send_signal(signal.SIGKILL)
-        process.wait()
+def test_killing_build_leaves_no_half_written_output(make_project, tmp_path: Path) -> None:
+    for skip in (0, 6):  # the first file, and one written while others are done
+        project = make_project("sample", folder=f"build{skip}")
+        kill = kill_mid_write(["build", "-j", "2"], project, skip)
+        assert kill.temporary.exists(), "the kill landed before the write was complete"
+        assert not kill.target.exists(), "nothing under the name of a file whose write was cut short"
         time.sleep(0.3)
-        alive = [pid for pid in workers if Path(f"/proc/{pid}").exists()
+        alive = [pid for pid in kill.workers if Path(f"/proc/{pid}").exists()
                  and "(zombie)" not in Path(f"/proc/{pid}/status").read_text()]
-        assert not alive, f"pool workers outlived the killed build at attempt {attempt}"
-        for path in (project / "dist").rglob("*") if (project / "dist").exists() else []:
+        assert not alive, f"pool workers outlived the killed build (kill after {skip} writes)"
+        written = 0
+        for path in (project / "dist").rglob("*"):
             if not path.is_file() or path.name.startswith("."):
                 continue  # a temporary file is hidden and never has the output's name
+            written += 1
             if path.suffix == ".pdf":
                 assert path.read_bytes().rstrip().endswith(b"%%EOF"), path
                 assert len(PdfReader(path).pages) >= 1
             elif path.suffix == ".html":
                 assert path.read_text(encoding="utf-8").rstrip().endswith("</html>"), path
+        assert written >= skip - 1, "the files written before the kill are there, whole"
 
 
 def limited(args: list[str], cwd: Path, max_file_bytes: int) -> subprocess.CompletedProcess:
@@ -113,8 +188,9 @@ def limited(args: list[str], cwd: Path, max_file_bytes: int) -> subprocess.Compl
                           capture_output=True, check=False)
 
 
-def test_dying_in_the_middle_of_writing_a_catalog_keeps_the_old_one(tmp_path: Path) -> None:
-    project = big_project(tmp_path / "project", paragraphs=1500)
+def test_dying_in_the_middle_of_writing_a_catalog_keeps_the_old_one(big, tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(big[0], project)
     before = snapshot(project)
     size = max(len(data) for name, data in before.items() if name.endswith(".po"))
     result = limited(["update"], project, max_file_bytes=size // 2)
