@@ -81,6 +81,8 @@ def test_two_fresh_extractions_are_byte_identical(mini: Path, tmp_path: Path, ru
 
 def test_templates_compile_with_gnu_gettext(mini: Path, run) -> None:
     assert run("extract", cwd=mini).code == 0
-    for pot in (mini / "locale").glob("*.pot"):
+    pots = sorted((mini / "locale").glob("*.pot"))
+    assert [pot.name for pot in pots] == ["launch.pot", "templates.pot"]
+    for pot in pots:
         checked = subprocess.run(["msgfmt", "-o", "/dev/null", str(pot)], capture_output=True, text=True)
         assert checked.returncode == 0, checked.stderr

@@ -285,7 +285,9 @@ def test_every_tool_counts_pubkits_catalog_alike(sample: Path, run, tmp_path: Pa
 
 
 def test_msgmerge_with_an_unchanged_template_changes_nothing(sample: Path) -> None:
-    for po in (sample / "locale").glob("*/LC_MESSAGES/*.po"):
+    catalogs = sorted((sample / "locale").glob("*/LC_MESSAGES/*.po"))
+    assert len(catalogs) == 5 * 2, "five languages, one release and the templates"
+    for po in catalogs:
         pot = sample / "locale" / f"{po.stem}.pot"
         merged = gnu("msgmerge", "--quiet", "-o", "-", po, pot)
         assert merged.returncode == 0 and merged.stdout == po.read_bytes(), po

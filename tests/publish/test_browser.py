@@ -13,6 +13,7 @@ import threading
 
 import pytest
 
+from pubkit import load_project
 
 webdriver = pytest.importorskip("selenium.webdriver")
 from selenium.webdriver.chrome.service import Service  # noqa: E402

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import page_file, pdf_file, snapshot
+from conftest import configure, page_file, pdf_file, snapshot
 from review_desk import SLUG, UNTRANSLATED, Desk, review_project, site_url
 
 pytest.importorskip("starlette")
@@ -101,8 +101,7 @@ def test_the_preview_site_is_browsed_from_its_root(desk):
 
 def test_serves_the_preview_folder_the_configuration_names(desk, tmp_path):
     project = review_project(tmp_path)
-    with (project / "pubkit.toml").open("a", encoding="utf-8") as config:
-        config.write('preview_dir = "out/preview"\n')
+    configure(project, preview_dir="out/preview")
     shutil.copytree(desk.project / "dist-preview", project / "out/preview", symlinks=True)
     server = Desk(project)
     try:
@@ -121,8 +120,7 @@ def test_links_follow_a_language_folder_of_its_own(desk, tmp_path):
     from pubkit.publish.serve import Desk as Review
 
     project = review_project(tmp_path)
-    with (project / "pubkit.toml").open("a", encoding="utf-8") as config:
-        config.write('[language.de]\nfolder = "deutsch"\n')
+    configure(project, language={"de": {"folder": "deutsch"}})
     page, pdf = page_file(project, SLUG, "de", "dist-preview"), pdf_file(project, SLUG, "de", "dist-preview")
     assert pdf.relative_to(project / "dist-preview").as_posix() == f"deutsch/{SLUG}/{SLUG}-deutsch.pdf"
     page.parent.mkdir(parents=True)
