@@ -154,25 +154,19 @@ def translate(root: Path, translations: Translations) -> None:
 # --- named projects --------------------------------------------------------------------------------
 
 
-def copy_project(name: str, destination: Path) -> Path:
+def copy_project(name: str, target: Path) -> Path:
     """A plain copy of ``tests/projects/<name>`` (or of the repository's sample: ``sample``, its first
-    release; ``newsroom``, all of it) as ``destination/<name>``."""
-    target = destination / name
-    if name in ("sample", "newsroom"):
-        return copy_sample(target, whole=name == "newsroom")
-    shutil.copytree(PROJECTS / name, target)
-    return target
-
-
-def copy_sample(target: Path, whole: bool = False) -> Path:
+    release; ``newsroom``, all of it) as ``target``."""
+    if name not in ("sample", "newsroom"):
+        return Path(shutil.copytree(PROJECTS / name, target))
     target.mkdir(parents=True)
-    ignore = None if whole else shutil.ignore_patterns(*(f"{slug}.*" for slug in LATER_RELEASES))
-    for name in ("pubkit.toml", "sources", "locale", "templates"):
-        source = ROOT / name
+    ignore = None if name == "newsroom" else shutil.ignore_patterns(*(f"{slug}.*" for slug in LATER_RELEASES))
+    for part in ("pubkit.toml", "sources", "locale", "templates"):
+        source = ROOT / part
         if source.is_dir():
-            shutil.copytree(source, target / name, ignore=ignore)
+            shutil.copytree(source, target / part, ignore=ignore)
         elif source.exists():
-            shutil.copy2(source, target / name)
+            shutil.copy2(source, target / part)
     return target
 
 
@@ -182,16 +176,16 @@ class Projects:
 
     def __init__(self, cache: Path):
         self.cache = cache
-        self._builds: dict[Path, Result] = {}
+        self._builds: dict[Path, Result | None] = {}
 
     def __call__(self, name: str = "mini", *, where: Path, languages: Sequence[str] | None = None,
                  config: Mapping[str, Any] | None = None, edit: Callable[[Path], None] | None = None,
                  catalogs: bool | None = None, translated: Translations | None = None,
                  built: bool | Sequence[str] = False, folder: str | None = None) -> Path:
-        """``where/<name>`` (or ``where/<folder>``): the project ``name`` with ``languages`` and other ``config`` set in pubkit.toml,
-        then ``edit(root)``, then (``catalogs``, the default when ``translated``) ``pubkit extract`` and
-        ``pubkit update``, then the ``translated`` messages written, then (``built``) ``pubkit build`` with
-        the arguments given. Every command must succeed."""
+        """``where/<name>`` (or ``where/<folder>``): the project ``name`` with ``languages`` and other
+        ``config`` set in pubkit.toml, then ``edit(root)``, then (``catalogs``, the default when
+        ``translated``) ``pubkit extract`` and ``pubkit update``, then the ``translated`` messages written,
+        then (``built``) ``pubkit build`` with the arguments given. Every command must succeed."""
         settings = dict(config or {})
         if languages is not None:
             settings["languages"] = list(languages)
@@ -222,9 +216,7 @@ class Projects:
 
     @staticmethod
     def _make(name: str, target: Path, settings: dict, edit, catalogs: bool, translated, built) -> Result | None:
-        copy_project(name, target.parent)
-        if target.name != name:
-            (target.parent / name).rename(target)
+        copy_project(name, target)
         if settings:
             configure(target, **settings)
         if edit:
