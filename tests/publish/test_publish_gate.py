@@ -12,7 +12,6 @@ import zipfile
 from pathlib import Path
 
 import html5lib
-import polib
 import pytest
 
 from conftest import TITLES, Result, page_file, pdf_file, pubkit, translate
