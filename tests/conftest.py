@@ -33,11 +33,11 @@ ROOT = TESTS.parent
 PROJECTS = TESTS / "projects"
 DATA = TESTS / "data"
 
-#: The sample's later releases, left out of ``make_project("sample")`` (``whole=True`` keeps them).
+#: The sample's later releases, left out of ``make_project("sample")`` (``make_project("newsroom")`` has them).
 LATER_RELEASES = ("weiqiao-joint-laboratory",)
 
 #: What every language of the mini project needs to be published at all (the publish gate leaves out a
-#: language with no usable translation): its title. ``translated=TITLES`` gives each language its own.
+#: language with no usable translation): its title, as in ``translated={"de": TITLES["de"]}``.
 TITLES = {
     "de": {("title", "A new plant opens"): "Ein neues Werk öffnet"},
     "zh_CN": {("title", "A new plant opens"): "新工厂落成"},
