@@ -154,9 +154,18 @@ def translate(root: Path, translations: Translations) -> None:
 # --- named projects --------------------------------------------------------------------------------
 
 
-def copy_project(name: str, target: Path) -> Path:
+def copy_project(name: str, destination: Path) -> Path:
     """A plain copy of ``tests/projects/<name>`` (or of the repository's sample: ``sample``, its first
-    release; ``newsroom``, all of it) as ``target``."""
+    release; ``newsroom``, all of it) as ``destination/<name>``; ``make_project`` brings it to a state."""
+    return _copy(name, destination / name)
+
+
+def copy_sample(target: Path, whole: bool = False) -> Path:
+    """A copy of the repository's sample (its first release only, unless ``whole``) as ``target``."""
+    return _copy("newsroom" if whole else "sample", target)
+
+
+def _copy(name: str, target: Path) -> Path:
     if name not in ("sample", "newsroom"):
         return Path(shutil.copytree(PROJECTS / name, target))
     target.mkdir(parents=True)
@@ -216,7 +225,7 @@ class Projects:
 
     @staticmethod
     def _make(name: str, target: Path, settings: dict, edit, catalogs: bool, translated, built) -> Result | None:
-        copy_project(name, target)
+        _copy(name, target)
         if settings:
             configure(target, **settings)
         if edit:
