@@ -405,10 +405,11 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from .catalog.xliff import import_files
+    from .catalog.xliff_import import import_files
 
     project = _project(args)
-    result = import_files(project, [Path.cwd() / f for f in args.files])
+    # The paths as given: they are shown as typed (normalised), not made absolute.
+    result = import_files(project, list(args.files))
     for path, line, message in result.notes:
         print(f"{_show(path, project)}:{line}: note: {message}", file=sys.stderr)
     for path, line, message, check in result.refused:
