@@ -146,9 +146,21 @@ def check_placeholders(ctx: EntryContext):
         yield "error", f"placeholder {{{old}}} was renamed to {{{new}}}", "placeholders"
         return
     for name in missing:
-        yield "error", f"placeholder {{{name}}} is missing from the translation", "placeholders"
+        if name in target:
+            yield "error", f"placeholder {{{name}}} appears {_times(target[name])} in the translation but " \
+                           f"{_times(source[name])} in the source", "placeholders"
+        else:
+            yield "error", f"placeholder {{{name}}} is missing from the translation", "placeholders"
     for name in added:
-        yield "error", f"placeholder {{{name}}} is not in the source", "placeholders"
+        if name in source:  # a placeholder repeated: it is in the source, only not this often
+            yield "error", f"placeholder {{{name}}} appears {_times(target[name])} in the translation but " \
+                           f"{_times(source[name])} in the source", "placeholders"
+        else:
+            yield "error", f"placeholder {{{name}}} is not in the source", "placeholders"
+
+
+def _times(count: int) -> str:
+    return {1: "once", 2: "twice"}.get(count, f"{count} times")
 
 
 def check_markdown(ctx: EntryContext):

@@ -224,10 +224,10 @@ def _form_12(unit: etree._Element, codes: dict) -> _Form:
         return _Form(text, source_error, layout, translation, error, True, done, line)
     mids = [m.get("mid", "") for m in seg_source.iter(f"{{{ns}}}mrk") if is_segment_marker(m)]
     segments = {mid: marks.get(mid) if _given(marks.get(mid)) else None for mid in mids}
-    if not any(segments.values()):
+    if all(found is None for found in segments.values()):
         return _Form(text, source_error, layout, None, None, True, done, line)
     translation, error, _ = _rebuild([seg_source], codes, ns, segments)
-    return _Form(text, source_error, layout, translation, error, all(segments.values()), done, line)
+    return _Form(text, source_error, layout, translation, error, all(found is not None for found in segments.values()), done, line)
 
 
 def _done_12(unit: etree._Element, target: etree._Element | None) -> bool:
@@ -351,7 +351,7 @@ class _Importer:
     def _unit(self, unit: etree._Element, match: _Match) -> None:
         forms = self._forms(unit, match)
         plural = bool(match.entry.msgid_plural)
-        if all(form.translation is None for form in forms):
+        if all(form.translation is None and form.error is None for form in forms):
             return  # an empty target never erases a translation
         if plural and not self._plural_count_fits(unit, len(forms)):
             return
