@@ -399,9 +399,32 @@ def _export(args: argparse.Namespace) -> int:
 
     project = _project(args)
     folder = Path.cwd() / args.output if args.output else project.root / "xliff"
-    for written in export(project, _languages(args.lang), folder, args.xliff_version):
+    examples = _placeholder_examples(project)
+    for written in export(project, _languages(args.lang), folder, args.xliff_version, examples):
         print(f"wrote {_show(written.path, project)} ({written.units} units)")
     return EXIT_OK
+
+
+def _placeholder_examples(project):
+    """``examples(catalog, language)``: each value of a release as its readers in the language see it."""
+    from babel import Locale
+
+    from .render.formatting import Formatter
+    from .source.sources import read_sources
+
+    values = {source.slug: source.values for source in read_sources(project)}
+
+    def examples(domain: str, language: str) -> dict[str, str]:
+        formatter = Formatter(Locale.parse(language), project.settings(language).calendar)
+        shown = {}
+        for name, value in values.get(domain, {}).items():
+            try:
+                shown[name] = formatter.format(value)
+            except PubkitError:
+                continue  # a value CLDR cannot format: the translator sees the placeholder alone
+        return shown
+
+    return examples
 
 
 def _import(args: argparse.Namespace) -> int:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import polib
 from lxml import etree
@@ -50,8 +51,17 @@ class ExportedFile:
     units: int
 
 
-def export(project: Project, languages: list[str] | None, folder: Path, version: str = "1.2") -> list[ExportedFile]:
-    """Write ``folder/<lang>/<catalog>.xlf`` for every language and catalog; read everything first."""
+#: The formatted example value of each placeholder of a catalog in a language: ``examples(catalog, language)``.
+Examples = Callable[[str, str], dict[str, str]]
+
+
+def export(project: Project, languages: list[str] | None, folder: Path, version: str = "1.2",
+           examples: Examples | None = None) -> list[ExportedFile]:
+    """Write ``folder/<lang>/<catalog>.xlf`` for every language and catalog; read everything first.
+
+    ``examples`` gives each placeholder's value as readers of the language will see it, shown to the
+    translator beside the code (the render stage formats values; this stage only shows them).
+    """
     if version not in VERSIONS:
         raise ExchangeError(f"unknown XLIFF version '{version}' (pubkit writes {' or '.join(VERSIONS)})")
     planned: list[tuple[Path, bytes, int]] = []
@@ -64,7 +74,8 @@ def export(project: Project, languages: list[str] | None, folder: Path, version:
             entries = [e for e in catalog if not e.obsolete]
             original = po_path.relative_to(project.root).as_posix()
             build = _document_12 if version == "1.2" else _document_2
-            root = build(entries, original, project.source_language, language)
+            shown = examples(domain, language) if examples is not None else {}
+            root = build(entries, original, project.source_language, language, shown)
             data = etree.tostring(root, xml_declaration=True, encoding="UTF-8") + b"\n"
             planned.append((folder / language / f"{domain}.xlf", data, len(entries)))
     written = []
@@ -102,7 +113,7 @@ def _state(entry: polib.POEntry, text: str | None = None) -> str:
     return "translated" if text else "new"
 
 
-def _notes(entry: polib.POEntry) -> list[tuple[str, str]]:
+def _notes(entry: polib.POEntry, examples: dict[str, str]) -> list[tuple[str, str]]:
     """(kind, text) of what a translator should see beside the text."""
     notes = []
     if entry.msgctxt is not None:
@@ -113,10 +124,41 @@ def _notes(entry: polib.POEntry) -> list[tuple[str, str]]:
         notes.append(("translator", entry.tcomment))
     if _state(entry) == "fuzzy" and entry.previous_msgid:
         notes.append(("previous-source", entry.previous_msgid))
+    codes = code_meanings(entry, examples)
+    if codes:
+        notes.append(("codes", "; ".join(codes)))
     return notes
 
 
-def _document_12(entries, original: str, source_language: str, language: str) -> etree._Element:
+def code_meanings(entry: polib.POEntry, examples: dict[str, str]) -> list[str]:
+    """What the message's codes stand for, in words: where each link points, how each value reads."""
+    meanings: list[str] = []
+    for text in (entry.msgid, entry.msgid_plural):
+        for code in numbered(inline.parse(text or "")).values():
+            meaning = _meaning(code, examples)
+            if meaning and meaning not in meanings:
+                meanings.append(meaning)
+    return meanings
+
+
+def _meaning(code: inline.Code | inline.Pair, examples: dict[str, str]) -> str | None:
+    if isinstance(code, inline.Code):
+        name = code.text[1:-1]
+        return f"{code.text} reads “{examples[name]}”" if code.kind == "placeholder" and name in examples else None
+    if code.kind in ("link", "image"):
+        return f"“{inline.original(code.children)}” links to {link_target(code)}"
+    return None
+
+
+def link_target(pair: inline.Pair) -> str:
+    """The address of a link or image code, from its ``](target "title")`` end."""
+    target = pair.end[2:-1].strip()
+    if target.endswith('"') and ' "' in target:
+        target = target[: target.index(' "')]
+    return target.strip("<>")
+
+
+def _document_12(entries, original: str, source_language: str, language: str, examples: dict) -> etree._Element:
     root = etree.Element(f"{{{NS12}}}xliff", nsmap={None: NS12}, version="1.2")
     file = etree.SubElement(root, f"{{{NS12}}}file", original=original, datatype="po")
     file.set("source-language", xliff_language(source_language))
@@ -126,14 +168,14 @@ def _document_12(entries, original: str, source_language: str, language: str) ->
         uid = unit_id(entry.msgctxt, entry.msgid)
         if not entry.msgid_plural:
             unit = _trans_unit_12(body, uid, entry, entry.msgid, entry.msgstr)
-            _describe_12(unit, entry)
+            _describe_12(unit, entry, examples)
             continue
         # translate-toolkit's layout (poxliff): the message's context and notes on the group, before its
         # trans-units (the order the 1.2 schema wants); each form's state and approval on its trans-unit.
         group = etree.SubElement(body, f"{{{NS12}}}group", id=uid, restype=PLURALS_12)
         if entry.msgctxt:
             group.set("resname", entry.msgctxt)
-        _describe_12(group, entry)
+        _describe_12(group, entry, examples)
         for index, (source, text) in enumerate(message_texts(entry)):
             _trans_unit_12(group, f"{uid}[{index}]", entry, source, text)
     _indent(root, [f"{{{NS12}}}{n}" for n in ("xliff", "file", "body", "group", "trans-unit", "context-group")])
@@ -157,21 +199,21 @@ def _trans_unit_12(parent, uid: str, entry: polib.POEntry, source: str, text: st
     return unit
 
 
-def _describe_12(element: etree._Element, entry: polib.POEntry) -> None:
+def _describe_12(element: etree._Element, entry: polib.POEntry, examples: dict) -> None:
     """The message's context and notes, on its trans-unit or (a plural message) its group."""
     if entry.msgctxt is not None:
         group = etree.SubElement(element, f"{{{NS12}}}context-group", purpose="information")
         context = etree.SubElement(group, f"{{{NS12}}}context")
         context.set("context-type", "x-gettext-msgctxt")
         context.text = entry.msgctxt
-    for kind, text in _notes(entry):
+    for kind, text in _notes(entry, examples):
         note = etree.SubElement(element, f"{{{NS12}}}note", {"from": kind})
         if kind == "previous-source":
             note.set("annotates", "source")
         note.text = text
 
 
-def _document_2(entries, original: str, source_language: str, language: str) -> etree._Element:
+def _document_2(entries, original: str, source_language: str, language: str, examples: dict) -> etree._Element:
     root = etree.Element(f"{{{NS2}}}xliff", nsmap={None: NS2}, version="2.1")
     root.set("srcLang", xliff_language(source_language))
     root.set("trgLang", xliff_language(language))
@@ -182,7 +224,7 @@ def _document_2(entries, original: str, source_language: str, language: str) -> 
         if entry.msgctxt:
             unit.set("name", entry.msgctxt)
         unit.set(XML_SPACE, "preserve")
-        notes = _notes(entry)
+        notes = _notes(entry, examples)
         if notes:
             container = etree.SubElement(unit, f"{{{NS2}}}notes")
             for kind, text in notes:
@@ -202,15 +244,19 @@ def _document_2(entries, original: str, source_language: str, language: str) -> 
             segment.set("state", "translated" if state == "translated" else "initial")
             source_nodes = inline.parse(source)
             codes = numbered(source_nodes, prefix)
-            _fill(etree.SubElement(segment, f"{{{NS2}}}source"), source_nodes, codes, "2")
+            _fill(etree.SubElement(segment, f"{{{NS2}}}source"), source_nodes, codes, "2", examples)
             if text:
-                _fill(etree.SubElement(segment, f"{{{NS2}}}target"), inline.parse(text), codes, "2")
+                _fill(etree.SubElement(segment, f"{{{NS2}}}target"), inline.parse(text), codes, "2", examples)
     _indent(root, [f"{{{NS2}}}{n}" for n in ("xliff", "file", "unit", "notes", "segment")])
     return root
 
 
-def _fill(element: etree._Element, nodes: list[inline.Node], codes: dict, version: str) -> None:
-    """Write nodes into ``element``; a code the source does not have stays plain text (nothing is lost)."""
+def _fill(element: etree._Element, nodes: list[inline.Node], codes: dict, version: str,
+          examples: dict | None = None) -> None:
+    """Write nodes into ``element``; a code the source does not have stays plain text (nothing is lost).
+
+    In 2.x a code's ``disp`` is what a tool shows in its place: a value's example, a link's address.
+    """
     unused = dict(codes)
     ns = NS12 if version == "1.2" else NS2
 
@@ -252,15 +298,18 @@ def _fill(element: etree._Element, nodes: list[inline.Node], codes: dict, versio
                     code = etree.SubElement(parent, f"{{{ns}}}ph", {"id": key, "ctype": kind, "equiv-text": node.text})
                     code.text = node.text
                 else:
+                    example = (examples or {}).get(node.text[1:-1]) if node.kind == "placeholder" else None
                     etree.SubElement(parent, f"{{{ns}}}ph", {
                         "id": key, "canDelete": "no", "type": "fmt", "subType": f"pubkit:{node.kind}",
-                        "equiv": node.text, "disp": node.text,
+                        "equiv": node.text, "disp": f"{node.text} = {example}" if example else node.text,
                     })
             elif version == "1.2":
                 write(etree.SubElement(parent, f"{{{ns}}}g", id=key, ctype=_CTYPE_12[node.kind]), node.children)
             else:
                 attributes = {"id": key, "equivStart": node.start, "equivEnd": node.end,
                               "dispStart": node.start, "dispEnd": node.end}
+                if node.kind in ("link", "image"):
+                    attributes["dispStart"], attributes["dispEnd"] = f"[→ {link_target(node)}]", "]"
                 if node.kind in _SUBTYPE_2:
                     attributes.update(type="fmt", subType=_SUBTYPE_2[node.kind])
                 else:
