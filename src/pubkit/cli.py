@@ -98,12 +98,14 @@ def _parser() -> argparse.ArgumentParser:
     build.set_defaults(run=_build)
 
     export = commands.add_parser("export", help="write the catalogs as XLIFF for CAT tools: DIR/<lang>/<slug>.xlf")
-    export.add_argument("--format", choices=("xliff",), default="xliff", help="the exchange format (XLIFF)")
+    export.add_argument("--format", choices=("xliff", "tmx"), default="xliff",
+                        help="XLIFF files for CAT tools, or one TMX 1.4b memory of the approved translations")
     export.add_argument("--xliff-version", choices=("1.2", "2.1"), default="1.2",
                         help="XLIFF 1.2 (most CAT tools) or 2.1 (default: 1.2)")
     export.add_argument("--lang", action="append", metavar="LANG", help="only this language (repeatable)")
-    export.add_argument("-o", "--output", type=Path, default=None, metavar="DIR",
-                        help="the folder to write into (default: the project's xliff/)")
+    export.add_argument("-o", "--output", type=Path, default=None, metavar="DIR|FILE",
+                        help="XLIFF: the folder to write into (default: the project's xliff/); "
+                             "TMX: the file (default: the project's memory.tmx)")
     export.set_defaults(run=_export)
 
     import_ = commands.add_parser("import", help="bring the translations of XLIFF files back into the catalogs")
@@ -398,6 +400,14 @@ def _export(args: argparse.Namespace) -> int:
     from .catalog.xliff import export
 
     project = _project(args)
+    if args.format == "tmx":
+        from .catalog.tmx import export_tmx
+
+        target = Path.cwd() / args.output if args.output else project.root / "memory.tmx"
+        memory = export_tmx(project, _languages(args.lang), target)
+        print(f"wrote {_show(memory.path, project)} ({_count(memory.units, 'unit')} in "
+              f"{', '.join(memory.languages)})")
+        return EXIT_OK
     folder = Path.cwd() / args.output if args.output else project.root / "xliff"
     examples = _placeholder_examples(project)
     for written in export(project, _languages(args.lang), folder, args.xliff_version, examples):

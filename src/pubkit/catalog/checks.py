@@ -459,3 +459,14 @@ def _end_mark(text: str) -> str | None:
     return None
 
 
+
+
+def translation_errors(entry: polib.POEntry, translation: str, language: str,
+                       source_language: str) -> list[tuple[str, str]]:
+    """The errors ``pubkit check`` would report for ``translation`` of ``entry``: (message, check-id).
+
+    The one place import, memory and TMX export ask for the publish verdict, so that they follow ``check``.
+    """
+    context = EntryContext(entry, translation, Locale.parse(language), Locale.parse(source_language))
+    return [(message, check_id) for check in ENTRY_CHECKS for severity, message, check_id in check(context)
+            if severity == "error"]

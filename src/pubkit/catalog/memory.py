@@ -45,6 +45,17 @@ class Memory:
 
     exact: dict[Key, list[Candidate]] = field(default_factory=dict)
     entries: list[tuple[polib.POEntry, Candidate]] = field(default_factory=list)
+    #: The languages translations are checked in before they are offered ("": not checked).
+    language: str = ""
+    source_language: str = ""
+
+    def rejected(self, entry: polib.POEntry, translation: str) -> bool:
+        """Whether ``pubkit check`` rejects ``translation`` of ``entry``: such a text is never offered."""
+        if not self.language:
+            return False
+        from .checks import translation_errors  # checks reads catalogs, which fill from here
+
+        return bool(translation_errors(entry, translation, self.language, self.source_language))
 
     def add(self, entry: polib.POEntry, candidate: Candidate) -> None:
         key = (entry.msgctxt, entry.msgid)
@@ -105,6 +116,8 @@ def _read_tmx(path: Path, language: str, source_language: str) -> list[polib.POE
     default_source = header.get("srclang", "") if header is not None else ""
     found: list[polib.POEntry] = []
     for unit in root.iter("tu"):
+        # pubkit's own TMX carries a message's context; other tools' units have none.
+        context = next((p.text or "" for p in unit.findall("prop") if p.get("type") == "x-context"), None)
         texts: dict[str, str] = {}
         for variant in unit.findall("tuv"):
             tag = variant.get(_XML_LANG) or variant.get("lang") or ""
@@ -122,7 +135,7 @@ def _read_tmx(path: Path, language: str, source_language: str) -> list[polib.POE
             # A memory in de-DE serves a project that translates into plain de.
             target = next((text for tag, text in texts.items() if tag.split("_")[0] == language.lower()), None)
         if source and target:
-            found.append(polib.POEntry(msgid=source, msgstr=target))
+            found.append(polib.POEntry(msgid=source, msgstr=target, msgctxt=context))
     return found
 
 
@@ -134,7 +147,8 @@ def fill(catalog: polib.POFile, memory: Memory, own_origin: str) -> int:
     filled = 0
     close: list[polib.POEntry] = []
     for entry in waiting:
-        candidates = [c for c in memory.exact.get((entry.msgctxt, entry.msgid), []) if c.origin != own_origin]
+        candidates = [c for c in memory.exact.get((entry.msgctxt, entry.msgid), [])
+                      if c.origin != own_origin and not memory.rejected(entry, c.translation)]
         if not candidates:
             close.append(entry)
             continue
@@ -156,7 +170,7 @@ def fill(catalog: polib.POFile, memory: Memory, own_origin: str) -> int:
         matches = closest_translations([entry for entry, _ in pool], close)
         origins = {id(entry): candidate for entry, candidate in pool}
         for entry, match in zip(close, matches):
-            if match is None:
+            if match is None or memory.rejected(match, match.msgstr):
                 continue
             entry.msgstr = match.msgstr
             entry.flags.append("fuzzy")
@@ -180,7 +194,7 @@ def language_memory(locale_folder: Path, root: Path, catalogs: dict[Path, polib.
                     external: list[Path], language: str, source_language: str) -> Memory:
     """The memory of one language: ``catalogs`` already read, every other ``.po`` in ``locale_folder``
     (catalogs of releases no longer in the sources), then the external memories."""
-    memory = Memory()
+    memory = Memory(language=language, source_language=source_language)
     known = dict(catalogs)
     if locale_folder.is_dir():
         for path in sorted(locale_folder.glob("*.po")):

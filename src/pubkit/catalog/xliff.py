@@ -178,7 +178,7 @@ def _document_12(entries, original: str, source_language: str, language: str, ex
         _describe_12(group, entry, examples)
         for index, (source, text) in enumerate(message_texts(entry)):
             _trans_unit_12(group, f"{uid}[{index}]", entry, source, text)
-    _indent(root, [f"{{{NS12}}}{n}" for n in ("xliff", "file", "body", "group", "trans-unit", "context-group")])
+    indent_structure(root, [f"{{{NS12}}}{n}" for n in ("xliff", "file", "body", "group", "trans-unit", "context-group")])
     return root
 
 
@@ -247,7 +247,7 @@ def _document_2(entries, original: str, source_language: str, language: str, exa
             _fill(etree.SubElement(segment, f"{{{NS2}}}source"), source_nodes, codes, "2", examples)
             if text:
                 _fill(etree.SubElement(segment, f"{{{NS2}}}target"), inline.parse(text), codes, "2", examples)
-    _indent(root, [f"{{{NS2}}}{n}" for n in ("xliff", "file", "unit", "notes", "segment")])
+    indent_structure(root, [f"{{{NS2}}}{n}" for n in ("xliff", "file", "unit", "notes", "segment")])
     return root
 
 
@@ -319,7 +319,7 @@ def _fill(element: etree._Element, nodes: list[inline.Node], codes: dict, versio
     write(element, nodes)
 
 
-def _indent(root: etree._Element, structural: list[str]) -> None:
+def indent_structure(root: etree._Element, structural: list[str]) -> None:
     """Line breaks between structural elements only: whitespace inside source and target is content."""
 
     def walk(element, depth):

@@ -24,6 +24,7 @@ from ..errors import CatalogError, ExchangeError
 from ..fileio import read_limited, write_atomic
 from ..source import inline
 from .catalogs import _nplurals, domains
+from .checks import translation_errors
 from .merge import FUZZY_THRESHOLD
 from .pofile import read_catalog, render
 from .xliff import PLURALS_12, message_texts, unit_id
@@ -538,15 +539,3 @@ def _source_text(sources: list[etree._Element]) -> str | None:
                 return None
             parts.append(child.tail or "")
     return "".join(parts)
-
-
-def translation_errors(entry: polib.POEntry, translation: str, language: str, source_language: str) -> list[tuple[str, str]]:
-    """The errors ``pubkit check`` would report for ``translation``: (message, check-id).
-
-    The one place import asks for the publish verdict, so that it follows ``pubkit check``.
-    """
-    from .checks import ENTRY_CHECKS, EntryContext
-
-    context = EntryContext(entry, translation, Locale.parse(language), Locale.parse(source_language))
-    return [(message, check_id) for check in ENTRY_CHECKS for severity, message, check_id in check(context)
-            if severity == "error"]
