@@ -322,7 +322,11 @@ def test_swordfish_alt_trans_is_a_suggestion_not_a_translation(project: Path, ru
 
 
 def test_crowdin_attributes_and_approval(project: Path, run) -> None:
-    units = (f'<trans-unit id="{unit_id("place", "Berlin")}" resname="place" approved="yes" translate="yes" '
+    record = "Built in **record** time"
+    units = (f'<trans-unit id="{unit_id(None, record)}" translate="yes">\n<source>Built in <g id="1" ctype="bold">'
+             'record</g> time</source>\n<target state="needs-translation">Built in <g id="1">record</g> time</target>'
+             '\n</trans-unit>\n'  # untranslated: Crowdin copies the source into the target
+             f'<trans-unit id="{unit_id("place", "Berlin")}" resname="place" approved="yes" translate="yes" '
              'size-unit="char" maxwidth="40">\n<source>Berlin</source>\n<target state="translated" '
              'state-qualifier="exact-match">Berlin-Mitte</target>\n<note from="Crowdin">place</note>\n'
              '</trans-unit>\n'
@@ -335,18 +339,19 @@ def test_crowdin_attributes_and_approval(project: Path, run) -> None:
     catalog = polib.pofile(str(project / DE))
     assert catalog.find("Berlin", msgctxt="place").msgstr == "Berlin-Mitte"
     assert catalog.find("Open", msgctxt="button").msgstr == ""  # locked in the tool: not brought back
+    assert catalog.find(record).msgstr == "" and "fuzzy" not in catalog.find(record).flags
 
 
 # --- encodings and languages -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("encoding,declared", [("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8"),
-                                               ("utf-16", "UTF-16"), ("utf-16-be", "UTF-16BE")])
-def test_encodings_tools_save_in(project: Path, run, encoding: str, declared: str) -> None:
+@pytest.mark.parametrize("encoding,declared,bom", [
+    ("utf-8", "UTF-8", b""), ("utf-8", "UTF-8", codecs.BOM_UTF8),
+    ("utf-16-le", "UTF-16", codecs.BOM_UTF16_LE), ("utf-16-be", "UTF-16", codecs.BOM_UTF16_BE),
+])
+def test_encodings_tools_save_in(project: Path, run, encoding: str, declared: str, bom: bytes) -> None:
     text = _okapi_paragraph(S2_DE_2).replace('encoding="UTF-8"', f'encoding="{declared}"')
-    data = text.encode(encoding)
-    if encoding == "utf-16-be":
-        data = codecs.BOM_UTF16_BE + data
+    data = bom + text.encode(encoding)
     (project / "saved.xlf").write_bytes(data)
 
     result = run("import", "saved.xlf", cwd=project)

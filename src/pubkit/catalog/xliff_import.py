@@ -11,7 +11,7 @@ untranslated sentences in the source language, never as a shorter translation.
 from __future__ import annotations
 
 import codecs
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import polib
@@ -350,7 +350,9 @@ class _Importer:
         return [_form_2(parts, codes(0))]
 
     def _unit(self, unit: etree._Element, match: _Match) -> None:
-        forms = self._forms(unit, match)
+        # A target a tool filled with a copy of its source and left in a not-translated state holds no work.
+        forms = [replace(form, translation=None) if form.translation is not None and not form.done
+                 and form.complete and form.translation == form.source else form for form in self._forms(unit, match)]
         plural = bool(match.entry.msgid_plural)
         if all(form.translation is None and form.error is None for form in forms):
             return  # an empty target never erases a translation
