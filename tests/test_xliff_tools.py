@@ -410,3 +410,33 @@ def test_paths_are_shown_as_given_and_normalised(project: Path, run) -> None:
 
     assert inside.err.startswith("bad.xlf:3: error: unknown language 'fr'"), inside.err
     assert beside.err.startswith("../agency/bad.xlf:3: error: unknown language 'fr'"), beside.err
+
+
+def test_between_segments_the_target_keeps_its_own_joins(project: Path, run) -> None:
+    # Chinese sentences are not separated by a space: the tool's target skeleton has none.
+    unit = (f'<trans-unit id="{unit_id(None, SPANNING)}" xml:space="preserve">\n'
+            '<source><g id="1" ctype="italic">Built in one year. Opened in May.</g></source>\n'
+            '<seg-source><g id="1" ctype="italic"><mrk mtype="seg" mid="1">Built in one year.</mrk> '
+            '<mrk mtype="seg" mid="2">Opened in May.</mrk></g></seg-source>\n'
+            '<target state="translated"><g id="1"><mrk mtype="seg" mid="1">一年建成。</mrk>'
+            '<mrk mtype="seg" mid="2">五月开业。</mrk></g></target>\n</trans-unit>\n')
+    text = _xliff12(unit, "zh-CN").replace("locale/de/", "locale/zh_CN/")
+
+    result = _import(project, run, "trados-zh.xlf", text)
+
+    assert result.code == 0, result.err
+    catalog = polib.pofile(str(project / "locale/zh_CN/LC_MESSAGES/launch.po"))
+    assert catalog.find(SPANNING).msgstr == "*一年建成。五月开业。*"
+
+
+def test_a_segment_missing_from_a_segmented_target_takes_the_sources_place(project: Path, run) -> None:
+    unit = (f'<trans-unit id="{unit_id(None, PARAGRAPH)}" xml:space="preserve">\n<source>{S1_EN_12} {S2_EN_12}'
+            f'</source>\n<seg-source><mrk mtype="seg" mid="1">{S1_EN_12}</mrk> <mrk mtype="seg" mid="2">{S2_EN_12}'
+            f'</mrk></seg-source>\n<target state="translated"><mrk mtype="seg" mid="1">{S1_DE_12}</mrk></target>\n'
+            '</trans-unit>\n')
+
+    result = _import(project, run, "memoq.xlf", _xliff12(unit))
+
+    assert result.code == 0, result.err
+    entry = _entry(project)
+    assert entry.msgstr == f"{FIRST_DE} {SECOND_EN}" and "fuzzy" in entry.flags

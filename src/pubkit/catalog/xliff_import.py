@@ -209,26 +209,42 @@ def _form_12(unit: etree._Element, codes: dict) -> _Form:
     source = unit.find(f"{{{ns}}}source")
     seg_source = unit.find(f"{{{ns}}}seg-source")
     target = unit.find(f"{{{ns}}}target")  # never an <alt-trans>'s: those are only suggestions
-    text, source_error, layout = _rebuild([source] if source is not None else [], codes, ns)
-    if seg_source is not None and source_error is None:
-        joined, source_error, _ = _rebuild([seg_source], codes, ns)
-        if source_error is None and joined != text:
-            source_error = SOURCE_CHANGED
     line = target.sourceline if target is not None else unit.sourceline
     done = _done_12(unit, target)
-    marks = {m.get("mid", ""): m for m in (target.iter(f"{{{ns}}}mrk") if target is not None else [])
-             if is_segment_marker(m)}
+    if source is None:
+        return _Form(None, "the unit has no <source>", False, None, None, True, done, line)
+    text, source_error, layout = _rebuild([source], codes, ns)
+    if seg_source is not None and source_error is None:
+        joined, source_error, segmented_layout = _rebuild([seg_source], codes, ns)
+        if source_error is None and not _same_text(joined, text, layout or segmented_layout):
+            source_error = SOURCE_CHANGED
+    translation, error, complete = _target_12(target, seg_source, codes)
+    return _Form(text, source_error, layout, translation, error, complete, done, line)
+
+
+def _target_12(target: etree._Element | None, seg_source: etree._Element | None,
+               codes: dict) -> tuple[str | None, str | None, bool]:
+    """(translation or None, code error, every segment translated) of a 1.2 target."""
+    ns = NS12
+    if not _given(target):
+        return None, None, True
+    marks = [m for m in target.iter(f"{{{ns}}}mrk") if is_segment_marker(m)]
     if seg_source is None or not marks:
-        if not _given(target):
-            return _Form(text, source_error, layout, None, None, True, done, line)
         translation, error, _ = _rebuild([target], codes, ns)
-        return _Form(text, source_error, layout, translation, error, True, done, line)
-    mids = [m.get("mid", "") for m in seg_source.iter(f"{{{ns}}}mrk") if is_segment_marker(m)]
-    segments = {mid: marks.get(mid) if _given(marks.get(mid)) else None for mid in mids}
-    if all(found is None for found in segments.values()):
-        return _Form(text, source_error, layout, None, None, True, done, line)
-    translation, error, _ = _rebuild([seg_source], codes, ns, segments)
-    return _Form(text, source_error, layout, translation, error, all(found is not None for found in segments.values()), done, line)
+        return translation, error, True
+    originals = {m.get("mid", ""): m for m in seg_source.iter(f"{{{ns}}}mrk") if is_segment_marker(m)}
+    given = {m.get("mid", ""): m for m in marks if _given(m)}
+    if not given:
+        return None, None, True
+    if [m.get("mid", "") for m in marks] == list(originals):
+        # The tool's own skeleton: its text between the segments (none between Chinese sentences), and an
+        # empty segment's source sentence in its place.
+        chosen = {mid: given.get(mid, originals[mid]) for mid in originals}
+        translation, error, _ = _rebuild([target], codes, ns, chosen)
+    else:
+        # Segments missing from the target or out of order: the source's skeleton, segment by segment.
+        translation, error, _ = _rebuild([seg_source], codes, ns, given)
+    return translation, error, all(mid in given for mid in originals)
 
 
 def _done_12(unit: etree._Element, target: etree._Element | None) -> bool:
@@ -430,11 +446,12 @@ class _Importer:
 
 
 def _same_source(form: _Form, expected: str) -> bool:
-    if form.source is None:
-        return False
-    if form.layout:
-        return fold_layout(form.source) == fold_layout(expected)
-    return form.source == expected
+    return form.source is not None and _same_text(form.source, expected, form.layout)
+
+
+def _same_text(text: str, other: str, layout: bool) -> bool:
+    """Equal texts; outside xml:space="preserve" (``layout``), equal once whitespace is folded."""
+    return fold_layout(text) == fold_layout(other) if layout else text == other
 
 
 def _store(entry: polib.POEntry, new: list[str], fuzzy: bool, match: _Match) -> None:
