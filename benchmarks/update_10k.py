@@ -72,7 +72,7 @@ def main() -> None:
     # close, as `pubkit update` does after merging.
     other, _ = make_inputs(args.messages, 0, 0, seed=8)
     started = time.perf_counter()
-    memory = Memory()
+    memory = Memory(language="de", source_language="en")  # offered texts pass check, as in `update`
     remember_catalog(memory, other, "other.po", (1,))
     filled = fill(merged, memory, "this.po")
     recall = time.perf_counter() - started
