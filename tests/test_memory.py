@@ -253,3 +253,22 @@ def test_the_memory_never_offers_a_translation_check_rejects(released: Path, run
     assert about.msgstr == "" and "fuzzy" not in about.flags  # no suggestion from the rejected text
     chinese = polib.pofile(str(po(released, "zh_CN", "second")))
     assert next(e for e in chinese if e.msgid.startswith("About Example GmbH")).msgstr  # the good one is offered
+
+
+def test_a_memory_outside_the_project_is_named_as_given(released: Path, run) -> None:
+    agency = released.parent / "agency"
+    agency.mkdir()
+    (agency / "old.tmx").write_text("<?xml version='1.0'?>\n<xliff/>", encoding="utf-8")
+
+    result = run("update", "--memory", "sources/../../agency/old.tmx", cwd=released)
+
+    assert result.code == 2
+    assert result.err.strip() == "../agency/old.tmx:2: error: not a TMX file: the root element is <xliff>"
+
+
+def test_tmx_export_to_a_file_outside_the_project(released: Path, run) -> None:
+    result = run("export", "--format", "tmx", "--lang", "zh_CN", "-o", "../out/zh.tmx", cwd=released)
+
+    assert result.code == 0, result.err
+    assert result.out.strip() == "wrote ../out/zh.tmx (2 units in zh_CN)"
+    assert (released.parent / "out/zh.tmx").read_text(encoding="utf-8").count("<tu ") == 2

@@ -214,7 +214,7 @@ def _update(args: argparse.Namespace) -> int:
     from .catalog.catalogs import update
 
     project = _project(args)
-    for result in update(project, _languages(args.lang), [Path.cwd() / m for m in args.memory]):
+    for result in update(project, _languages(args.lang), list(args.memory)):
         report = result.report
         if result.created:
             summary = f"created ({report.new} messages, {result.from_memory} from memory)"
@@ -403,12 +403,12 @@ def _export(args: argparse.Namespace) -> int:
     if args.format == "tmx":
         from .catalog.tmx import export_tmx
 
-        target = Path.cwd() / args.output if args.output else project.root / "memory.tmx"
+        target = args.output or project.root / "memory.tmx"
         memory = export_tmx(project, _languages(args.lang), target)
         print(f"wrote {_show(memory.path, project)} ({_count(memory.units, 'unit')} in "
               f"{', '.join(memory.languages)})")
         return EXIT_OK
-    folder = Path.cwd() / args.output if args.output else project.root / "xliff"
+    folder = args.output or project.root / "xliff"
     examples = _placeholder_examples(project)
     for written in export(project, _languages(args.lang), folder, args.xliff_version, examples):
         print(f"wrote {_show(written.path, project)} ({written.units} units)")
