@@ -465,8 +465,8 @@ def translation_errors(entry: polib.POEntry, translation: str, language: str,
                        source_language: str) -> list[tuple[str, str]]:
     """The errors ``pubkit check`` would report for ``translation`` of ``entry``: (message, check-id).
 
-    The one place import, memory and TMX export ask for the publish verdict, so that they follow ``check``.
+    Import, the memory and TMX export ask here, so that they follow ``check`` and the publish gate.
     """
     context = EntryContext(entry, translation, Locale.parse(language), Locale.parse(source_language))
-    return [(message, check_id) for check in ENTRY_CHECKS for severity, message, check_id in check(context)
+    return [(message, check_id) for check in VERDICT_CHECKS for severity, message, check_id in check(context)
             if severity == "error"]

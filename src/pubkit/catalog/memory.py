@@ -12,6 +12,7 @@ filled this way gets a translator comment starting with ``MEMORY_NOTE``, which `
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,17 +46,11 @@ class Memory:
 
     exact: dict[Key, list[Candidate]] = field(default_factory=dict)
     entries: list[tuple[polib.POEntry, Candidate]] = field(default_factory=list)
-    #: The languages translations are checked in before they are offered ("": not checked).
-    language: str = ""
-    source_language: str = ""
+    #: ``rejects(entry, translation)``: whether ``pubkit check`` rejects it; such a text is never offered.
+    rejects: Callable[[polib.POEntry, str], bool] | None = None
 
     def rejected(self, entry: polib.POEntry, translation: str) -> bool:
-        """Whether ``pubkit check`` rejects ``translation`` of ``entry``: such a text is never offered."""
-        if not self.language:
-            return False
-        from .checks import translation_errors  # checks reads catalogs, which fill from here
-
-        return bool(translation_errors(entry, translation, self.language, self.source_language))
+        return self.rejects is not None and self.rejects(entry, translation)
 
     def add(self, entry: polib.POEntry, candidate: Candidate) -> None:
         key = (entry.msgctxt, entry.msgid)
@@ -191,10 +186,12 @@ def filled_count(catalog: polib.POFile) -> int:
 
 
 def language_memory(locale_folder: Path, root: Path, catalogs: dict[Path, polib.POFile | None],
-                    external: list[Path], language: str, source_language: str) -> Memory:
+                    external: list[Path], language: str, source_language: str,
+                    rejects: Callable[[polib.POEntry, str], bool] | None = None) -> Memory:
     """The memory of one language: ``catalogs`` already read, every other ``.po`` in ``locale_folder``
-    (catalogs of releases no longer in the sources), then the external memories."""
-    memory = Memory(language=language, source_language=source_language)
+    (catalogs of releases no longer in the sources), then the external memories. ``rejects``: the
+    check's verdict on a translation, asked before one is offered."""
+    memory = Memory(rejects=rejects)
     known = dict(catalogs)
     if locale_folder.is_dir():
         for path in sorted(locale_folder.glob("*.po")):
