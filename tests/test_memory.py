@@ -272,3 +272,9 @@ def test_tmx_export_to_a_file_outside_the_project(released: Path, run) -> None:
     assert result.code == 0, result.err
     assert result.out.strip() == "wrote ../out/zh.tmx (2 units in zh_CN)"
     assert (released.parent / "out/zh.tmx").read_text(encoding="utf-8").count("<tu ") == 2
+
+
+def test_tmx_export_takes_no_xliff_version(released: Path, run) -> None:
+    result = run("export", "--format", "tmx", "--xliff-version", "2.1", cwd=released)
+    assert result.code == 2 and not (released / "memory.tmx").exists()
+    assert result.err.strip() == "pubkit: error: --xliff-version is for --format xliff; a TMX file is TMX 1.4b"

@@ -97,10 +97,11 @@ def _parser() -> argparse.ArgumentParser:
     _embargo_options(build)
     build.set_defaults(run=_build)
 
-    export = commands.add_parser("export", help="write the catalogs as XLIFF for CAT tools: DIR/<lang>/<slug>.xlf")
+    export = commands.add_parser(
+        "export", help="write the catalogs as XLIFF for CAT tools (DIR/<lang>/<slug>.xlf), or as one TMX memory")
     export.add_argument("--format", choices=("xliff", "tmx"), default="xliff",
                         help="XLIFF files for CAT tools, or one TMX 1.4b memory of the approved translations")
-    export.add_argument("--xliff-version", choices=("1.2", "2.1"), default="1.2",
+    export.add_argument("--xliff-version", choices=("1.2", "2.1"), default=None,
                         help="XLIFF 1.2 (most CAT tools) or 2.1 (default: 1.2)")
     export.add_argument("--lang", action="append", metavar="LANG", help="only this language (repeatable)")
     export.add_argument("-o", "--output", type=Path, default=None, metavar="DIR|FILE",
@@ -403,6 +404,8 @@ def _export(args: argparse.Namespace) -> int:
     if args.format == "tmx":
         from .catalog.tmx import export_tmx
 
+        if args.xliff_version:
+            raise UsageError("--xliff-version is for --format xliff; a TMX file is TMX 1.4b")
         target = args.output or project.root / "memory.tmx"
         memory = export_tmx(project, _languages(args.lang), target)
         print(f"wrote {_show(memory.path, project)} ({_count(memory.units, 'unit')} in "
@@ -410,7 +413,7 @@ def _export(args: argparse.Namespace) -> int:
         return EXIT_OK
     folder = args.output or project.root / "xliff"
     examples = _placeholder_examples(project)
-    for written in export(project, _languages(args.lang), folder, args.xliff_version, examples):
+    for written in export(project, _languages(args.lang), folder, args.xliff_version or "1.2", examples):
         print(f"wrote {_show(written.path, project)} ({written.units} units)")
     return EXIT_OK
 
