@@ -12,7 +12,6 @@ from pathlib import Path
 
 import polib
 import pytest
-from lxml import etree
 
 from conftest import msgfmt_check, snapshot
 from pubkit.catalog.xliff import NS2, NS12, unit_id

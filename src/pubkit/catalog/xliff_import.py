@@ -157,7 +157,10 @@ def _variant_of(tag: str, languages: list[str]) -> str | None:
         return None
     best, best_score = None, -1
     for language in languages:
-        ours = Locale.parse(language)
+        try:
+            ours = Locale.parse(language)
+        except (ValueError, UnknownLocaleError):
+            continue  # a language CLDR lacks (tlh) is matched by its exact spelling only
         if ours.language != given.language:
             continue
         fields = [(ours.territory, given.territory), (ours.script, given.script), (ours.variant, given.variant)]
