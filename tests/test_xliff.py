@@ -13,7 +13,7 @@ from translate.storage import poxliff as tt_poxliff
 from translate.storage import xliff as tt_xliff
 from translate.storage import xliff2 as tt_xliff2
 
-from conftest import ROOT, msgfmt_check, snapshot
+from conftest import msgfmt_check, schema_folder, snapshot
 from pubkit.source.inline import Code, Pair, original, parse
 from pubkit.catalog.xliff import NS2, NS12, unit_id
 
@@ -235,24 +235,6 @@ def test_inline_split_is_lossless_and_finds_codes() -> None:
     assert Code("code", "`{raw}`") in nodes and Code("placeholder", "{area}") in nodes
     for text in ("a * b", "[no link", "snake_case_name", "\\{escaped\\}", "**open", "x_", "![alt](p.png)"):
         assert original(parse(text)) == text
-
-
-def schema_folder() -> Path:
-    """The OASIS XSDs at ``../shared/xliff-schemas`` from the repository's root (CI's fresh clone has
-    ``shared/`` beside it); in a git worktree, the root is the main checkout's. Missing is a failure."""
-    roots = [ROOT]
-    try:
-        common = subprocess.run(["git", "rev-parse", "--path-format=absolute", "--git-common-dir"], cwd=ROOT,
-                                capture_output=True, text=True, check=False).stdout.strip()
-    except FileNotFoundError:  # no git: a plain copy of the repository
-        common = ""
-    if common:
-        roots.append(Path(common).parent)
-    for root in roots:
-        folder = root.parent / "shared" / "xliff-schemas"
-        if (folder / "xliff-core-1.2-strict.xsd").is_file():
-            return folder
-    pytest.fail(f"the OASIS XLIFF schemas are missing: expected {ROOT.parent / 'shared' / 'xliff-schemas'}")
 
 
 @pytest.mark.parametrize("version,schema", [("1.2", "xliff-core-1.2-strict.xsd"), ("2.1", "xliff_core_2.0.xsd")])

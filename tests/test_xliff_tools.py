@@ -1,19 +1,23 @@
 """`pubkit import` of XLIFF files as translators' tools really save them.
 
 Each file here is small and shaped like the tool's own output (segmentation, code forms, namespaces,
-states, encodings), written for the message of the mini project it translates. Nothing may be lost,
-and what must be refused is refused at its unit, in one line.
+states, encodings), written for the message of the mini project it translates, and valid against the
+OASIS schema of its version (lxml checks each one before it is imported). Nothing may be lost, and
+what must be refused is refused at its unit, in one line.
 """
 
 from __future__ import annotations
 
 import codecs
+from functools import cache
 from pathlib import Path
 
 import polib
 import pytest
 
-from conftest import msgfmt_check, snapshot
+from lxml import etree
+
+from conftest import msgfmt_check, schema_folder, snapshot
 from pubkit.catalog.xliff import NS2, NS12, unit_id
 
 DE = Path("locale/de/LC_MESSAGES/launch.po")
@@ -62,8 +66,24 @@ def _xliff12(units: str, language: str = "de", extra_ns: str = "") -> str:
 
 
 def _import(project: Path, run, name: str, text: str, encoding: str = "utf-8"):
+    _assert_valid(text)
     (project / name).write_bytes(text.encode(encoding))
     return run("import", name, cwd=project)
+
+
+@cache
+def _schema(name: str) -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(schema_folder() / name)))
+
+
+def _assert_valid(text: str) -> None:
+    """The test's file is real XLIFF: valid against the OASIS schema of its version (the 1.2 strict
+    schema for 1.2; Trados's own elements, in its namespace, taken out, as the schema cannot know them)."""
+    root = etree.fromstring(text.encode("utf-8"))
+    for foreign in root.xpath("//*[namespace-uri() = 'http://sdl.com/FileTypes/SdlXliff/1.0']"):
+        foreign.getparent().remove(foreign)
+    schema = _schema("xliff-core-1.2-strict.xsd" if root.get("version") == "1.2" else "xliff_core_2.0.xsd")
+    assert schema.validate(root), schema.error_log
 
 
 def _entry(project: Path, msgid: str = PARAGRAPH) -> polib.POEntry:
