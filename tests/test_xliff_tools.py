@@ -9,6 +9,7 @@ what must be refused is refused at its unit, in one line.
 from __future__ import annotations
 
 import codecs
+import shutil
 from functools import cache
 from pathlib import Path
 
@@ -17,7 +18,8 @@ import pytest
 
 from lxml import etree
 
-from conftest import msgfmt_check, schema_folder, snapshot
+from conftest import copy_project, msgfmt_check, schema_folder, snapshot
+from pubkit.cli import main
 from pubkit.catalog.xliff import NS2, NS12, unit_id
 
 DE = Path("locale/de/LC_MESSAGES/launch.po")
@@ -42,14 +44,21 @@ S2_DE_2 = ('Die zweite Zeile behält <pc id="5">unseren Link</pc> und <ph id="6"
            'während \\{escaped\\} Klammern Text sind.')
 
 
-@pytest.fixture
-def project(mini: Path, run) -> Path:
-    """The mini project, with a paragraph whose emphasis spans two sentences, extracted and merged."""
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory) -> Path:
+    """The mini project, with a paragraph whose emphasis spans two sentences, extracted and merged once."""
+    mini = copy_project("mini", tmp_path_factory.mktemp("prepared"))
     source = mini / "sources/launch.md"
     source.write_text(source.read_text(encoding="utf-8") + f"\n{SPANNING}\n", encoding="utf-8")
-    assert run("extract", cwd=mini).code == 0
-    assert run("update", cwd=mini).code == 0
+    assert main(["-C", str(mini), "extract"]) == 0
+    assert main(["-C", str(mini), "update"]) == 0
     return mini
+
+
+@pytest.fixture
+def project(prepared: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the prepared project for each test (its own catalogs to change)."""
+    return Path(shutil.copytree(prepared, tmp_path / "mini"))
 
 
 def _xliff2(units: str, language: str = "de") -> str:
