@@ -111,6 +111,10 @@ def _okapi_paragraph(second_target: str | None, state: str = "translated") -> st
     second_state = state if second_target is not None else "initial"
     return _xliff2(
         f'<unit id="{unit_id(None, PARAGRAPH)}">\n'
+        # Okapi's match module: a memory's suggestion for the first sentence, never the translation.
+        f'<mtc:matches xmlns:mtc="urn:oasis:names:tc:xliff:matches:2.0"><mtc:match ref="#s1" similarity="82">'
+        f'<source>The plant covers <ph id="m1"/>.</source><target>Ein Vorschlag.</target></mtc:match>'
+        '</mtc:matches>\n'
         f'<segment id="s1" state="{state}"><source>{S1_EN_2}</source><target>{S1_DE_2}</target></segment>\n'
         '<ignorable><source xml:space="preserve"> </source></ignorable>\n'
         f'<segment id="s2" state="{second_state}"><source>{S2_EN_2}</source>{second}</segment>\n'
