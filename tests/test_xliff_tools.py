@@ -472,3 +472,19 @@ def test_a_segment_missing_from_a_segmented_target_takes_the_sources_place(proje
     assert result.code == 0, result.err
     entry = _entry(project)
     assert entry.msgstr == f"{FIRST_DE} {SECOND_EN}" and "fuzzy" in entry.flags
+
+
+def test_segments_inside_a_paired_code_are_found(project: Path, run) -> None:
+    # memoQ: the emphasis around both sentences, the segment markers inside it; the tool wrote only the first.
+    unit = (f'<trans-unit id="{unit_id(None, SPANNING)}" xml:space="preserve">\n'
+            '<source><g id="1" ctype="italic">Built in one year. Opened in May.</g></source>\n'
+            '<seg-source><g id="1" ctype="italic"><mrk mtype="seg" mid="1">Built in one year.</mrk> '
+            '<mrk mtype="seg" mid="2">Opened in May.</mrk></g></seg-source>\n'
+            '<target state="translated"><g id="1"><mrk mtype="seg" mid="1">In einem Jahr gebaut.</mrk></g></target>\n'
+            '</trans-unit>\n')
+
+    result = _import(project, run, "memoq.xlf", _xliff12(unit))
+
+    assert result.code == 0, result.err
+    entry = _entry(project, SPANNING)
+    assert entry.msgstr == "*In einem Jahr gebaut. Opened in May.*" and "fuzzy" in entry.flags

@@ -138,7 +138,7 @@ def _child(child: etree._Element, into: Rebuilt, ns: str, segments: dict | None)
         key = child.get("id", "")
         pair = _code(into, key, inline.Pair)
         into.code(pair.start)
-        walk(child, into, ns)
+        walk(child, into, ns, segments)
         into.code(pair.end)
     elif local in _PAIR_HALVES or local == "it":
         _half(child, local, into)
@@ -146,7 +146,7 @@ def _child(child: etree._Element, into: Rebuilt, ns: str, segments: dict | None)
         target = segments.get(child.get("mid", ""))
         walk(target if target is not None else child, into, ns)
     elif local == "mrk":
-        walk(child, into, ns)
+        walk(child, into, ns, segments)
     elif local == "cp":
         into.code(_code_point(child.get("hex", "")))
     elif local not in _NO_TEXT:
