@@ -488,3 +488,18 @@ def test_segments_inside_a_paired_code_are_found(project: Path, run) -> None:
     assert result.code == 0, result.err
     entry = _entry(project, SPANNING)
     assert entry.msgstr == "*In einem Jahr gebaut. Opened in May.*" and "fuzzy" in entry.flags
+
+
+def test_targets_reordered_by_the_tool_are_joined_in_their_order(project: Path, run) -> None:
+    # XLIFF 2 `order`: the German puts the second English sentence first.
+    unit = (f'<unit id="{unit_id(None, SPANNING)}">\n'
+            '<segment id="1" state="translated"><source><sc id="1"/>Built in one year.</source>'
+            '<target order="3">in einem Jahr gebaut.<ec startRef="1"/></target></segment>\n'
+            '<ignorable><source xml:space="preserve"> </source></ignorable>\n'
+            '<segment id="2" state="translated"><source>Opened in May.<ec startRef="1"/></source>'
+            '<target order="1"><sc id="1"/>Im Mai eröffnet,</target></segment>\n</unit>\n')
+
+    result = _import(project, run, "okapi.xlf", _xliff2(unit))
+
+    assert result.code == 0, result.err
+    assert _entry(project, SPANNING).msgstr == "*Im Mai eröffnet, in einem Jahr gebaut.*"

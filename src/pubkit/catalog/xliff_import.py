@@ -264,23 +264,26 @@ def _form_2(parts: list[etree._Element], codes: dict) -> _Form:
     ns = NS2
     sources = [part.find(f"{{{ns}}}source") for part in parts]
     text, source_error, layout = _rebuild([s for s in sources if s is not None], codes, ns)
-    chosen, complete, done, any_given, line = [], True, True, False, None
-    for part, source in zip(parts, sources):
+    chosen: list[tuple[int, etree._Element]] = []
+    complete, done, any_given, line = True, True, False, None
+    for position, (part, source) in enumerate(zip(parts, sources), start=1):
         segment = etree.QName(part).localname == "segment"
         target = part.find(f"{{{ns}}}target")
         if _given(target):
-            chosen.append(target)
+            # A tool that reorders sentences says where each target goes (``order``, 1-based).
+            order = target.get("order", "")
+            chosen.append((int(order) if order.isdigit() else position, target))
             any_given = any_given or segment
             line = line or target.sourceline
         elif source is not None:
-            chosen.append(source)  # an untranslated sentence stays in the source language
+            chosen.append((position, source))  # an untranslated sentence stays in the source language
             complete = complete and not segment
         if segment:
             done = done and part.get("state", "initial") in _DONE_2
     line = line or (parts[0].sourceline if parts else 0)
     if not any_given:
         return _Form(text, source_error, layout, None, None, complete, done, line)
-    translation, error, _ = _rebuild(chosen, codes, ns)
+    translation, error, _ = _rebuild([element for _, element in sorted(chosen, key=lambda c: c[0])], codes, ns)
     return _Form(text, source_error, layout, translation, error, complete, done, line)
 
 
