@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
+import zlib
 from importlib.metadata import version
 from pathlib import Path
 
@@ -92,7 +93,7 @@ def test_the_manifest_names_every_version_that_made_it(built) -> None:
 
     recorded = _manifest(built[0][0] / "dist" / "bundle.zip")["provenance"]
     assert recorded["pubkit"] == version("pubkit")
-    assert recorded["python"] == platform.python_version()
+    assert recorded["python"] == platform.python_version() and recorded["zlib"] == zlib.ZLIB_RUNTIME_VERSION
     assert (recorded["babel"], recorded["cldr"]) == (babel.__version__, str(babel.core.get_cldr_version()))
     assert (recorded["weasyprint"], recorded["pydyf"]) == (version("weasyprint"), version("pydyf"))
     # Pango and HarfBuzz as loaded, checked against the Debian packages that installed them.

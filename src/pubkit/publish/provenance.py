@@ -11,6 +11,7 @@ import io
 import platform
 import subprocess
 import sys
+import zlib
 from functools import cache
 from pathlib import Path
 
@@ -34,6 +35,7 @@ def provenance(pdfs: list[bytes], project_fonts: Path | None = None) -> dict:
         "pubkit": __version__,
         "pubkit_revision": pubkit_revision(),
         "python": platform.python_version(),
+        "zlib": zlib.ZLIB_RUNTIME_VERSION,  # compresses every zip entry and PDF stream
         "babel": babel.__version__,
         "cldr": str(babel.core.get_cldr_version()),
         **engine_versions(),
