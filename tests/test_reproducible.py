@@ -166,7 +166,16 @@ def _zip(path: Path, entries: dict[str, bytes]) -> Path:
     return path
 
 
+def _encrypted(path: Path) -> None:
+    """A zip whose entry says it is encrypted (the flag bit of both headers set)."""
+    data = bytearray(_zip(path, {"manifest.json": b"{}"}).read_bytes())
+    data[data.find(b"PK\x03\x04") + 6] |= 1
+    data[data.find(b"PK\x01\x02") + 8] |= 1
+    path.write_bytes(bytes(data))
+
+
 @pytest.mark.parametrize("make, message", [
+    (_encrypted, "cannot read it: File <ZipInfo filename='manifest.json'"),
     (lambda p: p.write_bytes(b"PK not really"), "not a zip file"),
     (lambda p: _zip(p, {"en/index.html": b"<p>"}), "no manifest.json: not a bundle made by `pubkit bundle`"),
     (lambda p: _zip(p, {"manifest.json": b"{\"name\": \"left-pad\"}"}),

@@ -12,6 +12,7 @@ import json
 import os
 import tempfile
 import zipfile
+import zlib
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -61,8 +62,10 @@ def read_bundle(path: Path) -> tuple[dict, dict[str, bytes]]:
             infos = archive.infolist()
             _check_entries(path, infos)
             entries = {info.filename: archive.read(info) for info in infos}
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, zlib.error) as exc:
         raise BundleError(f"not a zip file ({exc})", path) from None
+    except RuntimeError as exc:  # an encrypted entry: pubkit never writes one
+        raise BundleError(f"cannot read it: {exc}", path) from None
     except OSError as exc:
         raise BundleError(f"cannot read it: {exc.strerror or exc}", path) from None
     if MANIFEST_NAME not in entries:
