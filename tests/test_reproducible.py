@@ -187,6 +187,10 @@ def _encrypted(path: Path) -> None:
                                                      "files": [{"path": "en/index.html", "sha256": "0", "bytes": 1}]})
                         .encode()}),
      "'en/index.html' is listed in manifest.json but not in the zip"),
+    (lambda p: _zip(p, {"manifest.json": json.dumps({"pubkit": "0.1.0", "languages": {}, "source_date_epoch": 1,
+                                                     "files": [{"path": "\x1b[2Jx", "sha256": "0", "bytes": 1}]})
+                        .encode()}),
+     "manifest.json lists a file whose name has a control character"),
     (lambda p: None, "no such file"),
 ])
 def test_verify_refuses_what_is_not_a_bundle_with_one_line(mini: Path, run, make, message) -> None:

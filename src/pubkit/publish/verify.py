@@ -72,6 +72,10 @@ def read_bundle(path: Path) -> tuple[dict, dict[str, bytes]]:
         raise BundleError(f"no {MANIFEST_NAME}: not a bundle made by `pubkit bundle`", path)
     manifest = _manifest(path, entries[MANIFEST_NAME])
     listed = {entry["path"] for entry in manifest["files"]}
+    for name in sorted(listed):
+        problem = safefs.check_name(name)
+        if problem:  # never echoed: it may hold control characters meant for the terminal
+            raise BundleError(f"{MANIFEST_NAME} lists a file whose name has {problem}", path)
     missing = sorted(listed - entries.keys())
     if missing:
         raise BundleError(f"'{missing[0][:120]}' is listed in {MANIFEST_NAME} but not in the zip", path)
