@@ -477,8 +477,10 @@ def translation_errors(entry: polib.POEntry, translation: str, language: str,
                        source_language: str) -> list[tuple[str, str]]:
     """The errors ``pubkit check`` would report for ``translation`` of ``entry``: (message, check-id).
 
-    Import, the memory and TMX export ask here, so that they follow ``check`` and the publish gate.
+    Import, the memory and TMX export ask here, so that they follow ``check`` and the publish gate. A
+    language CLDR lacks is judged as ``check`` judges it: placeholders and markup still count.
     """
-    context = EntryContext(entry, translation, Locale.parse(language), Locale.parse(source_language))
+    locale, source_locale = cldr_locale(language) or Locale("root"), cldr_locale(source_language) or Locale("root")
+    context = EntryContext(entry, translation, locale, source_locale)
     return [(message, check_id) for check in VERDICT_CHECKS for severity, message, check_id in check(context)
             if severity == "error"]
