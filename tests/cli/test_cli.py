@@ -27,7 +27,7 @@ def test_help_lists_the_commands(tmp_path: Path, run, capsys) -> None:
         run("--help", cwd=tmp_path)
     assert exit_info.value.code == 0
     out = capsys.readouterr().out
-    for command in ("new", "extract", "init", "update", "status", "check", "build", "bundle"):
+    for command in ("new", "extract", "init", "update", "status", "check", "build", "bundle", "verify"):
         assert command in out
 
 

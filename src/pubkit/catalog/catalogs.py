@@ -10,7 +10,6 @@ from pathlib import Path
 
 import polib
 from babel import Locale
-from babel.messages.plurals import get_plural
 
 from .. import __version__
 from ..config import Project
@@ -18,6 +17,7 @@ from ..errors import CatalogError, UsageError
 from ..fileio import write_atomic
 from .memory import fill, language_memory, origin_of
 from .merge import MergeReport, merge, untranslated_entry
+from .plurals import plural_forms
 from .pofile import WRAP_WIDTH, parse_text, plural_count, read_catalog, render
 from ..source.sources import Message, read_sources
 from ..render.templates import template_messages
@@ -149,12 +149,6 @@ def same_content(text: str, other: str) -> bool:
     return content(left) == content(right)
 
 
-def plural_forms(language: str) -> tuple[int, str]:
-    """``(nplurals, header value)`` for a language, from Babel's plural table (CLDR-derived)."""
-    count, expression = get_plural(language)
-    return count, f"nplurals={count}; plural={expression};"
-
-
 def new_catalog(template: polib.POFile, language: str, domain: str) -> polib.POFile:
     """A fresh ``.po`` for ``language`` from a template: right header, every message untranslated."""
     locale = Locale.parse(language)
@@ -251,7 +245,7 @@ def update(project: Project, languages: Iterable[str] | None = None,
         language: language_memory(
             project.locale_dir / language / "LC_MESSAGES", project.root,
             {path: catalog for path, catalog, lang, _ in plan if lang == language},
-            external, language, project.source_language,
+            external, language, project.source_language, _verdict(language, project.source_language),
         )
         for language in chosen
     }
@@ -274,6 +268,16 @@ def update(project: Project, languages: Iterable[str] | None = None,
         changed = write_atomic(path, render(merged))
         results.append(UpdatedFile(path, changed, False, report, filled))
     return results
+
+
+def _verdict(language: str, source_language: str):
+    """``rejects(entry, translation)``: whether the checks' verdict refuses ``translation`` of ``entry``."""
+    from .checks import translation_errors  # checks reads catalogs: imported late
+
+    def rejects(entry: polib.POEntry, translation: str) -> bool:
+        return bool(translation_errors(entry, translation, language, source_language))
+
+    return rejects
 
 
 def _nplurals(catalog: polib.POFile, language: str, path: Path) -> int:

@@ -21,6 +21,7 @@ from markdown_it import MarkdownIt
 from .catalogs import project_templates, template_text
 from ..config import Project
 from ..errors import PubkitError, display_path
+from .plurals import gettext_plural_forms, gettext_version, same_rule
 from .pofile import plural_count, read_catalog, shorten
 from ..source.sources import PLACEHOLDER_RE, placeholders_in
 
@@ -146,9 +147,21 @@ def check_placeholders(ctx: EntryContext):
         yield "error", f"placeholder {{{old}}} was renamed to {{{new}}}", "placeholders"
         return
     for name in missing:
-        yield "error", f"placeholder {{{name}}} is missing from the translation", "placeholders"
+        if name in target:
+            yield "error", f"placeholder {{{name}}} appears {_times(target[name])} in the translation but " \
+                           f"{_times(source[name])} in the source", "placeholders"
+        else:
+            yield "error", f"placeholder {{{name}}} is missing from the translation", "placeholders"
     for name in added:
-        yield "error", f"placeholder {{{name}}} is not in the source", "placeholders"
+        if name in source:  # a placeholder repeated: it is in the source, only not this often
+            yield "error", f"placeholder {{{name}}} appears {_times(target[name])} in the translation but " \
+                           f"{_times(source[name])} in the source", "placeholders"
+        else:
+            yield "error", f"placeholder {{{name}}} is not in the source", "placeholders"
+
+
+def _times(count: int) -> str:
+    return {1: "once", 2: "twice"}.get(count, f"{count} times")
 
 
 def check_markdown(ctx: EntryContext):
@@ -322,6 +335,7 @@ def check_catalog(path: Path, language: str, source_language: str = "en") -> lis
     header = catalog.metadata.get("Plural-Forms", "")
     nplurals = plural_count(header, path) if header else 2
     lines = path.read_text(encoding="utf-8", errors="replace").split("\n")
+    findings.extend(_plural_forms_table(header, language, path, lines))
     locale, source_locale = cldr_locale(language), cldr_locale(source_language)
     checks = ENTRY_CHECKS
     if locale is None or source_locale is None:
@@ -356,6 +370,16 @@ def check_catalog(path: Path, language: str, source_language: str = "en") -> lis
     # One problem is reported once: msgfmt's words for an entry pubkit already rejected add nothing.
     findings.extend(f for f in _msgfmt(path) if not (f.line in rejected_lines and f.severity == "error"))
     return sorted(set(findings), key=lambda f: (f.line, f.check, f.message))
+
+
+def _plural_forms_table(header: str, language: str, path: Path, lines: list[str]) -> Iterator[Finding]:
+    """A Plural-Forms other than GNU gettext's for the language: msgfmt, Poedit and Weblate disagree with it."""
+    expected = gettext_plural_forms(language)
+    if not header or expected is None or same_rule(header, expected):
+        return
+    line = next((number for number, text in enumerate(lines, 1) if text.startswith('"Plural-Forms:')), 1)
+    yield Finding(path, line, "warning", f"Plural-Forms '{header}' differs from GNU gettext {gettext_version()}'s "
+                  f"for {language}: '{expected}'", "plural-forms-table")
 
 
 def cldr_locale(language: str) -> Locale | None:
@@ -447,3 +471,16 @@ def _end_mark(text: str) -> str | None:
     return None
 
 
+
+
+def translation_errors(entry: polib.POEntry, translation: str, language: str,
+                       source_language: str) -> list[tuple[str, str]]:
+    """The errors ``pubkit check`` would report for ``translation`` of ``entry``: (message, check-id).
+
+    Import, the memory and TMX export ask here, so that they follow ``check`` and the publish gate. A
+    language CLDR lacks is judged as ``check`` judges it: placeholders and markup still count.
+    """
+    locale, source_locale = cldr_locale(language) or Locale("root"), cldr_locale(source_language) or Locale("root")
+    context = EntryContext(entry, translation, locale, source_locale)
+    return [(message, check_id) for check in VERDICT_CHECKS for severity, message, check_id in check(context)
+            if severity == "error"]
