@@ -177,16 +177,21 @@ def _approved_and_not(released: Path) -> None:
     catalog.save()
 
 
-@pytest.fixture
-def linked(mini: Path, run) -> Path:
-    source = mini / "sources/launch.md"
+def add_boilerplate_and_link(root: Path) -> None:
+    """The boilerplate of ``released``, and a paragraph with a link and a placeholder."""
+    add_boilerplate(root)
+    source = root / "sources/launch.md"
     source.write_text(source.read_text(encoding="utf-8") + f"\n{LINKED}\n", encoding="utf-8")
-    return mini
 
 
-def test_tmx_export_holds_approved_translations_only_and_tools_read_it(linked: Path, run, tmp_path: Path,
-                                                                       request) -> None:
-    released = request.getfixturevalue("released")
+@pytest.fixture
+def linked(make_project) -> Path:
+    """``released`` with a paragraph holding a link and a placeholder."""
+    return make_project("mini", edit=add_boilerplate_and_link, translated=TRANSLATED)
+
+
+def test_tmx_export_holds_approved_translations_only_and_tools_read_it(linked: Path, run, tmp_path: Path) -> None:
+    released = linked
     _approved_and_not(released)
 
     result = run("export", "--format", "tmx", "-o", str(tmp_path / "press.tmx"), cwd=released)
@@ -212,8 +217,8 @@ def _tmx(path: Path, language: str) -> tt_tmx.tmxfile:
         return tt_tmx.tmxfile(handle, "en", language)
 
 
-def test_tmx_export_comes_back_losslessly_through_update_memory(linked: Path, run, tmp_path: Path, request) -> None:
-    released = request.getfixturevalue("released")
+def test_tmx_export_comes_back_losslessly_through_update_memory(linked: Path, run, tmp_path: Path) -> None:
+    released = linked
     _approved_and_not(released)
     assert run("export", "--format", "tmx", "--lang", "de", "-o", str(tmp_path / "de.tmx"), cwd=released).code == 0
     approved = {(e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(str(po(released, "de", "launch")))
