@@ -14,6 +14,8 @@ from urllib.parse import unquote, urlsplit
 import pydyf
 import weasyprint
 import weasyprint.draw
+import weasyprint.pdf.tags
+from weasyprint.formatting_structure.boxes import MarginBox
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from ..errors import PubkitError, RenderError
@@ -31,15 +33,23 @@ _DROPPED_RE = re.compile(r"^(Failed to load image at .*|Font-face .* cannot be l
 _REORDERING_SCRIPTS = re.compile("[\u0900-\u0eff\u1000-\u109f\u1780-\u17ff\ua8e0-\ua8ff]")
 
 
+def _letter_spaced(textbox) -> bool:
+    """Whether a run is tracked (a label in spaced capitals): readers take the gaps for spaces and
+    read "N OTA D E P R E N S A" unless the run carries its text."""
+    spacing = getattr(textbox, "style", {}).get("letter_spacing", "normal")
+    return spacing != "normal" and getattr(spacing, "value", 0) != 0
+
+
 def _with_actual_text(draw_text):
-    """WeasyPrint's text drawing, wrapping each run of a reordering script in ``/Span <</ActualText …>>``.
+    """WeasyPrint's text drawing, wrapping each run of a reordering script, and each letter-spaced run,
+    in ``/Span <</ActualText …>>``.
 
     A PDF reader (search, copy, pdftotext, screen readers) then takes the run's characters in logical
     order instead of guessing them from the glyphs. Other scripts keep WeasyPrint's own mapping."""
 
     def draw(stream, textbox, *args, **kwargs):
         text = getattr(textbox, "text", "")
-        if not _REORDERING_SCRIPTS.search(text):
+        if not _REORDERING_SCRIPTS.search(text) and not _letter_spaced(textbox):
             return draw_text(stream, textbox, *args, **kwargs)
         stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": pydyf.String(text)}))
         try:
@@ -56,6 +66,75 @@ def _with_actual_text(draw_text):
 _draw_text = getattr(weasyprint.draw, "draw_text", None)
 if _draw_text is not None and not getattr(_draw_text, "pubkit_actual_text", False):
     weasyprint.draw.draw_text = _with_actual_text(_draw_text)
+
+
+def _with_languages(build_box_tree):
+    """WeasyPrint's structure tree, with ``/Lang`` on every element whose HTML element names its language.
+
+    WeasyPrint writes the document's language only (the catalog's ``/Lang``); a screen reader would read
+    an English fallback sentence, alt text or caption in a French PDF with a French voice. The margin
+    boxes (running header, footer) get no element at all: they are drawn as artifacts (below)."""
+
+    def build(box, parent, pdf, *args):
+        if isinstance(box, MarginBox):
+            return
+        element = box.element
+        own = element.get("lang") if element is not None else None
+        # The languages of the elements being built, innermost last, kept on the document being written
+        # (elements from lxml-less ElementTree know no parent). The tree is built depth first.
+        languages = pdf.__dict__.setdefault("pubkit_languages", [])
+        languages.append(own or (languages[-1] if languages else None))
+        try:
+            for tagged in build_box_tree(box, parent, pdf, *args):
+                _describe(tagged, element, own if box.element_tag not in ("html", "body") else None, languages[-1])
+                yield tagged
+        finally:
+            languages.pop()
+
+    build.pubkit_languages = True
+    return build
+
+
+def _describe(tagged, element, own: str | None, inherited: str | None) -> None:
+    """Add a structure element's language, and the header cells' scope, which WeasyPrint leaves out."""
+    # Alt text is read on its own, out of its paragraph: a figure names its language itself.
+    lang = inherited if tagged["S"] == "/Figure" else own
+    if lang and "Lang" not in tagged:
+        tagged["Lang"] = pydyf.String(lang)
+    if tagged["S"] == "/TH" and "A" in tagged:  # which cells a header heads, for every checker
+        tagged["A"]["Scope"] = "/Row" if element is not None and element.get("scope") == "row" else "/Column"
+
+
+def _with_artifact_margins(draw_stacking_context):
+    """WeasyPrint's drawing, with the page's margin boxes (running header, footer) marked as pagination
+    artifacts, so assistive technology skips them, as PDF/UA requires, instead of reading them on every page."""
+
+    def draw(stream, stacking_context, *args, **kwargs):
+        box = stacking_context.box
+        if not isinstance(box, MarginBox) or stream._tags is None:
+            return draw_stacking_context(stream, stacking_context, *args, **kwargs)
+        where = "/Header" if box.at_keyword.startswith("@top") else "/Footer"
+        if not box.at_keyword.startswith(("@top", "@bottom")):
+            where = None
+        properties = pydyf.Dictionary({"Type": "/Pagination", **({"Subtype": where} if where else {})})
+        tags, stream._tags = stream._tags, None  # no marked content of its own inside an artifact
+        stream.begin_marked_content("Artifact", properties)
+        try:
+            return draw_stacking_context(stream, stacking_context, *args, **kwargs)
+        finally:
+            stream.end_marked_content()
+            stream._tags = tags
+
+    draw.pubkit_artifacts = True
+    return draw
+
+
+# WeasyPrint has no hooks for these: wrap the functions it calls, once per process (each looks the
+# other up by its module's name, recursion included). tests/test_accessibility.py fails if they move.
+if not getattr(weasyprint.pdf.tags._build_box_tree, "pubkit_languages", False):
+    weasyprint.pdf.tags._build_box_tree = _with_languages(weasyprint.pdf.tags._build_box_tree)
+if not getattr(weasyprint.draw.draw_stacking_context, "pubkit_artifacts", False):
+    weasyprint.draw.draw_stacking_context = _with_artifact_margins(weasyprint.draw.draw_stacking_context)
 
 
 def _clean_bookmarks(pages) -> None:
@@ -141,6 +220,14 @@ def _weasyprint_errors(referrer: Path, doing: str):
         raise RenderError(f"WeasyPrint cannot {doing}: {type(exc).__name__}: {exc}", referrer) from None
 
 
+def pdf_options(variant: str) -> dict:
+    """WeasyPrint's options for a ``pdf_variant``: every PDF is tagged (PDF/A included: every part allows a
+    structure tree) unless the project asks for ``none``."""
+    if variant in ("", "none"):
+        return {"pdf_variant": None, "pdf_tags": False}
+    return {"pdf_variant": variant, "pdf_tags": True}
+
+
 def load_stylesheets(paths: list[Path], policy: ResourcePolicy) -> list:
     """Parse the print stylesheets once, for every document a process renders."""
     styles = []
@@ -159,7 +246,7 @@ def write_pdf(
     stylesheets: list,
     policy: ResourcePolicy,
     referrer: Path,
-    variant: str = "",
+    variant: str = "pdf/ua-1",
     max_pages: int = 300,
     max_seconds: float = 120,
 ) -> tuple[bytes, list[str]]:
@@ -176,13 +263,14 @@ def write_pdf(
     try:
         with _weasyprint_errors(referrer, "render this page"), _time_limit(max_seconds):
             document = weasyprint.HTML(string=html, base_url=base_url.as_uri() + "/", url_fetcher=fetcher)
-            rendered = document.render(stylesheets=stylesheets, pdf_variant=variant or None)
+            options = pdf_options(variant)
+            rendered = document.render(stylesheets=stylesheets, **options)
             if len(rendered.pages) > max_pages:
                 raise RenderError(
                     f"the document has {len(rendered.pages)} pages, over the limit of {max_pages} (max_pages)", referrer
                 )
             _clean_bookmarks(rendered.pages)
-            data = rendered.write_pdf(pdf_variant=variant or None)
+            data = rendered.write_pdf(**options)
     except _TimeUp:
         raise RenderError(f"rendering took longer than {max_seconds:g} s (max_render_seconds)", referrer) from None
     finally:
