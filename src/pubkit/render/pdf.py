@@ -14,8 +14,10 @@ from urllib.parse import unquote, urlsplit
 import pydyf
 import weasyprint
 import weasyprint.draw
+import weasyprint.draw.text
 import weasyprint.pdf.tags
 from weasyprint.formatting_structure.boxes import MarginBox
+from weasyprint.text.ffi import ffi
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from ..errors import PubkitError, RenderError
@@ -66,6 +68,46 @@ def _with_actual_text(draw_text):
 _draw_text = getattr(weasyprint.draw, "draw_text", None)
 if _draw_text is not None and not getattr(_draw_text, "pubkit_actual_text", False):
     weasyprint.draw.draw_text = _with_actual_text(_draw_text)
+
+
+# Right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko, Samaritan, Mandaic and their presentation forms).
+_RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+
+
+def _visual_text(textbox, first_line) -> str:
+    """A line's text in the order its glyphs stand, as Pango's bidi laid it out: runs left to right,
+    each right-to-left run's characters reversed (a mark after its letter reads right to left)."""
+    data = textbox.pango_layout.text.encode()
+    parts = []
+    run = first_line.runs[0]
+    while run != ffi.NULL:
+        item = run.data.item
+        piece = data[item.offset:item.offset + item.length].decode("utf-8", "replace")
+        parts.append(piece[::-1] if item.analysis.level % 2 else piece)
+        run = run.next
+    return "".join(parts)
+
+
+def _with_visual_text(draw_first_line):
+    """WeasyPrint's glyph drawing, wrapping each right-to-left line in ``/Span <</ActualText …>>``.
+
+    Arabic marks (tanwin, shadda) are glyphs of their own, set above the letter: readers took them for
+    lines of their own and broke headings into fragments in reverse order. Readers place ActualText's
+    characters left to right over the glyphs and read them back in the line's direction, so the text
+    given is the visual order of Pango's runs, which reads back in logical order."""
+
+    def draw(stream, textbox, *args, **kwargs):
+        if not _RIGHT_TO_LEFT.search(getattr(textbox, "text", "")) or _letter_spaced(textbox):
+            return draw_first_line(stream, textbox, *args, **kwargs)
+        text = _visual_text(textbox, textbox.pango_layout.get_first_line()[0])
+        stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": pydyf.String(text)}))
+        try:
+            return draw_first_line(stream, textbox, *args, **kwargs)
+        finally:
+            stream.end_marked_content()
+
+    draw.pubkit_visual_text = True
+    return draw
 
 
 def _with_languages(build_box_tree):
@@ -133,6 +175,8 @@ def _with_artifact_margins(draw_stacking_context):
 # other up by its module's name, recursion included). tests/test_accessibility.py fails if they move.
 if not getattr(weasyprint.pdf.tags._build_box_tree, "pubkit_languages", False):
     weasyprint.pdf.tags._build_box_tree = _with_languages(weasyprint.pdf.tags._build_box_tree)
+if not getattr(weasyprint.draw.text.draw_first_line, "pubkit_visual_text", False):
+    weasyprint.draw.text.draw_first_line = _with_visual_text(weasyprint.draw.text.draw_first_line)
 if not getattr(weasyprint.draw.draw_stacking_context, "pubkit_artifacts", False):
     weasyprint.draw.draw_stacking_context = _with_artifact_margins(weasyprint.draw.draw_stacking_context)
 
