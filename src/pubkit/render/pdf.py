@@ -38,8 +38,8 @@ _REORDERING_SCRIPTS = re.compile("[\u0900-\u0eff\u1000-\u109f\u1780-\u17ff\ua8e0
 def _letter_spaced(textbox) -> bool:
     """Whether a run is tracked (a label in spaced capitals): readers take the gaps for spaces and
     read "N OTA D E P R E N S A" unless the run carries its text."""
-    spacing = getattr(textbox, "style", {}).get("letter_spacing", "normal")
-    return spacing != "normal" and getattr(spacing, "value", 0) != 0
+    spacing = getattr(textbox, "style", {}).get("letter_spacing", "normal")  # "normal" or a computed length
+    return spacing != "normal" and getattr(spacing, "value", spacing) != 0
 
 
 def _with_actual_text(draw_text):
