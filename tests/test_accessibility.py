@@ -44,9 +44,11 @@ CAPTION = "The park seen from the north, {day}"
 
 @pytest.fixture(scope="module")
 def newsroom(tmp_path_factory) -> Path:
-    """The repository's whole sample newsroom, pages and PDFs, as ``tools/dev build`` makes it."""
+    """The repository's whole sample newsroom: every page, and the PDFs of one release in the judged languages."""
     root = copy_sample(tmp_path_factory.mktemp("a11y") / "sample", whole=True)
-    build(load_project(root), jobs=2)
+    project = load_project(root)
+    build(project, formats=("html",), jobs=2)
+    build(project, slugs=[PARK], languages=list(LANGUAGES), formats=("pdf",), jobs=2)
     return root
 
 
