@@ -17,7 +17,8 @@ import weasyprint.draw
 import weasyprint.draw.text
 import weasyprint.pdf.tags
 from weasyprint.formatting_structure.boxes import MarginBox
-from weasyprint.text.ffi import ffi
+from weasyprint.matrix import Matrix
+from weasyprint.text.ffi import FROM_UNITS, ffi, pango
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from ..errors import PubkitError, RenderError
@@ -33,6 +34,8 @@ _DROPPED_RE = re.compile(r"^(Failed to load image at .*|Font-face .* cannot be l
 # maps each glyph to the text of its cluster, once per font, so their text layer comes out of order;
 # the whole run's text fixes that.
 _REORDERING_SCRIPTS = re.compile("[\u0900-\u0eff\u1000-\u109f\u1780-\u17ff\ua8e0-\ua8ff]")
+# Right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko, Samaritan, Mandaic and their presentation forms).
+_RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 
 
 def _letter_spaced(textbox) -> bool:
@@ -51,7 +54,8 @@ def _with_actual_text(draw_text):
 
     def draw(stream, textbox, *args, **kwargs):
         text = getattr(textbox, "text", "")
-        if not _REORDERING_SCRIPTS.search(text) and not _letter_spaced(textbox):
+        # A right-to-left run gets its ActualText in visual order, run by run (_with_visual_text).
+        if not _REORDERING_SCRIPTS.search(text) and (not _letter_spaced(textbox) or _RIGHT_TO_LEFT.search(text)):
             return draw_text(stream, textbox, *args, **kwargs)
         stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": pydyf.String(text)}))
         try:
@@ -70,41 +74,73 @@ if _draw_text is not None and not getattr(_draw_text, "pubkit_actual_text", Fals
     weasyprint.draw.draw_text = _with_actual_text(_draw_text)
 
 
-# Right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko, Samaritan, Mandaic and their presentation forms).
-_RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+def _run_text(textbox, item) -> str:
+    """A Pango run's text in the order its glyphs stand: a right-to-left run's characters reversed."""
+    piece = textbox.pango_layout.text.encode()[item.offset:item.offset + item.length].decode("utf-8", "replace")
+    return piece[::-1] if item.analysis.level % 2 else piece
 
 
-def _visual_text(textbox, first_line) -> str:
-    """A line's text in the order its glyphs stand, as Pango's bidi laid it out: runs left to right,
-    each right-to-left run's characters reversed (a mark after its letter reads right to left)."""
-    data = textbox.pango_layout.text.encode()
-    parts = []
-    run = first_line.runs[0]
-    while run != ffi.NULL:
-        item = run.data.item
-        piece = data[item.offset:item.offset + item.length].decode("utf-8", "replace")
-        parts.append(piece[::-1] if item.analysis.level % 2 else piece)
-        run = run.next
-    return "".join(parts)
+@contextmanager
+def _actual_text(stream, text: str):
+    stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": pydyf.String(text)}))
+    try:
+        yield
+    finally:
+        stream.end_marked_content()
+
+
+class _OneRun:
+    """A stand-in for a Pango layout line holding one of its runs, for WeasyPrint to draw alone."""
+
+    def __init__(self, glyph_item) -> None:
+        self.runs = ffi.new("GSListRuns *", {"data": glyph_item, "next": ffi.NULL})
+
+
+def _draw_runs_in_logical_order(draw_first_line, runs, stream, textbox, text_overflow, block_ellipsis, matrix):
+    """Draw a line's runs (Arabic words, a number, a Latin name) in the order they are read, each at its
+    place and with its own ActualText: readers that ignore ActualText (pypdf) join the runs in the order
+    they are drawn, and poppler places a span's text between its first and last glyph."""
+    starts, x = [], 0  # each run's distance from the line's left edge, in Pango units
+    for item in runs:
+        starts.append(x)
+        x += sum(item.glyphs.glyphs[i].geometry.width for i in range(item.glyphs.num_glyphs))
+    layout, emojis = textbox.pango_layout, []
+    try:
+        for index in sorted(range(len(runs)), key=lambda i: runs[i].item.offset):
+            shift = starts[index] * FROM_UNITS
+            layout.get_first_line = lambda one=_OneRun(runs[index]): (one, None)
+            with _actual_text(stream, _run_text(textbox, runs[index].item)):
+                drawn = draw_first_line(stream, textbox, text_overflow, block_ellipsis, Matrix(e=shift) @ matrix)
+            emojis += [[*emoji[:4], emoji[4] + shift, *emoji[5:]] for emoji in drawn]
+    finally:
+        layout.__dict__.pop("get_first_line", None)  # WeasyPrint's own method again
+    return emojis
 
 
 def _with_visual_text(draw_first_line):
-    """WeasyPrint's glyph drawing, wrapping each right-to-left line in ``/Span <</ActualText …>>``.
+    """WeasyPrint's glyph drawing of Arabic and Hebrew lines, readable by text extraction.
 
     Arabic marks (tanwin, shadda) are glyphs of their own, set above the letter: readers took them for
-    lines of their own and broke headings into fragments in reverse order. Readers place ActualText's
-    characters left to right over the glyphs and read them back in the line's direction, so the text
-    given is the visual order of Pango's runs, which reads back in logical order."""
+    lines of their own and broke headings into fragments in reverse order. Each run of a line gets its
+    text as ActualText; readers place those characters left to right over the glyphs and read them back
+    in the line's direction, so the text given is the run's visual order. The runs are drawn in logical
+    order. A line WeasyPrint may cut with an ellipsis (it lays the line out again) is one span."""
 
-    def draw(stream, textbox, *args, **kwargs):
-        if not _RIGHT_TO_LEFT.search(getattr(textbox, "text", "")) or _letter_spaced(textbox):
-            return draw_first_line(stream, textbox, *args, **kwargs)
-        text = _visual_text(textbox, textbox.pango_layout.get_first_line()[0])
-        stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": pydyf.String(text)}))
-        try:
-            return draw_first_line(stream, textbox, *args, **kwargs)
-        finally:
-            stream.end_marked_content()
+    def draw(stream, textbox, text_overflow, block_ellipsis, matrix):
+        text = getattr(textbox, "text", "")
+        if not _RIGHT_TO_LEFT.search(text) or _REORDERING_SCRIPTS.search(text):  # (those have one span)
+            return draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix)
+        pango.pango_layout_set_single_paragraph_mode(textbox.pango_layout.layout, True)  # as WeasyPrint does
+        line, runs = textbox.pango_layout.get_first_line()[0], []
+        run = line.runs[0]
+        while run != ffi.NULL:
+            runs.append(run.data)
+            run = run.next
+        if len(runs) > 1 and text_overflow != "ellipsis" and block_ellipsis == "none":
+            return _draw_runs_in_logical_order(draw_first_line, runs, stream, textbox, text_overflow,
+                                               block_ellipsis, matrix)
+        with _actual_text(stream, "".join(_run_text(textbox, item.item) for item in runs)):
+            return draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix)
 
     draw.pubkit_visual_text = True
     return draw
