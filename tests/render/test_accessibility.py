@@ -17,13 +17,10 @@ import tempfile
 from pathlib import Path
 
 import pikepdf
-import polib
 import pytest
 from pypdf import PdfReader
 
-from conftest import ROOT, copy_project, copy_sample, page_file, pdf_file
-from pubkit import load_project
-from pubkit.publish.build import build
+from conftest import ROOT, TITLES, page_file, pdf_file, succeed
 
 webdriver = pytest.importorskip("selenium.webdriver")
 from selenium.webdriver.chrome.service import Service  # noqa: E402
@@ -43,38 +40,29 @@ CAPTION = "The park seen from the north, {day}"
 
 
 @pytest.fixture(scope="module")
-def newsroom(tmp_path_factory) -> Path:
+def newsroom(projects, tmp_path_factory) -> Path:
     """The repository's whole sample newsroom: every page, and the PDFs of one release in the judged languages."""
-    root = copy_sample(tmp_path_factory.mktemp("a11y") / "sample", whole=True)
-    project = load_project(root)
-    build(project, formats=("html",), jobs=2)
-    build(project, slugs=[PARK], languages=list(LANGUAGES), formats=("pdf",), jobs=2)
+    root = projects("newsroom", where=tmp_path_factory.mktemp("a11y"), built=["--format", "html"])
+    languages = [argument for language in LANGUAGES for argument in ("--lang", language)]
+    succeed("build", "--source", PARK, *languages, "--format", "pdf", "-j", "2", cwd=root)
     return root
 
 
-@pytest.fixture(scope="module")
-def mini(tmp_path_factory) -> Path:
-    """The mini project: German with its alt text and caption translated, Chinese with its title only
-    (so its alt text, caption, table and paragraphs are English fallbacks, marked with their language)."""
-    root = copy_project("mini", tmp_path_factory.mktemp("a11y-mini"))
+def add_caption(root: Path) -> None:
+    """A caption on the mini project's image."""
     source = root / "sources" / "launch.md"
     text = source.read_text(encoding="utf-8")
     source.write_text(text.replace("](plant.png)", f'](plant.png "{CAPTION}")'), encoding="utf-8")
-    from pubkit.cli import main
 
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(root)
-        assert main(["extract"]) == 0 and main(["update"]) == 0
-        german = polib.pofile(str(root / "locale" / "de" / "LC_MESSAGES" / "launch.po"))
-        german.find("A new plant opens", msgctxt="title").msgstr = "Ein neues Werk öffnet"
-        german.find("Aerial view of the plant").msgstr = "Luftbild des Werks"
-        german.find(CAPTION, msgctxt="caption").msgstr = "Der Park von Norden gesehen, {day}"
-        german.save()
-        chinese = polib.pofile(str(root / "locale" / "zh_CN" / "LC_MESSAGES" / "launch.po"))
-        chinese.find("A new plant opens", msgctxt="title").msgstr = "新工厂落成"
-        chinese.save()
-        assert main(["build"]) == 0
-    return root
+
+@pytest.fixture(scope="module")
+def mini(projects, tmp_path_factory) -> Path:
+    """The mini project: German with its alt text and caption translated, Chinese with its title only
+    (so its alt text, caption, table and paragraphs are English fallbacks, marked with their language)."""
+    return projects("mini", where=tmp_path_factory.mktemp("a11y-mini"), edit=add_caption, built=True, translated={
+        "de": {("title", "A new plant opens"): "Ein neues Werk öffnet", "Aerial view of the plant": "Luftbild des Werks",
+               ("caption", CAPTION): "Der Park von Norden gesehen, {day}"},
+        "zh_CN": TITLES["zh_CN"]})
 
 
 def site_pages(newsroom: Path, mini: Path) -> list[Path]:
@@ -308,11 +296,9 @@ def test_letter_spaced_labels_extract_as_words(tmp_path: Path, lang: str, label:
 
 
 @pytest.mark.parametrize("variant, tagged, part", [("none", False, None), ("pdf/a-3b", True, "pdfaid:part")])
-def test_pdf_variant_still_chooses_pdf_a_or_untagged(tmp_path: Path, run, variant: str, tagged: bool,
+def test_pdf_variant_still_chooses_pdf_a_or_untagged(make_project, run, variant: str, tagged: bool,
                                                      part: str | None) -> None:
-    project = copy_project("mini", tmp_path)
-    config = project / "pubkit.toml"
-    config.write_text(config.read_text(encoding="utf-8") + f'pdf_variant = "{variant}"\n', encoding="utf-8")
+    project = make_project("mini", config={"pdf_variant": variant})
     assert run("build", "--format", "pdf", "--lang", "en", cwd=project).code == 0
     with pikepdf.open(pdf_file(project, "launch", "en")) as pdf:
         assert ("/StructTreeRoot" in pdf.Root) is tagged
