@@ -31,6 +31,7 @@ _KEYS: dict[str, tuple[type | tuple[type, ...], Any]] = {
     "min_completeness": ((int, float), 0),
     "font_family": (str, ""),
     "calendar": (str, "auto"),
+    "digits": (str, "auto"),
     "typography": (bool, True),
     # print options for every language
     "pdf_variant": (str, ""),
@@ -48,9 +49,12 @@ _KEYS: dict[str, tuple[type | tuple[type, ...], Any]] = {
 }
 _REQUIRED = ("source_language", "languages")
 #: Settings a ``[language.<lang>]`` table may override.
-LANGUAGE_KEYS = ("paper_size", "min_completeness", "font_family", "calendar", "typography", "folder")
+LANGUAGE_KEYS = ("paper_size", "min_completeness", "font_family", "calendar", "digits", "typography", "folder")
 #: Calendars for dates ("auto": Buddhist for Thai, Gregorian elsewhere); docs/typesetting.md.
 CALENDARS = ("auto", "gregorian", "buddhist")
+#: Digits of figures and dates: "auto" (CLDR's default numbering system of the locale: Arabic-Indic in
+#: ar_EG, Bengali in bn), "native" (CLDR's native system, Arabic-Indic even in plain ar), "latn" (0-9).
+DIGITS = ("auto", "native", "latn")
 #: Paper sizes by name (CSS ``@page size`` keywords); "auto" picks A4 or US Letter from the locale.
 PAPER_SIZES = ("auto", "A3", "A4", "A5", "B4", "B5", "JIS-B4", "JIS-B5", "Letter", "Legal", "Ledger")
 PDF_VARIANTS = ("", "pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-4b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u", "pdf/ua-1", "pdf/ua-2")
@@ -66,6 +70,7 @@ class LanguageSettings:
     min_completeness: float = 0
     font_family: str = ""
     calendar: str = "auto"
+    digits: str = "auto"
     #: Locale typography (quotes, French spacing, CJK punctuation) at render time.
     typography: bool = True
     #: The language's folder in the site; "" for its lowercase BCP 47 tag (paths.py).
@@ -265,7 +270,7 @@ def _validate(data: dict[str, Any], root: Path, path: Path, text: str, section_l
                                       or not 1 <= data["index_page_size"] <= 10_000):
         raise fail("'index_page_size' must be a whole number from 1 to 10000", "index_page_size")
     base_url = _base_url(data.get("base_url", ""), fail)
-    for key in ("paper_size", "pdf_variant", "bleed", "font_family", "min_completeness", "calendar"):
+    for key in ("paper_size", "pdf_variant", "bleed", "font_family", "min_completeness", "calendar", "digits"):
         if key in data:
             _check_setting(key, data[key], fail, key)
     defaults = LanguageSettings(
@@ -273,6 +278,7 @@ def _validate(data: dict[str, Any], root: Path, path: Path, text: str, section_l
         min_completeness=float(data.get("min_completeness", 0)),
         font_family=data.get("font_family", ""),
         calendar=data.get("calendar", "auto"),
+        digits=data.get("digits", "auto"),
         typography=data.get("typography", True),
     )
     per_language: dict[str, LanguageSettings] = {}
@@ -359,6 +365,8 @@ def _check_setting(key: str, value: Any, fail, where: str) -> None:
         raise fail(f"bleed '{value}' is not a length such as 3mm", where)
     if key == "calendar" and value not in CALENDARS:
         raise fail(f"calendar '{value}' is not one of {', '.join(CALENDARS)}", where)
+    if key == "digits" and value not in DIGITS:
+        raise fail(f"digits '{value}' is not one of {', '.join(DIGITS)}", where)
     if key == "font_family" and value and not _FONT_FAMILY_RE.match(value):
         raise fail(f"font_family '{value}' must be a list of font names separated by commas", where)
 

@@ -1,7 +1,7 @@
 """The CLDR tables Babel does not ship, read from ``data/cldr.json`` (written by ``tools/cldr-extract``).
 
-Narrow currency symbols, the currency-spacing rule, quotation marks (CLDR's delimiters) and the Thai
-Buddhist calendar. ``CLDR_VERSION`` names the CLDR release each table comes from.
+Narrow currency symbols, the currency-spacing rule, quotation marks (CLDR's delimiters), the Thai
+Buddhist calendar and the digits of each numbering system. ``CLDR_VERSION`` names the CLDR release each table comes from.
 """
 
 from __future__ import annotations
@@ -64,3 +64,8 @@ def buddhist_calendar(locale: Locale) -> dict[str, Any] | None:
 
 def buddhist_locales() -> tuple[str, ...]:
     return tuple(sorted(_data()["buddhist"]))
+
+
+def digits(numbering_system: str) -> str | None:
+    """The ten digits of a numeric CLDR numbering system ("٠١٢٣٤٥٦٧٨٩" for ``arab``), or None."""
+    return _data()["digits"].get(numbering_system)

@@ -76,8 +76,12 @@ class Formatter:
     every call makes date formatting some 30 times slower.
     """
 
-    def __init__(self, locale: Locale | str, calendar: str = "auto"):
+    def __init__(self, locale: Locale | str, calendar: str = "auto", digits: str = "auto"):
         self.locale = locale if isinstance(locale, Locale) else Locale.parse(locale)
+        #: The CLDR numbering system of every figure ("latn", "arab", "beng"…): docs/typesetting.md.
+        self.numbering_system = numbering_system(self.locale, digits)
+        shapes = cldr.digits(self.numbering_system)
+        self._digits = str.maketrans("0123456789", shapes) if shapes and shapes != "0123456789" else None
         buddhist = cldr.buddhist_calendar(self.locale)
         if calendar == "buddhist" and buddhist is None:
             raise ValueError(f"pubkit has no Buddhist calendar data for {self.locale}")
@@ -85,13 +89,14 @@ class Formatter:
         self._buddhist = buddhist if calendar in ("auto", "buddhist") else None
         #: A Gregorian year in a locale whose readers assume another era gets its era mark ("ค.ศ. 2025").
         self._gregorian_era = buddhist is not None and self._buddhist is None
+        self._skeletons: dict[str, str] | None = None
         self._latin = bool(_LATIN_LETTER.search(self.locale.months["format"]["wide"][3]))
 
     def format(self, value: Value) -> str:
         """One value as a reader of this locale expects to see it."""
         try:
             formatter = getattr(self, f"_{value.kind}")
-            return formatter(value.amount, value.options)
+            return self.localize_digits(formatter(value.amount, value.options))
         except (KeyError, ValueError, TypeError, ArithmeticError) as exc:  # a CLDR gap Babel did not cover
             raise RenderError(
                 f"cannot format value '{value.name}' for locale {self.locale}: {exc}", None, value.line
@@ -100,11 +105,15 @@ class Formatter:
     def date(self, day: dt.date, style: str = "long") -> str:
         """A date in one of CLDR's styles (short, medium, long, full), in the calendar in force."""
         if self._buddhist is not None:
-            return self._format_pattern(day, self._buddhist["dateFormats"][style])
+            return self.localize_digits(self._format_pattern(day, self._buddhist["dateFormats"][style]))
         pattern = self.locale.date_formats[style].pattern
         if self._gregorian_era and "G" not in pattern:
             pattern = re.sub(r"(?<![A-Za-z'])y+", lambda m: "G " + m.group(0), pattern, count=1)
-        return self._format_pattern(day, pattern)
+        return self.localize_digits(self._format_pattern(day, pattern))
+
+    def localize_digits(self, text: str) -> str:
+        """``text`` with its ASCII digits written in the numbering system in force ("٢٠٢٥" for "2025")."""
+        return text.translate(self._digits) if self._digits is not None else text
 
     def skeleton_pattern(self, skeleton: str) -> str:
         """The CLDR pattern for a skeleton, fields widened as ICU's DateTimePatternGenerator does.
@@ -118,11 +127,21 @@ class Formatter:
         if self._gregorian_era and "y" in skeleton and "G" not in skeleton:
             skeleton = "G" + skeleton
         available = (self._buddhist["availableFormats"] if self._buddhist is not None
-                     else {key: p.pattern for key, p in self.locale.datetime_skeletons.items()})
+                     else self._gregorian_skeletons())
         matched = skeleton if skeleton in available else match_skeleton(skeleton, available, True)
         if matched is None:
             raise KeyError(f"CLDR has no date pattern for skeleton '{skeleton}'")
         return _widen(available[matched], _field_widths(skeleton), _field_widths(matched))
+
+    def _gregorian_skeletons(self) -> dict[str, str]:
+        """Skeleton → pattern, as ICU's DateTimePatternGenerator holds them: the locale's four date styles
+        under their own skeletons ("d MMMM y" is ``yMMMMd`` in Amharic), overridden by CLDR's
+        ``availableFormats`` where both name the same skeleton."""
+        if self._skeletons is None:
+            styles = {_pattern_skeleton(p.pattern): p.pattern
+                      for p in (self.locale.date_formats[s] for s in ("full", "long", "medium", "short"))}
+            self._skeletons = {**styles, **{key: p.pattern for key, p in self.locale.datetime_skeletons.items()}}
+        return self._skeletons
 
     # -- one method per value type -------------------------------------------------------------
 
@@ -161,11 +180,13 @@ class Formatter:
                 figure = self._compact_figure(number, self._latin_letters_in_short(number, digits))
                 if figure is not None:
                     return figure
-        return format_decimal(number, locale=self.locale, decimal_quantization=False, numbering_system="default")
+        return format_decimal(number, locale=self.locale, decimal_quantization=False, 
+                              numbering_system=self.numbering_system)
 
     def _percent(self, number: Decimal, options: dict[str, str]) -> str:
         # decimal_quantization=False: 0.125 is "12.5 %", never "12 %".
-        return format_percent(number, locale=self.locale, decimal_quantization=False, numbering_system="default")
+        return format_percent(number, locale=self.locale, decimal_quantization=False, 
+                              numbering_system=self.numbering_system)
 
     def _money(self, amount: Decimal, options: dict[str, str]) -> str:
         currency, display = options["currency"], options.get("display", "symbol")
@@ -179,7 +200,7 @@ class Formatter:
         pattern = self.locale.currency_formats["standard"].pattern
         text = format_currency(
             amount, currency, format=pattern.replace("¤", "¤¤") if display == "code" else None,
-            locale=self.locale, decimal_quantization=False, numbering_system="default",
+            locale=self.locale, decimal_quantization=False, numbering_system=self.numbering_system,
         )
         return self._symbol(text, currency, display)
 
@@ -187,8 +208,10 @@ class Formatter:
         # A press release writes "48,500,000 US dollars", never "48,500,000.00 US dollars".
         if amount != amount.to_integral_value():
             return format_currency(amount, currency, locale=self.locale, format_type="name",
-                                   decimal_quantization=False, numbering_system="default")
-        number = format_decimal(amount, locale=self.locale, numbering_system="default")
+                                   decimal_quantization=False, 
+                              numbering_system=self.numbering_system)
+        number = format_decimal(amount, locale=self.locale, 
+                              numbering_system=self.numbering_system)
         pattern = get_currency_unit_pattern(currency, count=amount, locale=self.locale)
         return pattern.format(number, get_currency_name(currency, count=amount, locale=self.locale))
 
@@ -197,7 +220,7 @@ class Formatter:
                 self.locale.language in PRESS_WORD_AFTER_FIGURE or self._latin_letters_in_short(amount, digits))):
             return self._press_money(amount, currency)
         text = format_compact_currency(
-            amount, currency, locale=self.locale, fraction_digits=digits, numbering_system="default"
+            amount, currency, locale=self.locale, fraction_digits=digits, numbering_system=self.numbering_system
         )
         if display == "code":
             text = text.replace(get_currency_symbol(currency, locale=self.locale), currency, 1)
@@ -212,7 +235,8 @@ class Formatter:
         scripted = f"{language}_{self.locale.script}"
         words = PRESS_CURRENCY_WORDS.get(scripted if scripted in PRESS_CURRENCY_WORDS else language, {})
         word = words.get(currency) or get_currency_name(currency, count=amount, locale=self.locale)
-        plain = format_decimal(amount, locale=self.locale, numbering_system="default")
+        plain = format_decimal(amount, locale=self.locale, 
+                              numbering_system=self.numbering_system)
         if language in PRESS_PREPOSITIONS and figure != plain:  # a magnitude word: "millions d’euros"
             preposition, elided = PRESS_PREPOSITIONS[language]
             word = (elided if elided and word[:1] in _VOWELS else preposition) + word
@@ -226,18 +250,17 @@ class Formatter:
         digits = self._compact_digits(number, "decimal_formats", length)
         if digits is None:
             return None
-        text = format_compact_decimal(
-            number, format_type=length, locale=self.locale, fraction_digits=digits, numbering_system="default"
-        )
+        text = format_compact_decimal(number, format_type=length, locale=self.locale, fraction_digits=digits,
+                                      numbering_system=self.numbering_system)
         return _LONG_NUMBER.sub(lambda m: format_decimal(int(m.group(0)), locale=self.locale,
-                                                         numbering_system="default"), text, count=1)
+                                                         numbering_system=self.numbering_system), text, count=1)
 
     def _latin_letters_in_short(self, number: Decimal, digits: int) -> bool:
         """True where CLDR's short compact form puts Latin letters in a non-Latin text ("375M" in Hebrew)."""
         if self._latin:
             return False
         short = format_compact_decimal(number, format_type="short", locale=self.locale, fraction_digits=digits,
-                                       numbering_system="default")
+                                       numbering_system=self.numbering_system)
         return bool(_LATIN_LETTER.search(short))
 
     def _unit(self, number: Decimal, options: dict[str, str]) -> str:
@@ -245,7 +268,8 @@ class Formatter:
         lengths = {"long": ("long", "short", "narrow"), "short": ("short", "narrow", "long"), "narrow": ("narrow", "short", "long")}
         for length in lengths[options.get("display", "long")]:
             try:
-                text = format_unit(number, unit, length=length, locale=self.locale, numbering_system="default")
+                text = format_unit(number, unit, length=length, locale=self.locale, 
+                              numbering_system=self.numbering_system)
             except (KeyError, ValueError):
                 continue
             # Babel prints the raw CLDR key ("713 area-hectare") where the locale lacks this length.
@@ -296,6 +320,16 @@ def _currency_match(char: str) -> bool:
     return unicodedata.category(char)[0] not in "SZ"
 
 
+#: ICU's canonical order of pattern fields in a skeleton (era, year, quarter, month, week, day, …).
+_CANONICAL_FIELDS = "GyYuUrQqMLwWEcdDFgaAbBhHkKjJmsSzZOvVXx"
+
+
+def _pattern_skeleton(pattern: str) -> str:
+    """The skeleton of a date pattern ("d MMMM y" → "yMMMMd"): its fields in ICU's canonical order."""
+    fields = [m.group(0) for m in _PATTERN_PART.finditer(pattern) if m.group(1)]
+    return "".join(sorted(fields, key=lambda field: _CANONICAL_FIELDS.find(field[0])))
+
+
 def _field_widths(skeleton: str) -> dict[str, tuple[str, int]]:
     """Each field type of a skeleton or pattern: (letter, width)."""
     widths: dict[str, tuple[str, int]] = {}
@@ -326,6 +360,20 @@ def _widen(pattern: str, requested: dict[str, tuple[str, int]], matched: dict[st
         return letter * wanted
 
     return _PATTERN_PART.sub(adjust, pattern)
+
+
+def numbering_system(locale: Locale, digits: str = "auto") -> str:
+    """The numbering system for ``digits`` (pubkit.toml): "auto" is CLDR's default for the locale (Arabic-Indic
+    in ar_EG, Bengali in bn, Latin in ar and fr), "native" its native system, "latn" Latin digits.
+
+    A system without symbols in the locale's CLDR data (Babel would refuse it) falls back to Latin.
+    """
+    if digits == "latn":
+        return "latn"
+    system = locale.default_numbering_system
+    if digits == "native":
+        system = locale.other_numbering_systems.get("native", system)
+    return system if system in locale.number_symbols and cldr.digits(system) else "latn"
 
 
 def paper_size(locale: Locale) -> str:
