@@ -2,8 +2,8 @@
 them in 57 locales, and every script set in its own Noto face.
 
 ICU (PyICU, the locked pyicu-wheels) is the reference a reader's phone and browser use. Both sides state
-their CLDR release; the comparison is made on Gregorian dates (pubkit's calendars for fa, ar_SA and he
-are not yet those ICU prefers there) and on the CLDR data both sides share.
+their CLDR release; Gregorian dates are compared in 57 locales, Solar Hijri dates (the calendar Iranian
+and Afghan media date by, and ICU's default there) in Persian, Dari and Pashto.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def test_both_sides_state_their_cldr_release() -> None:
 
 
 @pytest.mark.parametrize("locale, date, number", [
-    ("fa", "۱۰ مارس ۲۰۲۵", "۱٬۲۵۰٬۰۰۰٫۵"),  # Persian digits (arabext); the Gregorian calendar for now
+    ("fa", "۲۰ اسفند ۱۴۰۳", "۱٬۲۵۰٬۰۰۰٫۵"),  # Persian digits (arabext), the Solar Hijri calendar
     ("ar_EG", "١٠ مارس ٢٠٢٥", "١٬٢٥٠٬٠٠٠٫٥"),
     ("ar_SA", "١٠ مارس ٢٠٢٥", "١٬٢٥٠٬٠٠٠٫٥"),
     ("ar", "10 مارس 2025", "1,250,000.5"),  # CLDR's default for plain Arabic is Latin digits
@@ -82,7 +82,7 @@ def test_digits_setting_overrides_cldr() -> None:
 
 @pytest.mark.parametrize("locale", ICU_LOCALES)
 def test_dates_and_numbers_match_icu(locale: str) -> None:
-    formatter = Formatter(locale)
+    formatter = Formatter(locale, calendar="gregorian")
     gregorian = icu.Locale(locale + "@calendar=gregorian")
     generator = icu.DateTimePatternGenerator.createInstance(gregorian)
     calendar = icu.GregorianCalendar(icu.TimeZone.getGMT())
@@ -97,12 +97,65 @@ def test_dates_and_numbers_match_icu(locale: str) -> None:
         assert formatter.format(value("number", Decimal(amount))) == str(numbers.formatDouble(float(amount))), amount
 
 
+@pytest.mark.parametrize("locale", ["fa", "fa_AF", "ps"])
+def test_solar_hijri_dates_match_icu(locale: str) -> None:
+    formatter = Formatter(locale)  # "auto": CLDR prefers the Persian calendar in Iran and Afghanistan
+    assert formatter.calendar == "persian"
+    generator = icu.DateTimePatternGenerator.createInstance(icu.Locale(locale))
+    calendar = icu.GregorianCalendar(icu.TimeZone.getGMT())
+    styles = {"long": icu.DateFormat.LONG, "full": icu.DateFormat.FULL, "medium": icu.DateFormat.MEDIUM}
+    # Nowruz, the last day of a year, a day inside Esfand and one in summer.
+    for day in (dt.date(2025, 3, 21), dt.date(2025, 3, 20), DAY, dt.date(2023, 7, 25)):
+        calendar.set(day.year, day.month - 1, day.day, 12, 0)
+        for skeleton in SKELETONS:
+            theirs = icu.SimpleDateFormat(generator.getBestPattern(skeleton), icu.Locale(locale))
+            theirs.setTimeZone(icu.TimeZone.getGMT())
+            assert formatter.format(value("date", day, skeleton=skeleton)) == theirs.format(calendar.getTime())
+        for style, icu_style in styles.items():
+            theirs = icu.DateFormat.createDateInstance(icu_style, icu.Locale(locale))
+            theirs.setTimeZone(icu.TimeZone.getGMT())
+            assert formatter.date(day, style) == theirs.format(calendar.getTime()), (day, style)
+
+
+def test_solar_hijri_conversion_is_icus_every_day_for_150_years() -> None:
+    import jdatetime
+
+    persian = icu.Calendar.createInstance(icu.Locale("fa@calendar=persian"))
+    persian.setTimeZone(icu.TimeZone.getGMT())
+    gregorian = icu.GregorianCalendar(icu.TimeZone.getGMT())
+    fields = icu.UCalendarDateFields
+    day, differ = dt.date(1950, 1, 1), []
+    while day < dt.date(2100, 1, 1):
+        gregorian.set(day.year, day.month - 1, day.day, 12, 0)
+        persian.setTime(gregorian.getTime())
+        theirs = (persian.get(fields.EXTENDED_YEAR), persian.get(fields.MONTH) + 1, persian.get(fields.DATE))
+        ours = jdatetime.date.fromgregorian(date=day)
+        if (ours.year, ours.month, ours.day) != theirs:
+            differ.append(day)
+        day += dt.timedelta(days=1)
+    assert differ == []
+
+
+def test_gregorian_in_persian_on_request() -> None:
+    assert Formatter("fa", calendar="gregorian").date(DAY) == "۱۰ مارس ۲۰۲۵"
+    assert Formatter("fa", calendar="gregorian", digits="latn").date(DAY) == "10 مارس 2025"
+
+
 def test_digits_setting_is_checked(tmp_path: Path) -> None:
     (tmp_path / "pubkit.toml").write_text(
         'source_language = "en"\nlanguages = ["fa"]\n\n[language.fa]\ndigits = "persian"\n', encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
         load_project(tmp_path)
     assert caught.value.line == 4 and "digits 'persian' is not one of auto, native, latn" in str(caught.value)
+
+
+def test_persian_calendar_needs_its_data(tmp_path: Path) -> None:
+    (tmp_path / "pubkit.toml").write_text(
+        'source_language = "en"\nlanguages = ["de"]\n\n[language.de]\ncalendar = "persian"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_project(tmp_path)
+    assert caught.value.line == 4
+    assert "no Persian calendar data for 'de' (pubkit has it for: fa, fa-AF, ps)" in str(caught.value)
 
 
 @pytest.fixture(scope="module")
@@ -136,7 +189,7 @@ def test_scripts_without_a_project_language_find_their_faces(longtail: Path) -> 
 
 
 @pytest.mark.parametrize("language, date, books", [
-    ("fa", "۱۰ مارس ۲۰۲۵", "۱٬۲۵۰٬۰۰۰"), ("ar_EG", "١٠ مارس ٢٠٢٥", "١٬٢٥٠٬٠٠٠"), ("bn", "১০ মার্চ, ২০২৫", "১২,৫০,০০০"),
+    ("fa", "۲۰ اسفند ۱۴۰۳", "۱٬۲۵۰٬۰۰۰"), ("ar_EG", "١٠ مارس ٢٠٢٥", "١٬٢٥٠٬٠٠٠"), ("bn", "১০ মার্চ, ২০২৫", "১২,৫০,০০০"),
     ("ne", "२०२५ मार्च १०", "१२,५०,०००"), ("my", "၂၀၂၅ မတ် ၁၀", "၁,၂၅၀,၀၀၀"),
     ("mr", "10 मार्च, 2025", "12,50,000"),  # digits = "latn" in its [language.mr] table
     ("uk", "10 березня 2025 р", "1 250 000"),  # "native" in Ukrainian is Latin; the page adds the one full stop
@@ -150,3 +203,10 @@ def test_published_pages_and_pdfs_carry_the_digits(longtail: Path, language: str
     # Right-to-left lines come out of poppler in visual runs: the figures are checked, not their order.
     year = next(token for token in date.replace(",", " ").split() if len(token) == 4 and token.isdigit())
     assert year in text and books in text
+
+
+def test_the_dateline_follows_the_calendar(longtail: Path) -> None:
+    # The release's own date (2025-03-10) in the dateline of the Persian page is a Solar Hijri date too.
+    html = page_file(longtail, SLUG, "fa").read_text(encoding="utf-8")
+    dateline = html.split('class="dateline', 1)[1].split("</p>", 1)[0]
+    assert '<time datetime="2025-03-10"><bdi class="value" dir="rtl">۲۰ اسفند ۱۴۰۳</bdi></time>' in dateline

@@ -50,8 +50,8 @@ _KEYS: dict[str, tuple[type | tuple[type, ...], Any]] = {
 _REQUIRED = ("source_language", "languages")
 #: Settings a ``[language.<lang>]`` table may override.
 LANGUAGE_KEYS = ("paper_size", "min_completeness", "font_family", "calendar", "digits", "typography", "folder")
-#: Calendars for dates ("auto": Buddhist for Thai, Gregorian elsewhere); docs/typesetting.md.
-CALENDARS = ("auto", "gregorian", "buddhist")
+#: Calendars for dates ("auto": Buddhist for Thai, Persian for Persian and Pashto, Gregorian elsewhere).
+CALENDARS = ("auto", "gregorian", "buddhist", "persian")
 #: Digits of figures and dates: "auto" (CLDR's default numbering system of the locale: Arabic-Indic in
 #: ar_EG, Bengali in bn), "native" (CLDR's native system, Arabic-Indic even in plain ar), "latn" (0-9).
 DIGITS = ("auto", "native", "latn")
@@ -410,17 +410,19 @@ def _check_folders(languages: list[str], per_language: dict[str, LanguageSetting
 
 def _check_calendars(languages: list[str], source_language: str, defaults: LanguageSettings,
                      per_language: dict[str, LanguageSettings], path: Path, text: str, section_line: int) -> None:
-    """``calendar = "buddhist"`` needs CLDR data pubkit ships (Thai): say so at the line that asks."""
-    from .render.cldr import buddhist_calendar, buddhist_locales
+    """A calendar other than the Gregorian needs CLDR data pubkit ships (Buddhist: Thai; Persian: Persian,
+    Pashto): say so at the line that asks."""
+    from .render.cldr import calendar_data, calendar_locales
 
     for language in dict.fromkeys([source_language, *languages]):
-        if per_language.get(language, defaults).calendar != "buddhist":
+        calendar = per_language.get(language, defaults).calendar
+        if calendar in ("auto", "gregorian"):
             continue
-        if buddhist_calendar(Locale.parse(language)) is None:
+        if calendar_data(calendar, Locale.parse(language)) is None:
             own = language in per_language and per_language[language].calendar != defaults.calendar
             line = _table_line(text, language, section_line) if own else _key_line(text, "calendar", section_line)
-            raise ConfigError(f"no Buddhist calendar data for '{language}' (pubkit has it for: "
-                              f"{', '.join(buddhist_locales())})", path, line)
+            raise ConfigError(f"no {calendar.capitalize()} calendar data for '{language}' (pubkit has it for: "
+                              f"{', '.join(calendar_locales(calendar))})", path, line)
 
 
 def _table_line(text: str, tag: str, section_line: int) -> int:

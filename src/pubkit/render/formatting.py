@@ -34,8 +34,9 @@ MAX_COMPACT_FRACTION_DIGITS = 3
 # (Babel does not ship this table). Every other territory uses A4.
 LETTER_TERRITORIES = frozenset("BZ CA CL CO CR GT MX NI PA PH PR SV US VE".split())
 
-# Calendars (``calendar`` in pubkit.toml): "auto" is CLDR's preference, Buddhist for Thai (where pubkit
-# ships the data), Gregorian elsewhere; "gregorian" in Thai adds the era mark a Thai reader needs.
+# Calendars (``calendar`` in pubkit.toml): "auto" is CLDR's preference where pubkit ships the calendar,
+# Buddhist in Thai, Persian in Persian and Pashto, Gregorian elsewhere; "gregorian" in Thai adds the era
+# mark a Thai reader needs.
 _BUDDHIST_ERA_OFFSET = 543
 
 # Journalistic conventions beyond CLDR (docs/typesetting.md, "Values and typography").
@@ -67,6 +68,7 @@ _NEVER_WIDENED = frozenset("hHkKjJmsSaAbBGzZOvVXx")
 _PATTERN_PART = re.compile(r"'(?:[^']|'')*'|([A-Za-z])\1*|[^A-Za-z']+")
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
 _LONG_NUMBER = re.compile(r"[0-9]{4,}")
+_ABBREVIATED_WEEKDAY = re.compile(r"(?<!E)E{1,3}(?!E)")
 
 
 class Formatter:
@@ -82,13 +84,16 @@ class Formatter:
         self.numbering_system = numbering_system(self.locale, digits)
         shapes = cldr.digits(self.numbering_system)
         self._digits = str.maketrans("0123456789", shapes) if shapes and shapes != "0123456789" else None
-        buddhist = cldr.buddhist_calendar(self.locale)
-        if calendar == "buddhist" and buddhist is None:
-            raise ValueError(f"pubkit has no Buddhist calendar data for {self.locale}")
-        #: The Buddhist calendar's CLDR data when it is in force, else None (Gregorian).
-        self._buddhist = buddhist if calendar in ("auto", "buddhist") else None
-        #: A Gregorian year in a locale whose readers assume another era gets its era mark ("ค.ศ. 2025").
-        self._gregorian_era = buddhist is not None and self._buddhist is None
+        preferred = cldr.preferred_calendar(self.locale)
+        name = preferred if calendar == "auto" else calendar
+        data = None if name == "gregorian" else cldr.calendar_data(name, self.locale)
+        if data is None and calendar not in ("auto", "gregorian"):
+            raise ValueError(f"pubkit has no {name} calendar data for {self.locale}")
+        #: The calendar in force ("gregorian", "buddhist", "persian") and its CLDR data (None: Gregorian).
+        self.calendar = name if data is not None else "gregorian"
+        self._calendar = data
+        #: A Gregorian year in a locale whose readers assume the Buddhist era gets its era mark ("ค.ศ. 2025").
+        self._gregorian_era = preferred == "buddhist" and self._calendar is None
         self._skeletons: dict[str, str] | None = None
         self._latin = bool(_LATIN_LETTER.search(self.locale.months["format"]["wide"][3]))
 
@@ -104,8 +109,8 @@ class Formatter:
 
     def date(self, day: dt.date, style: str = "long") -> str:
         """A date in one of CLDR's styles (short, medium, long, full), in the calendar in force."""
-        if self._buddhist is not None:
-            return self.localize_digits(self._format_pattern(day, self._buddhist["dateFormats"][style]))
+        if self._calendar is not None:
+            return self.localize_digits(self._format_pattern(day, self._calendar["dateFormats"][style]))
         pattern = self.locale.date_formats[style].pattern
         if self._gregorian_era and "G" not in pattern:
             pattern = re.sub(r"(?<![A-Za-z'])y+", lambda m: "G " + m.group(0), pattern, count=1)
@@ -126,21 +131,32 @@ class Formatter:
         """
         if self._gregorian_era and "y" in skeleton and "G" not in skeleton:
             skeleton = "G" + skeleton
-        available = (self._buddhist["availableFormats"] if self._buddhist is not None
-                     else self._gregorian_skeletons())
-        matched = skeleton if skeleton in available else match_skeleton(skeleton, available, True)
+        available = self._skeleton_patterns()
+        if skeleton in available:
+            matched = skeleton
+        else:
+            # E, EE and EEE are one field in CLDR (the abbreviated weekday): compared as one, as ICU does.
+            by_weekday = {_ABBREVIATED_WEEKDAY.sub("EEE", key): key for key in reversed(available)}
+            closest = match_skeleton(_ABBREVIATED_WEEKDAY.sub("EEE", skeleton), by_weekday, True)
+            matched = by_weekday.get(closest) if closest else None
         if matched is None:
             raise KeyError(f"CLDR has no date pattern for skeleton '{skeleton}'")
         return _widen(available[matched], _field_widths(skeleton), _field_widths(matched))
 
-    def _gregorian_skeletons(self) -> dict[str, str]:
-        """Skeleton → pattern, as ICU's DateTimePatternGenerator holds them: the locale's four date styles
-        under their own skeletons ("d MMMM y" is ``yMMMMd`` in Amharic), overridden by CLDR's
+    def _skeleton_patterns(self) -> dict[str, str]:
+        """Skeleton → pattern, as ICU's DateTimePatternGenerator holds them: the date styles of the calendar
+        in force under their own skeletons ("d MMMM y" is ``yMMMMd`` in Amharic), overridden by CLDR's
         ``availableFormats`` where both name the same skeleton."""
         if self._skeletons is None:
-            styles = {_pattern_skeleton(p.pattern): p.pattern
-                      for p in (self.locale.date_formats[s] for s in ("full", "long", "medium", "short"))}
-            self._skeletons = {**styles, **{key: p.pattern for key, p in self.locale.datetime_skeletons.items()}}
+            if self._calendar is not None:
+                styles, available = self._calendar["dateFormats"], self._calendar["availableFormats"]
+            else:
+                styles = {s: self.locale.date_formats[s].pattern for s in ("full", "long", "medium", "short")}
+                available = {key: p.pattern for key, p in self.locale.datetime_skeletons.items()}
+            by_skeleton = {_pattern_skeleton(pattern): pattern for pattern in styles.values()}
+            if self.calendar == "buddhist":  # ICU's Thai Buddhist generator does not use the styles
+                by_skeleton = {}
+            self._skeletons = {**by_skeleton, **available}
         return self._skeletons
 
     # -- one method per value type -------------------------------------------------------------
@@ -151,22 +167,32 @@ class Formatter:
         return self.date(day, options.get("style", "long"))
 
     def _format_pattern(self, day: dt.date, pattern: str) -> str:
-        if self._buddhist is not None:
-            pattern = self._buddhist_pattern(pattern, day)
+        if self._calendar is not None:
+            pattern = self._calendar_pattern(pattern, day)
         return format_date(day, format=pattern, locale=self.locale)
 
-    def _buddhist_pattern(self, pattern: str, day: dt.date) -> str:
-        """Babel knows only the Gregorian calendar: write the Buddhist year and era as literals."""
-        eras = self._buddhist["eras"]
-        year = day.year + _BUDDHIST_ERA_OFFSET
+    def _calendar_pattern(self, pattern: str, day: dt.date) -> str:
+        """Babel knows only the Gregorian calendar: write the fields another calendar changes (era, year,
+        and in the Persian calendar month and day) as literals, from CLDR's names; the weekday stays Babel's."""
+        data = self._calendar
+        year, month, date = _calendar_date(self.calendar, day)
+        months = data.get("months")
 
         def literal(match: re.Match[str]) -> str:
-            field = match.group(1)
-            width = len(match.group(0))
+            field, width = match.group(1), len(match.group(0))
+            if not field:  # a quoted literal or punctuation
+                return match.group(0)
             if field == "G":
+                eras = data["eras"]
                 text = eras["wide"] if width == 4 else eras["narrow"] if width == 5 else eras["abbreviated"]
             elif field == "y":
                 text = f"{year % 100:02d}" if width == 2 else str(year).zfill(width)
+            elif field in "ML" and months is not None:
+                names = months["format" if field == "M" else "stand-alone"]
+                text = (str(month).zfill(width) if width <= 2 else
+                        names[{3: "abbreviated", 4: "wide", 5: "narrow"}[min(width, 5)]][month - 1])
+            elif field == "d" and months is not None:
+                text = str(date).zfill(width)
             else:
                 return match.group(0)
             return "'" + text.replace("'", "''") + "'"
@@ -322,6 +348,19 @@ def _currency_match(char: str) -> bool:
 
 #: ICU's canonical order of pattern fields in a skeleton (era, year, quarter, month, week, day, …).
 _CANONICAL_FIELDS = "GyYuUrQqMLwWEcdDFgaAbBhHkKjJmsSzZOvVXx"
+
+
+def _calendar_date(calendar: str, day: dt.date) -> tuple[int, int, int]:
+    """Year, month and day of a Gregorian date in another calendar."""
+    if calendar == "buddhist":
+        return day.year + _BUDDHIST_ERA_OFFSET, day.month, day.day
+    # jdatetime gives the day ICU gives for every date from 1950 to 2100 (tests/test_long_tail.py), fast and
+    # arithmetically; convertdate's astronomical Persian calendar agrees but is some 50 times slower.
+    # Imported here: its 13 ms are paid only by a project that dates by the Persian calendar.
+    import jdatetime
+
+    persian = jdatetime.date.fromgregorian(date=day)
+    return persian.year, persian.month, persian.day
 
 
 def _pattern_skeleton(pattern: str) -> str:
