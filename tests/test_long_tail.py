@@ -136,6 +136,54 @@ def test_solar_hijri_conversion_is_icus_every_day_for_150_years() -> None:
     assert differ == []
 
 
+@pytest.mark.parametrize("locale", ["ar_SA", "ar", "ar_EG"])
+def test_umm_al_qura_dates_match_icu(locale: str) -> None:
+    formatter = Formatter(locale, calendar="islamic-umalqura")  # offered in Arabic, never the default
+    assert Formatter(locale).calendar == "gregorian"  # CLDR 47 prefers the Gregorian calendar in Saudi Arabia
+    where = icu.Locale(locale + "@calendar=islamic-umalqura")
+    generator = icu.DateTimePatternGenerator.createInstance(where)
+    calendar = icu.GregorianCalendar(icu.TimeZone.getGMT())
+    styles = {"long": icu.DateFormat.LONG, "full": icu.DateFormat.FULL, "short": icu.DateFormat.SHORT}
+    for day in (DAY, dt.date(2024, 6, 16), dt.date(2023, 7, 25)):  # in Ramadan, on Eid al-Adha, in Muharram
+        calendar.set(day.year, day.month - 1, day.day, 12, 0)
+        for skeleton in SKELETONS:
+            theirs = icu.SimpleDateFormat(generator.getBestPattern(skeleton), where)
+            theirs.setTimeZone(icu.TimeZone.getGMT())
+            assert formatter.format(value("date", day, skeleton=skeleton)) == theirs.format(calendar.getTime())
+        for style, icu_style in styles.items():
+            theirs = icu.DateFormat.createDateInstance(icu_style, where)
+            theirs.setTimeZone(icu.TimeZone.getGMT())
+            assert formatter.date(day, style) == theirs.format(calendar.getTime()), (day, style)
+
+
+def test_umm_al_qura_conversion_is_icus_for_todays_dates() -> None:
+    # hijridate follows the tables Saudi Arabia publishes, ICU its own: they agree from 1420 to 1450 AH.
+    from hijridate import Gregorian
+
+    hijri = icu.Calendar.createInstance(icu.Locale("ar@calendar=islamic-umalqura"))
+    hijri.setTimeZone(icu.TimeZone.getGMT())
+    gregorian = icu.GregorianCalendar(icu.TimeZone.getGMT())
+    fields = icu.UCalendarDateFields
+    day, differ = dt.date(1999, 4, 17), []
+    while day < dt.date(2029, 5, 14):
+        gregorian.set(day.year, day.month - 1, day.day, 12, 0)
+        hijri.setTime(gregorian.getTime())
+        theirs = (hijri.get(fields.EXTENDED_YEAR), hijri.get(fields.MONTH) + 1, hijri.get(fields.DATE))
+        ours = Gregorian(day.year, day.month, day.day).to_hijri()
+        if (ours.year, ours.month, ours.day) != theirs:
+            differ.append(day)
+        day += dt.timedelta(days=1)
+    assert differ == []
+
+
+def test_the_gregorian_date_beside_on_request() -> None:
+    saudi = Formatter("ar_SA", calendar="islamic-umalqura", gregorian_beside=True)
+    assert saudi.date(DAY) == "١٠ رمضان ١٤٤٦ هـ (١٠ مارس ٢٠٢٥)"
+    assert saudi.format(value("date", DAY, skeleton="yMMMMd")) == "١٠ رمضان ١٤٤٦ هـ (١٠ مارس ٢٠٢٥)"
+    assert Formatter("fa", gregorian_beside=True).date(DAY) == "۲۰ اسفند ۱۴۰۳ (۱۰ مارس ۲۰۲۵)"
+    assert Formatter("de", gregorian_beside=True).date(DAY) == "10. März 2025"  # nothing to add
+
+
 def test_gregorian_in_persian_on_request() -> None:
     assert Formatter("fa", calendar="gregorian").date(DAY) == "۱۰ مارس ۲۰۲۵"
     assert Formatter("fa", calendar="gregorian", digits="latn").date(DAY) == "10 مارس 2025"

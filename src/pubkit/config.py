@@ -32,6 +32,7 @@ _KEYS: dict[str, tuple[type | tuple[type, ...], Any]] = {
     "font_family": (str, ""),
     "calendar": (str, "auto"),
     "digits": (str, "auto"),
+    "gregorian_beside": (bool, False),  # a date in another calendar is followed by its Gregorian date
     "typography": (bool, True),
     # print options for every language
     "pdf_variant": (str, ""),
@@ -49,9 +50,11 @@ _KEYS: dict[str, tuple[type | tuple[type, ...], Any]] = {
 }
 _REQUIRED = ("source_language", "languages")
 #: Settings a ``[language.<lang>]`` table may override.
-LANGUAGE_KEYS = ("paper_size", "min_completeness", "font_family", "calendar", "digits", "typography", "folder")
-#: Calendars for dates ("auto": Buddhist for Thai, Persian for Persian and Pashto, Gregorian elsewhere).
-CALENDARS = ("auto", "gregorian", "buddhist", "persian")
+LANGUAGE_KEYS = ("paper_size", "min_completeness", "font_family", "calendar", "digits", "gregorian_beside",
+                 "typography", "folder")
+#: Calendars for dates ("auto": Buddhist for Thai, Persian for Persian and Pashto, Gregorian elsewhere;
+#: "islamic-umalqura", the Saudi Hijri calendar, is offered in Arabic).
+CALENDARS = ("auto", "gregorian", "buddhist", "persian", "islamic-umalqura")
 #: Digits of figures and dates: "auto" (CLDR's default numbering system of the locale: Arabic-Indic in
 #: ar_EG, Bengali in bn), "native" (CLDR's native system, Arabic-Indic even in plain ar), "latn" (0-9).
 DIGITS = ("auto", "native", "latn")
@@ -71,6 +74,8 @@ class LanguageSettings:
     font_family: str = ""
     calendar: str = "auto"
     digits: str = "auto"
+    #: "١٠ رمضان ١٤٤٦ هـ (١٠ مارس ٢٠٢٥)": the Gregorian date after one in another calendar.
+    gregorian_beside: bool = False
     #: Locale typography (quotes, French spacing, CJK punctuation) at render time.
     typography: bool = True
     #: The language's folder in the site; "" for its lowercase BCP 47 tag (paths.py).
@@ -279,6 +284,7 @@ def _validate(data: dict[str, Any], root: Path, path: Path, text: str, section_l
         font_family=data.get("font_family", ""),
         calendar=data.get("calendar", "auto"),
         digits=data.get("digits", "auto"),
+        gregorian_beside=data.get("gregorian_beside", False),
         typography=data.get("typography", True),
     )
     per_language: dict[str, LanguageSettings] = {}
@@ -421,7 +427,8 @@ def _check_calendars(languages: list[str], source_language: str, defaults: Langu
         if calendar_data(calendar, Locale.parse(language)) is None:
             own = language in per_language and per_language[language].calendar != defaults.calendar
             line = _table_line(text, language, section_line) if own else _key_line(text, "calendar", section_line)
-            raise ConfigError(f"no {calendar.capitalize()} calendar data for '{language}' (pubkit has it for: "
+            name = {"islamic-umalqura": "Umm al-Qura"}.get(calendar, calendar.capitalize())
+            raise ConfigError(f"no {name} calendar data for '{language}' (pubkit has it for: "
                               f"{', '.join(calendar_locales(calendar))})", path, line)
 
 

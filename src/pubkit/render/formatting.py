@@ -78,7 +78,8 @@ class Formatter:
     every call makes date formatting some 30 times slower.
     """
 
-    def __init__(self, locale: Locale | str, calendar: str = "auto", digits: str = "auto"):
+    def __init__(self, locale: Locale | str, calendar: str = "auto", digits: str = "auto",
+                 gregorian_beside: bool = False):
         self.locale = locale if isinstance(locale, Locale) else Locale.parse(locale)
         #: The CLDR numbering system of every figure ("latn", "arab", "beng"…): docs/typesetting.md.
         self.numbering_system = numbering_system(self.locale, digits)
@@ -95,6 +96,9 @@ class Formatter:
         #: A Gregorian year in a locale whose readers assume the Buddhist era gets its era mark ("ค.ศ. 2025").
         self._gregorian_era = preferred == "buddhist" and self._calendar is None
         self._skeletons: dict[str, str] | None = None
+        #: Where asked, the same locale's Gregorian formatter, whose date follows in parentheses.
+        self._beside = (Formatter(self.locale, "gregorian", digits)
+                        if gregorian_beside and self._calendar is not None else None)
         self._latin = bool(_LATIN_LETTER.search(self.locale.months["format"]["wide"][3]))
 
     def format(self, value: Value) -> str:
@@ -110,7 +114,8 @@ class Formatter:
     def date(self, day: dt.date, style: str = "long") -> str:
         """A date in one of CLDR's styles (short, medium, long, full), in the calendar in force."""
         if self._calendar is not None:
-            return self.localize_digits(self._format_pattern(day, self._calendar["dateFormats"][style]))
+            text = self.localize_digits(self._format_pattern(day, self._calendar["dateFormats"][style]))
+            return text if self._beside is None else f"{text} ({self._beside.date(day, style)})"
         pattern = self.locale.date_formats[style].pattern
         if self._gregorian_era and "G" not in pattern:
             pattern = re.sub(r"(?<![A-Za-z'])y+", lambda m: "G " + m.group(0), pattern, count=1)
@@ -162,9 +167,12 @@ class Formatter:
     # -- one method per value type -------------------------------------------------------------
 
     def _date(self, day: dt.date, options: dict[str, str]) -> str:
-        if "skeleton" in options:
-            return self._format_pattern(day, self.skeleton_pattern(options["skeleton"]))
-        return self.date(day, options.get("style", "long"))
+        if "skeleton" not in options:
+            return self.date(day, options.get("style", "long"))
+        text = self._format_pattern(day, self.skeleton_pattern(options["skeleton"]))
+        if self._beside is not None:  # format() localizes the digits of both
+            text += f" ({self._beside._date(day, options)})"
+        return text
 
     def _format_pattern(self, day: dt.date, pattern: str) -> str:
         if self._calendar is not None:
@@ -354,6 +362,13 @@ def _calendar_date(calendar: str, day: dt.date) -> tuple[int, int, int]:
     """Year, month and day of a Gregorian date in another calendar."""
     if calendar == "buddhist":
         return day.year + _BUDDHIST_ERA_OFFSET, day.month, day.day
+    if calendar == "islamic-umalqura":
+        # hijridate holds the Umm al-Qura tables Saudi Arabia publishes (1343-1500 AH); for today's dates
+        # (1999-2029) it gives ICU's day (tests/test_long_tail.py); outside them the two sources differ.
+        from hijridate import Gregorian
+
+        hijri = Gregorian(day.year, day.month, day.day).to_hijri()
+        return hijri.year, hijri.month, hijri.day
     # jdatetime gives the day ICU gives for every date from 1950 to 2100 (tests/test_long_tail.py), fast and
     # arithmetically; convertdate's astronomical Persian calendar agrees but is some 50 times slower.
     # Imported here: its 13 ms are paid only by a project that dates by the Persian calendar.

@@ -78,7 +78,8 @@ class Renderer:
         language = base_locale(language)  # a pseudo-locale (en_XA) formats values like its real one (en)
         if language not in self._formatters:
             settings = self.project.settings(language)
-            self._formatters[language] = Formatter(Locale.parse(language), settings.calendar, settings.digits)
+            self._formatters[language] = Formatter(Locale.parse(language), settings.calendar, settings.digits,
+                                                   settings.gregorian_beside)
         return self._formatters[language]
 
     def render(
