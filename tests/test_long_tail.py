@@ -95,6 +95,10 @@ def test_dates_and_numbers_match_icu(locale: str) -> None:
     numbers = icu.NumberFormatter.withLocale(icu.Locale(locale))
     for amount in ("1250000.5", "713", "0.25"):
         assert formatter.format(value("number", Decimal(amount))) == str(numbers.formatDouble(float(amount))), amount
+    # CLDR's percent sign of the numbering system ("٪" in Persian, "‎%‎" in Arabic), which Babel leaves as "%".
+    percents = icu.NumberFormatter.forSkeleton("percent scale/100").locale(icu.Locale(locale))
+    for amount in ("0.125", "0.5"):
+        assert formatter.format(value("percent", Decimal(amount))) == str(percents.formatDouble(float(amount)))
 
 
 @pytest.mark.parametrize("locale", ["fa", "fa_AF", "ps"])

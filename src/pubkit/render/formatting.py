@@ -219,8 +219,10 @@ class Formatter:
 
     def _percent(self, number: Decimal, options: dict[str, str]) -> str:
         # decimal_quantization=False: 0.125 is "12.5 %", never "12 %".
-        return format_percent(number, locale=self.locale, decimal_quantization=False, 
+        text = format_percent(number, locale=self.locale, decimal_quantization=False,
                               numbering_system=self.numbering_system)
+        # Babel keeps the pattern's "%": CLDR's sign of the numbering system is "٪" in Persian, "‎%‎" in Arabic.
+        return text.replace("%", self.locale.number_symbols[self.numbering_system].get("percentSign", "%"))
 
     def _money(self, amount: Decimal, options: dict[str, str]) -> str:
         currency, display = options["currency"], options.get("display", "symbol")
