@@ -417,11 +417,11 @@ def _check_folders(languages: list[str], per_language: dict[str, LanguageSetting
 def _check_calendars(languages: list[str], source_language: str, defaults: LanguageSettings,
                      per_language: dict[str, LanguageSettings], path: Path, text: str, section_line: int) -> None:
     """``calendar = "buddhist"`` needs CLDR data pubkit ships (Thai): say so at the line that asks."""
-    from .render.cldr import buddhist_calendar, buddhist_locales
-
     for language in dict.fromkeys([source_language, *languages]):
         if per_language.get(language, defaults).calendar != "buddhist":
             continue
+        from .render.cldr import buddhist_calendar, buddhist_locales  # its data only when a project asks
+
         if buddhist_calendar(Locale.parse(language)) is None:
             own = language in per_language and per_language[language].calendar != defaults.calendar
             line = _table_line(text, language, section_line) if own else _key_line(text, "calendar", section_line)
