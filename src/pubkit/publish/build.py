@@ -501,15 +501,16 @@ def _run(project: Project, todo: list[Job], preview: bool, report: dict, jobs: i
         return
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    from ..render import pdf  # noqa: F401  imported once here, inherited by every forked worker
-
     workers = max(1, min(jobs, len(todo)))
     generation = workers * RECYCLE_AFTER
+    parent = _Worker(project, preview, renderer, index, publication)
+    _warm_up(parent, todo)
     for start in range(0, len(todo), generation):
         batch = todo[start : start + generation]
-        # Forked workers inherit the compiled templates and parsed sources without pickling them.
+        # Forked workers inherit the compiled templates, parsed sources, stylesheets, fonts and hyphenation
+        # dictionaries of this process without pickling or loading them again.
         with ProcessPoolExecutor(max_workers=min(workers, len(batch)), mp_context=_fork_context(),
-                                 initializer=_init_worker, initargs=(project, preview, renderer, index, publication)) as pool:
+                                 initializer=_init_worker, initargs=(parent,)) as pool:
             futures = [pool.submit(_run_in_worker, job, report[(job.slug, job.language)] == job.format)
                        for job in batch]
             try:
@@ -534,10 +535,36 @@ def _fork_context():
 _worker: "_Worker | None" = None
 
 
-def _init_worker(project: Project, preview: bool, renderer, index, publication: Publication) -> None:
+def _init_worker(worker: "_Worker") -> None:
     global _worker
     _die_with_parent()
-    _worker = _Worker(project, preview, renderer, index, publication)
+    _worker = worker  # the parent's, warmed up (forked, not pickled)
+
+
+def _warm_up(worker: "_Worker", todo: list[Job]) -> None:
+    """Load here, once, before the workers fork, what each worker (and each worker that replaces one,
+    RECYCLE_AFTER) would otherwise load for itself: the catalog reader and its checks, the sources of
+    the jobs, the CLDR data of every language a page names or formats, the print stylesheets, the
+    hyphenation dictionaries and WeasyPrint's own start with a line in each language (fonts). Each
+    worker's first document then costs what its others do."""
+    from ..catalog import catalogs  # noqa: F401  read by every job
+    from ..render.head import language_name
+
+    for slug in dict.fromkeys(job.slug for job in todo):
+        worker.index.source(slug)
+    for language in worker.project.output_languages:
+        language_name(language)  # the language switcher of every page
+    for language in dict.fromkeys(job.language for job in todo):
+        worker.renderer.formatter(language)
+    printed = list(dict.fromkeys(job.language for job in todo if job.format == "pdf"))
+    if not printed:
+        return
+    from ..render.hyphenation import preload
+    from ..render.pdf import warm_up
+
+    for language in printed:
+        preload(language)
+    warm_up(worker.print_styles(), [(language.replace("_", "-"), language_name(language)) for language in printed])
 
 
 def _die_with_parent() -> None:
@@ -582,6 +609,15 @@ class _Worker:
             self._screen[name] = check_screen_stylesheet(self.assets[name], self.project.allow_network)
         return self._screen[name]
 
+    def print_styles(self) -> list:
+        """The print stylesheets, parsed once per process (and before the workers fork, by _warm_up)."""
+        if self._print_styles is None:
+            from ..render.pdf import load_stylesheets
+
+            paths = [self.assets[name] for name in PRINT_STYLESHEETS]
+            self._print_styles = load_stylesheets(paths, self.renderer.policy)
+        return self._print_styles
+
     def translations(self, language: str, slug: str) -> "Translations":
         # The HTML and PDF jobs of a page usually follow each other: read its catalog once.
         if self._last is None or self._last[0] != (language, slug):
@@ -613,11 +649,9 @@ class _Worker:
             for relative, real in page.images:
                 files[folder / relative] = real.read_bytes()
         else:
-            from ..render.pdf import load_stylesheets, write_pdf  # WeasyPrint is imported only when a PDF is made
+            from ..render.pdf import write_pdf  # WeasyPrint is imported only when a PDF is made
 
-            if self._print_styles is None:
-                paths = [self.assets[name] for name in PRINT_STYLESHEETS]
-                self._print_styles = load_stylesheets(paths, self.renderer.policy)
+            styles = self.print_styles()
             page = self.renderer.render(source, job.language, translations, ui, "print", self.preview, site)
             from ..render.hyphenation import preload  # parsed dictionaries from the user's cache: see hyphenation.py
 
@@ -627,7 +661,7 @@ class _Worker:
             data, warnings = write_pdf(
                 page.html,
                 base_url=source.path.parent,
-                stylesheets=self._print_styles,
+                stylesheets=styles,
                 policy=self.renderer.policy,
                 referrer=source.path,
                 variant=project.pdf_variant,
