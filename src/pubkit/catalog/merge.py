@@ -6,7 +6,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import polib
-from rapidfuzz import fuzz, process
 
 #: Smallest similarity (0–100) for a changed message to inherit an old translation as a fuzzy suggestion.
 #: GNU msgmerge uses 0.6 with an insert/delete edit distance, which is exactly RapidFuzz's ``fuzz.ratio``;
@@ -209,6 +208,7 @@ class _FuzzyMatcher:
 
 def _cdist(queries: list[bytes], choices: list[bytes], cutoff: float):
     import numpy
+    from rapidfuzz import fuzz, process  # here: a build reads catalogs through this package, never merges
 
     return process.cdist(queries, choices, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff,
                          dtype=numpy.float32, workers=-1)
