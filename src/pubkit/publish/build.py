@@ -564,7 +564,8 @@ def _warm_up(worker: "_Worker", todo: list[Job]) -> None:
 
     for language in printed:
         preload(language)
-    warm_up(worker.print_styles(), [(language.replace("_", "-"), language_name(language)) for language in printed])
+    warm_up(worker.print_styles(), [(language.replace("_", "-"), language_name(language)) for language in printed],
+            worker.project.pdf_variant)
 
 
 def _die_with_parent() -> None:

@@ -169,8 +169,10 @@ def _common_files(project: Project, listings: dict[str, list[Listing]], language
         "logo": link(SITE_INDEX, brand["logo"]) if "logo" in brand else None,
         "languages": [{"lang": bcp47(language), "name": language_name(language),
                        "dir": text_direction(Locale.parse(base_locale(language))),
-                       "href": link(SITE_INDEX, index_relative(project, language))}
+                       "href": link(SITE_INDEX, index_relative(project, language)),
+                       "url": public_url(project, index_relative(project, language), SITE_INDEX)}
                       for language in languages],
+        "canonical": absolute_url(project, SITE_INDEX),
     })
     if project.base_url:
         files[SITEMAP] = _sitemap(project, listings)
