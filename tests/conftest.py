@@ -88,6 +88,27 @@ def pubkit(*args: str, cwd: Path) -> Result:
     return Result(code, out.getvalue(), err.getvalue())
 
 
+#: Modules that a command which has nothing to do must not import (pubkit's start-up stays fast).
+HEAVY = ("jinja2", "yaml", "markdown_it", "polib", "rapidfuzz", "weasyprint", "babel.messages", "pubkit.catalog.catalogs",
+         "pubkit.source.sources", "pubkit.render.render", "concurrent.futures.process")
+_PROBE = """
+import json, sys
+from pubkit.cli import main
+code = main(sys.argv[1:])
+heavy = sorted(m for m in sys.modules if m.startswith(tuple(json.loads({heavy!r}))))
+print(json.dumps({{"code": code, "heavy": heavy}}))
+"""
+
+
+def probe(project: Path, *args: str) -> dict:
+    """Run pubkit in a fresh interpreter (what it imports is the point) and report which of the HEAVY
+    modules the command imported."""
+    result = subprocess.run([sys.executable, "-c", _PROBE.format(heavy=json.dumps(HEAVY)), *args], cwd=project,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
 def succeed(*args: str, cwd: Path) -> Result:
     """``pubkit ARGS`` in-process, which must succeed: a step of preparing a project is never ignored."""
     result = pubkit(*args, cwd=cwd)

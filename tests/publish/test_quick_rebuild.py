@@ -3,37 +3,16 @@ patterns are parsed once per machine (issue 14, CLI speed)."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from conftest import probe
 from pubkit.render import hyphenation
 from pubkit.publish.build import UI_DOMAIN
 from pubkit.catalog.catalogs import TEMPLATES_DOMAIN
 
 pytestmark = pytest.mark.slow
-
-HEAVY = ("jinja2", "yaml", "markdown_it", "polib", "rapidfuzz", "weasyprint", "babel.messages", "pubkit.catalog.catalogs",
-         "pubkit.source.sources", "pubkit.render.render", "concurrent.futures.process")
-_PROBE = """
-import json, sys
-from pubkit.cli import main
-code = main(sys.argv[1:])
-heavy = sorted(m for m in sys.modules if m.startswith(tuple(json.loads({heavy!r}))))
-print(json.dumps({{"code": code, "heavy": heavy}}))
-"""
-
-
-def probe(project: Path, *args: str) -> dict:
-    """Run pubkit in a fresh interpreter and report which heavy modules the command imported."""
-    result = subprocess.run([sys.executable, "-c", _PROBE.format(heavy=json.dumps(HEAVY)), *args], cwd=project,
-                            capture_output=True, text=True, check=False)
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
 
 def test_a_no_op_build_imports_no_renderer(mini: Path) -> None:
     assert probe(mini, "build", "--format", "html", "-j", "1")["heavy"]  # the first build renders
