@@ -14,8 +14,9 @@ import html5lib
 import pytest
 from lxml import etree
 
-from conftest import TITLES, configure, page_file, pdf_file, pubkit, snapshot
+from conftest import TITLES, configure, copy_sample, page_file, pdf_file, pubkit, snapshot
 from pubkit import load_project
+from pubkit.publish.build import build
 from pubkit.publish.paths import absolute_url, language_folder
 
 PARK = "weiqiao-aluminium-park"
@@ -426,11 +427,10 @@ def site_bytes(root: Path) -> dict[str, bytes]:
             if p.is_file() and ".pubkit" not in p.parts and (p.parent.parent == root / "dist" or p.parent == root / "dist")}
 
 
-def test_a_changed_catalog_remakes_its_own_language_of_the_site_only(tmp_path: Path, monkeypatch) -> None:
+def test_a_changed_catalog_remakes_its_own_language_of_the_site_only(make_project, tmp_path: Path, monkeypatch) -> None:
     from pubkit.catalog.catalogs import Translations
 
-    root = copy_sample(tmp_path / "sample", whole=True)
-    build(load_project(root), formats=("html",))
+    root = make_project("newsroom", built=["--format", "html"])
     import polib
 
     catalog = polib.pofile(str(root / "locale" / "de" / "LC_MESSAGES" / f"{LAB}.po"))
@@ -461,9 +461,8 @@ def test_a_changed_catalog_remakes_its_own_language_of_the_site_only(tmp_path: P
     assert site_bytes(fresh) == incremental
 
 
-def test_a_changed_date_or_a_damaged_site_file_remakes_what_shows_it(tmp_path: Path) -> None:
-    root = copy_sample(tmp_path / "sample", whole=True)
-    build(load_project(root), formats=("html",))
+def test_a_changed_date_or_a_damaged_site_file_remakes_what_shows_it(make_project, tmp_path: Path) -> None:
+    root = make_project("newsroom", built=["--format", "html"])
     source = root / "sources" / f"{LAB}.md"
     text = source.read_text(encoding="utf-8")
     date = next(line for line in text.splitlines() if line.startswith("date:"))
