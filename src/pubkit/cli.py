@@ -83,7 +83,9 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="render every release in every language: the site in dist/")
     build.add_argument("--lang", action="append", metavar="LANG", help="only this language (repeatable)")
     build.add_argument("--source", action="append", metavar="SLUG", help="only this release (repeatable)")
-    build.add_argument("--format", default="html,pdf", metavar="LIST", help="html, pdf or both (default: html,pdf)")
+    build.add_argument("--format", default="html,pdf", metavar="LIST",
+                       help="html, pdf and/or email, separated by commas (default: html,pdf; email: one .eml per "
+                            "language with the PDF attached, docs/email.md)")
     build.add_argument("--preview", action="store_true",
                        help="highlight text shown in the source language, and say why; writes to dist-preview/")
     build.add_argument("-j", "--jobs", type=_positive, default=None, metavar="N",
@@ -327,17 +329,17 @@ class _Progress:
             self.stream.flush()
         elif result is not None:
             for relative in result.outputs:
-                if relative.endswith((".html", ".pdf")):
+                if relative.endswith((".html", ".pdf", ".eml")):
                     print(f"[{done}/{total}] wrote {_show(self.project.output_dir / relative, self.project)}",
                           file=self.stream)
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .publish.build import FORMATS, build, default_jobs, not_used_diagnostics, parse_shard
+    from .publish.build import ALL_FORMATS, build, default_jobs, not_used_diagnostics, parse_shard
 
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
-    if not formats or any(f not in FORMATS for f in formats):
-        raise UsageError(f"--format takes html, pdf or html,pdf, not '{args.format}'")
+    if not formats or any(f not in ALL_FORMATS for f in formats):
+        raise UsageError(f"--format takes html, pdf or email, or several separated by commas, not '{args.format}'")
     shard = parse_shard(args.shard)
     now = _now(args)
     project = _project(args)

@@ -17,7 +17,7 @@ from ..source.embargo import is_embargoed
 from ..errors import Diagnostic, UsageError
 from ..fileio import write_atomic
 from ..machine import require_fonts, source_date_epoch
-from .paths import NO_BASE_URL, Publication, page_dir, pdf_path
+from .paths import NO_BASE_URL, Publication, absolute_url, mail_path, page_dir, page_relative, pdf_path
 from ..render.templates import template_files
 
 # Catalogs, sources and the process pool are imported where they are used: a rebuild that finds
@@ -27,6 +27,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..source.sources import Source
 
 FORMATS = ("html", "pdf")
+#: The e-mail edition (mail.py): built only when asked, after the PDF it attaches.
+EMAIL = "email"
+ALL_FORMATS = (*FORMATS, EMAIL)
 #: Static files of the template set a web page links to, copied beside it.
 SCREEN_ASSETS = ("base.css", "screen.css")
 PRINT_STYLESHEETS = ("base.css", "print.css")
@@ -203,6 +206,7 @@ class Inputs:
                     self._note(path, content)
                     shared.update(f"\0asset {path.relative_to(project.sources_dir)}\0".encode() + content)
         self._shared = {kind: f"{shared.hexdigest()}:{templates[kind].hexdigest()}" for kind in FORMATS}
+        self._shared[EMAIL] = self._shared["html"]  # the same templates; its PDF's digest is added to its own
         self._files: dict[Path, bytes] = {}
 
     def _read(self, path: Path) -> bytes:
@@ -402,12 +406,17 @@ def build(
     publication = Publication(published, {s: w for s, w in embargoed.items() if s in published},
                               brand_assets(project))
     result.embargoed = dict(publication.embargoed)
+    if EMAIL in formats and "pdf" not in formats:
+        formats = (*formats, "pdf")  # the message attaches the PDF
     planned = [Job(slug, language, f) for slug in chosen_slugs for language in published.get(slug, ())
-               if language in chosen_languages for f in FORMATS if f in formats]
+               if language in chosen_languages for f in ALL_FORMATS if f in formats]
     planned.sort()
     pages = {slug: f"{','.join(languages)};embargo={publication.embargoed.get(slug)}"
              for slug, languages in published.items()}
     digests = {job: inputs.digest(index.paths[job.slug], job, preview, pages[job.slug]) for job in planned}
+    for job in planned:  # a message changes with the PDF it attaches
+        if job.format == EMAIL:
+            digests[job] = hashlib.sha256(f"{digests[job]}\0{digests[replace(job, format='pdf')]}".encode()).hexdigest()
     everything = hashlib.sha256("".join(f"{job.key}={digests[job]}\n" for job in planned).encode()).hexdigest()
     result.digests, result.everything, result.input_files = digests, everything, inputs.files
     if shard is not None:
@@ -439,20 +448,23 @@ def build(
     site_state = state.get("site")
     completed = False
     try:
-        for done, job_result in enumerate(_run(project, todo, preview, report_fallbacks, jobs, renderer, index,
-                                                                publication),
-                                          start=1):
+        # Messages last, in this process: each reads the PDF its release's job has just written.
+        pages_first = [job for job in todo if job.format != EMAIL]
+        messages = [job for job in todo if job.format == EMAIL]
+        runs = (_run(project, part, preview, report_fallbacks, jobs, renderer, index, publication)
+                for part in (pages_first, messages))
+        for done, job_result in enumerate((result for run in runs for result in run), start=1):
             job = job_result.job
             finished[job.key] = {"digest": digests[job], "outputs": job_result.outputs}
             if (job.slug, job.language) in gate:
                 finished[job.key]["not_used"] = [_gate_entry(project, f) for f in gate[(job.slug, job.language)]]
                 finished[job.key]["gate"] = gate_digests[(job.slug, job.language)]
             result.written.extend(project.output_dir / rel for rel in job_result.outputs
-                                  if rel.endswith((".html", ".pdf")))
+                                  if rel.endswith((".html", ".pdf", ".eml")))
             result.diagnostics.extend(job_result.diagnostics)
             if progress:
                 progress(done, total, job_result)
-        if not languages and not slugs and formats == FORMATS:  # a whole build knows what is no longer made
+        if not languages and not slugs and set(FORMATS) <= set(formats):  # a whole build knows what is gone
             _remove_stale(project, previous, finished, index, result.skipped)
         if shard is None:
             site_state = _update_site(project, result, finished, published, inputs, now, site_state, renderer,
@@ -590,6 +602,22 @@ class _Worker:
             self._last = ((language, slug), Translations.load(self.project, language, slug))
         return self._last[1]
 
+    def message(self, source: Source, language: str, page, site: dict, ui: Translations) -> bytes:
+        """The e-mail edition of a rendered page, with the PDF this build wrote (mail.py)."""
+        from ..render.formatting import text_direction
+        from .mail import Edition, embargo_notice, release_message
+
+        pdf = pdf_path(self.project, source.slug, language)
+        relative = page_relative(self.project, source.slug, language)
+        date = source.fields.get("date")
+        edition = Edition(
+            slug=source.slug, language=language, direction=text_direction(self.renderer.formatter(language).locale),
+            page_html=page.html, images=tuple(page.images), pdf=safefs.read_beneath(
+                self.project.output_dir, pdf.relative_to(self.project.output_dir).as_posix(), 512 * 1024 * 1024),
+            pdf_name=pdf.name, page_url=absolute_url(self.project, relative),
+            date=date if isinstance(date, dt.date) else None, notice=embargo_notice(ui, site.get("embargo")))
+        return release_message(self.project, edition)
+
     def run(self, job: Job, report_fallbacks: bool) -> JobResult:
         from ..catalog.catalogs import TEMPLATES_DOMAIN, Translations
         from ..catalog.pofile import shorten
@@ -605,7 +633,10 @@ class _Worker:
         from ..render.head import page_head
 
         site = page_head(project, source.slug, job.language, self.publication, self.renderer.formatter(job.language))
-        if job.format == "html":
+        if job.format == EMAIL:
+            page = self.renderer.render(source, job.language, translations, ui, EMAIL, self.preview, site)
+            files[mail_path(project, source.slug, job.language)] = self.message(source, job.language, page, site, ui)
+        elif job.format == "html":
             page = self.renderer.render(source, job.language, translations, ui, "screen", self.preview, site)
             files[folder / "index.html"] = page.html
             for name in SCREEN_ASSETS:
