@@ -123,6 +123,24 @@ def _parser() -> argparse.ArgumentParser:
     _embargo_options(bundle)
     bundle.set_defaults(run=_bundle)
 
+    send = commands.add_parser("send", help="e-mail a release to a recipient list, each in their language "
+                                            "(a dry run without --yes)")
+    send.add_argument("slug", metavar="SLUG", help="the release to send")
+    send.add_argument("--to", required=True, type=Path, metavar="CSV",
+                      help="the recipients: a CSV file with the columns email,language (and optionally name)")
+    send.add_argument("--smtp", default="localhost:25", metavar="HOST:PORT",
+                      help="the SMTP server (default localhost:25); credentials come from the environment: "
+                           "PUBKIT_SMTP_USER, PUBKIT_SMTP_PASSWORD")
+    send.add_argument("--starttls", action="store_true", help="encrypt the connection with STARTTLS")
+    send.add_argument("--yes", action="store_true", help="really send (without it: print who would get what)")
+    send.add_argument("--missing-language", choices=("source", "skip"), default="source",
+                      help="a recipient whose language the release lacks gets the source language (default) "
+                           "or nothing")
+    send.add_argument("-j", "--jobs", type=_positive, default=None, metavar="N",
+                      help="render N documents at a time while building the messages")
+    _embargo_options(send)
+    send.set_defaults(run=_send)
+
     serve = commands.add_parser("serve", help="the review desk: every language side by side in a browser, live")
     serve.add_argument("--port", type=_port, default=8000, metavar="N", help="the port (default 8000; 0: any free one)")
     serve.add_argument("--host", default="127.0.0.1",
@@ -420,6 +438,61 @@ def _import(args: argparse.Namespace) -> int:
         print(f"{_show(report.path, project)}: {report.imported} imported, {report.refused} refused, "
               f"{report.unchanged} unchanged{state}")
     return EXIT_CHECKS_FAILED if result.refused else EXIT_OK
+
+
+def _send(args: argparse.Namespace) -> int:
+    from .publish.build import default_jobs
+    from .publish.recipients import read_recipients
+    from .publish.send import connect, deliver, log_path, parse_server, prepare
+
+    parse_server(args.smtp)  # a mistyped server is reported before any work
+    now = _now(args)
+    project = _project(args)
+    recipients = read_recipients(Path.cwd() / args.to)  # the whole list is checked before anything else
+    deliveries, diagnostics = prepare(project, args.slug, recipients, args.missing_language,
+                                      include_embargoed=args.include_embargoed, now=now,
+                                      jobs=args.jobs or default_jobs())
+    for diagnostic in diagnostics:
+        print(diagnostic.format(project.root), file=sys.stderr)
+    if not args.yes:
+        from .publish.send import read_log
+
+        states, _ = read_log(log_path(project, args.slug))
+        for delivery in deliveries:
+            language = delivery.language.replace("_", "-") if delivery.language else "-"
+            state = states.get(delivery.recipient.address.lower())
+            done = {"sent": "; already sent", "sending": "; an earlier run may have sent it"}.get(state or "", "")
+            note = f"  ({delivery.note}{done})" if delivery.note else f"  ({done[2:]})" if done else ""
+            print(f"would send {language:7} to {delivery.recipient.address}{note}")
+        print(f"dry run: nothing sent; add --yes to send {_count(sum(d.message is not None for d in deliveries), 'message')}"
+              f" (those the send log {_show(log_path(project, args.slug), project)} lists as sent are skipped)")
+        return EXIT_OK
+    session = connect(args.smtp, args.starttls)
+
+    def progress(delivery, outcome: str) -> None:
+        language = delivery.language.replace("_", "-") if delivery.language else "-"
+        print(f"{outcome:12} {language:7} {delivery.recipient.address}", flush=True)
+
+    try:
+        report = deliver(project, args.slug, deliveries, session, progress)
+    finally:
+        try:
+            session.quit()
+        except Exception:  # noqa: BLE001  the connection may be gone already; what was sent is logged
+            pass
+    for delivery, reason in report.failed:
+        print(f"{_show(Path.cwd() / args.to, project)}:{delivery.recipient.line}: error: "
+              f"{delivery.recipient.address}: {reason}", file=sys.stderr)
+    for delivery in report.uncertain:
+        print(f"{_show(log_path(project, args.slug), project)}:1: warning: {delivery.recipient.address}: an earlier "
+              "run stopped while handing the message over; it may have arrived, so it is not sent again",
+              file=sys.stderr)
+    for delivery in report.not_tried:
+        print(f"not sent: {delivery.recipient.address} (the connection was lost; run again to resume)",
+              file=sys.stderr)
+    print(f"sent {_count(len(report.sent), 'message')}; {len(report.already)} already sent, "
+          f"{len(report.skipped)} skipped, {len(report.failed)} failed, {len(report.not_tried)} not tried")
+    return EXIT_CHECKS_FAILED if report.failed or report.not_tried else EXIT_OK
 
 
 def _port(text: str) -> int:

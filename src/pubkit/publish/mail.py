@@ -19,7 +19,7 @@ from ..config import Project
 from ..errors import ConfigError
 from .mailhtml import mail_html
 from .mailtext import plain_text
-from .paths import bcp47, language_folder
+from .paths import bcp47
 
 
 
@@ -44,7 +44,7 @@ WRITE_POLICY = _MailPolicy(linesep="\r\n")
 #: The template string of the embargo line (release.html and site-nav.html say the same).
 EMBARGO_CONTEXT, EMBARGO_MESSAGE = "embargo", "Embargoed until {moment}"
 #: Where the press contact's address is set, named in the error when it is missing.
-CONTACT_KEY = "[[organization.contacts]] email"
+CONTACT_KEY = "'email' in an [[organization.contact]] table"
 
 
 @dataclass(frozen=True)
@@ -64,21 +64,22 @@ class Edition:
 
 
 def press_sender(project: Project, language: str) -> Address:
-    """The From of a release's message: the press contact serving ``language`` (else the first with an
-    e-mail address), named after the contact or the organization.
+    """The From of a release's message: the first press contact with an e-mail address whose ``languages``
+    name ``language`` (``[[organization.contact]]``, docs/reference.md: "pt" serves pt_BR), else the first
+    serving every language (no ``languages``), else the first; named after the contact, else the organization.
 
-    The one reader of the ``[organization]`` table in this module, so its keys change in one place.
+    The one reader of the ``[organization]`` table here (issue 22 gives it a model of its own).
     """
     organization = project.organization if isinstance(project.organization, dict) else {}
-    contacts = organization.get("contacts", [])
+    contacts = organization.get("contact", [])
     contacts = [c for c in contacts if isinstance(c, dict) and isinstance(c.get("email"), str) and c["email"]] \
         if isinstance(contacts, list) else []
     if not contacts:
-        raise ConfigError(f"no press contact e-mail address for the From of --format email: set "
-                          f"'email' in an {CONTACT_KEY.split(' ')[0]} table", project.config_path, 1)
-    tag = bcp47(language).lower()
-    serving = [c for c in contacts if tag in {bcp47(str(x)).lower() for x in c.get("languages", []) or []}]
-    contact = (serving or contacts)[0]
+        raise ConfigError(f"no press contact e-mail address for the From of the e-mail edition: set {CONTACT_KEY} "
+                          "in pubkit.toml (docs/email.md)", project.config_path, 1)
+    # One who names the language before one who serves every language: the Arabic desk writes to Arabic readers.
+    contact = next((c for c in contacts if _serves(c.get("languages"), language, named=True)),
+                   next((c for c in contacts if _serves(c.get("languages"), language)), contacts[0]))
     name = contact.get("name") if isinstance(contact.get("name"), str) else ""
     name = name or (organization.get("name") if isinstance(organization.get("name"), str) else "")
     try:
@@ -87,6 +88,13 @@ def press_sender(project: Project, language: str) -> Address:
     except (ValueError, IndexError):
         raise ConfigError(f"press contact e-mail '{contact['email']}' is not an e-mail address",
                           project.config_path, 1) from None
+
+
+def _serves(languages, language: str, named: bool = False) -> bool:
+    if not isinstance(languages, list) or not languages:
+        return not named
+    spelled = {str(tag).replace("-", "_").lower() for tag in languages}
+    return language.lower() in spelled or language.split("_")[0].lower() in spelled
 
 
 def embargo_notice(ui, moment: str | None) -> str | None:
@@ -131,8 +139,7 @@ def release_message(project: Project, edition: Edition) -> bytes:
     message["Content-Language"] = lang  # after the parts: making a multipart moves Content-* headers into them
     _fix_boundaries(message, text, html, edition.pdf)
     digest = hashlib.sha256(message.as_bytes(policy=WRITE_POLICY)).hexdigest()
-    message["Message-ID"] = f"<{digest[:32]}.{edition.slug}.{language_folder(project, edition.language)}" \
-                            f"@{sender.domain}>"
+    message["Message-ID"] = f"<{digest[:32]}@{sender.domain}>"  # short enough for one line: no folding
     return message.as_bytes(policy=WRITE_POLICY)
 
 

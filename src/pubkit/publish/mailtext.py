@@ -12,7 +12,7 @@ from wcwidth import wcswidth, wcwidth
 #: Lines of the plain-text part are at most this many terminal columns wide, except a URL that is longer.
 WIDTH = 78
 #: Addresses are never broken across lines: a reader copies them whole.
-_URL = re.compile(r"(?:https?://|mailto:|www\.)[^\s<>\"]+")
+_URL = re.compile(r"(?:https?://|mailto:|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
 _BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "table", "blockquote", "pre",
            "figure", "figcaption", "header", "footer", "article", "section", "aside", "hr", "main", "nav"}
 _SKIPPED = {"script", "style", "template", "head", "title", "meta", "link", "noscript"}
@@ -87,7 +87,7 @@ def plain_text(page_html: str, direction: str, notice: str | None = None) -> str
     collected = _Text(rtl=direction == "rtl")
     blocks = _blocks(root, WIDTH, collected)
     if notice:
-        blocks.insert(0, wrap(notice.upper() if notice.isascii() else notice))
+        blocks.insert(0, wrap(notice))
     if collected.links:
         blocks.append([f"[{n}] {href}" for n, href in enumerate(collected.links, start=1)])
     text = "\n\n".join("\n".join(lines) for lines in blocks if lines)
