@@ -406,17 +406,14 @@ def build(
     publication = Publication(published, {s: w for s, w in embargoed.items() if s in published},
                               brand_assets(project))
     result.embargoed = dict(publication.embargoed)
-    if EMAIL in formats and "pdf" not in formats:
-        formats = (*formats, "pdf")  # the message attaches the PDF
+    formats = (*formats, "pdf") if EMAIL in formats else formats  # the message attaches the PDF
     planned = [Job(slug, language, f) for slug in chosen_slugs for language in published.get(slug, ())
                if language in chosen_languages for f in ALL_FORMATS if f in formats]
     planned.sort()
     pages = {slug: f"{','.join(languages)};embargo={publication.embargoed.get(slug)}"
              for slug, languages in published.items()}
-    digests = {job: inputs.digest(index.paths[job.slug], job, preview, pages[job.slug]) for job in planned}
-    for job in planned:  # a message changes with the PDF it attaches
-        if job.format == EMAIL:
-            digests[job] = hashlib.sha256(f"{digests[job]}\0{digests[replace(job, format='pdf')]}".encode()).hexdigest()
+    digests = _with_attachments({job: inputs.digest(index.paths[job.slug], job, preview, pages[job.slug])
+                                 for job in planned})
     everything = hashlib.sha256("".join(f"{job.key}={digests[job]}\n" for job in planned).encode()).hexdigest()
     result.digests, result.everything, result.input_files = digests, everything, inputs.files
     if shard is not None:
@@ -449,10 +446,8 @@ def build(
     completed = False
     try:
         # Messages last, in this process: each reads the PDF its release's job has just written.
-        pages_first = [job for job in todo if job.format != EMAIL]
-        messages = [job for job in todo if job.format == EMAIL]
         runs = (_run(project, part, preview, report_fallbacks, jobs, renderer, index, publication)
-                for part in (pages_first, messages))
+                for part in ([j for j in todo if j.format != EMAIL], [j for j in todo if j.format == EMAIL]))
         for done, job_result in enumerate((result for run in runs for result in run), start=1):
             job = job_result.job
             finished[job.key] = {"digest": digests[job], "outputs": job_result.outputs}
@@ -490,6 +485,12 @@ def build(
             write_atomic(project.output_dir / STATE_FILE, json.dumps(new_state, indent=1, sort_keys=True) + "\n")
     result.written.sort()
     return result
+
+
+def _with_attachments(digests: dict[Job, str]) -> dict[Job, str]:
+    """A message's digest includes its PDF's: it changes with the PDF it attaches."""
+    return {job: hashlib.sha256(f"{digest}\0{digests[replace(job, format='pdf')]}".encode()).hexdigest()
+            if job.format == EMAIL else digest for job, digest in digests.items()}
 
 
 #: Documents one worker process renders before it is replaced: WeasyPrint's memory grows a little with
