@@ -195,24 +195,45 @@ def test_a_bad_list_is_refused_line_by_line_before_anything_is_sent(project: Pat
                                                                    monkeypatch) -> None:
     monkeypatch.chdir(project)
     (project / "recipients.csv").write_text(
-        "email,language\n"
+        "email,language,name\n"
         "anna@example.com,de\n"
         "not an address,de\n"
         "bilal@example.org,klingon\n"
         "ANNA@example.com,fr\n"
         '"=HYPERLINK(""http://evil.example"")",de\n'
-        "chie@example.jp,@SUM(A1)\n", encoding="utf-8")
+        "chie@example.jp,@SUM(A1)\n"
+        'dora@example.com,en,"Dora\nBcc: everyone@example.com"\n'
+        "emil@example.net,de\n", encoding="utf-8")
     before = snapshot(project)
     mailbox = Mailbox()
     code, _out, err = send(project, smtp(mailbox), "--yes", capsys=capsys)
     assert code == 2 and mailbox.recipients == 0
     lines = err.strip().split("\n")
-    assert [line.split(": error: ")[0] for line in lines] == [f"recipients.csv:{n}" for n in (3, 4, 5, 6, 7)]
+    assert [line.split(": error: ")[0] for line in lines] == [f"recipients.csv:{n}" for n in (3, 4, 5, 6, 7, 8)]
     assert "malformed e-mail address 'not an address'" in lines[0]
     assert "klingon" in lines[1]
     assert "duplicate recipient ANNA@example.com (first on line 2)" in lines[2]
     assert "formula" in lines[3] and "formula" in lines[4]
+    assert "line break" in lines[5]
     assert snapshot(project) == before
+
+
+@pytest.mark.parametrize("content, message", [
+    (None, "recipients.csv:1: error: no such recipient list"),
+    ("", "recipients.csv:1: error: the recipient list is empty"),
+    ("name,phone\nAnna,123\n", "recipients.csv:1: error: the first line must name the columns email and language"),
+    ("email,language\n", "recipients.csv:1: error: the recipient list names no recipient"),
+    ("email,language\nanna@example.com,de\x00\n", "recipients.csv:2: error: contains a NUL byte"),
+])
+def test_a_missing_empty_or_malformed_list_is_one_line(project: Path, content, message, capsys, monkeypatch) -> None:
+    monkeypatch.chdir(project)
+    target = project / "recipients.csv"
+    if content is None:
+        target.unlink()
+    else:
+        target.write_text(content, encoding="utf-8")
+    code, _out, err = send(project, "127.0.0.1:9", capsys=capsys)
+    assert code == 2 and err.strip().startswith(message) and err.count("\n") == 1
 
 
 def test_credentials_are_never_sent_unencrypted_to_another_machine(project: Path, capsys, monkeypatch) -> None:

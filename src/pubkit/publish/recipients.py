@@ -109,6 +109,8 @@ def _row(row: list[str], columns: dict[str, int], line: int, seen: dict[str, int
             return f"column {number} starts with {cell[:1]!r}, which a spreadsheet runs as a formula: " \
                    f"{cell[:40]!r}", None
     cells = {key: row[index].strip() if index < len(row) else "" for key, index in columns.items()}
+    if any(ord(ch) < 32 or ord(ch) == 127 for value in cells.values() for ch in value):
+        return "a line break or control character in a cell (it would end up in a mail header)", None
     if not cells["address"]:
         return "no e-mail address", None
     try:
