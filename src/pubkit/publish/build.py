@@ -406,9 +406,9 @@ def build(
     publication = Publication(published, {s: w for s, w in embargoed.items() if s in published},
                               brand_assets(project))
     result.embargoed = dict(publication.embargoed)
-    formats = (*formats, "pdf") if EMAIL in formats else formats  # the message attaches the PDF
     planned = [Job(slug, language, f) for slug in chosen_slugs for language in published.get(slug, ())
-               if language in chosen_languages for f in ALL_FORMATS if f in formats]
+               if language in chosen_languages for f in ALL_FORMATS
+               if f in formats or f == "pdf" and EMAIL in formats]  # a message attaches the PDF
     planned.sort()
     pages = {slug: f"{','.join(languages)};embargo={publication.embargoed.get(slug)}"
              for slug, languages in published.items()}
@@ -430,6 +430,8 @@ def build(
     renderer = None
     if todo:
         from ..render.render import Renderer
+
+        _check_senders(project, todo)
 
         if any(job.format == "pdf" for job in todo):
             require_fonts()  # without any font, Pango crashes the process instead of reporting it
@@ -485,6 +487,14 @@ def build(
             write_atomic(project.output_dir / STATE_FILE, json.dumps(new_state, indent=1, sort_keys=True) + "\n")
     result.written.sort()
     return result
+
+
+def _check_senders(project: Project, todo: list[Job]) -> None:
+    """A message without a From is reported before anything is written (mail.press_sender)."""
+    for language in sorted({job.language for job in todo if job.format == EMAIL}):
+        from .mail import press_sender
+
+        press_sender(project, language)
 
 
 def _with_attachments(digests: dict[Job, str]) -> dict[Job, str]:
