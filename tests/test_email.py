@@ -212,3 +212,18 @@ def test_an_embargoed_release_is_written_only_when_asked_and_says_so(tmp_path: P
     assert message.get_body(("plain",)).get_content().startswith(notice)
     html = lxml_html.document_fromstring(message.get_body(("html",)).get_content())
     assert html.xpath("//body/div/p")[0].text_content().startswith(notice)
+
+
+def test_a_value_is_never_split_across_lines(typeset: Path) -> None:
+    """"30億元（約3.75億ユーロ）": the euro figure stays on one line, as on the page and in the PDF."""
+    text = parse(eml(typeset, "ja")).get_body(("plain",)).get_content()
+    assert "3.75億ユーロ" in text.replace("\u2060", "")
+    assert "\x0e" not in text and "\x0f" not in text
+
+
+def test_korean_lines_break_between_words() -> None:
+    korean = "로스토크 시의회는 항구에 하이브리드 배터리 저장 시설을 건설하는 계획을 승인했습니다. " * 4
+    lines = wrap(korean, keep_words=True)
+    words = set(korean.split())
+    assert len(lines) > 1 and all(word in words for line in lines for word in line.split())
+    assert all(columns(line) <= WIDTH for line in lines)

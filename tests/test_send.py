@@ -19,7 +19,7 @@ from conftest import copy_project, snapshot
 from pubkit import load_project
 from pubkit.cli import main
 from pubkit.publish.build import build
-from test_email import SLUG, with_contact
+from test_email import SLUG, eml, with_contact
 
 RECIPIENTS = """email,language,name
 anna@example.com,de,Anna Schmidt
@@ -140,7 +140,11 @@ def test_each_recipient_gets_one_message_in_their_language(project: Path, smtp, 
     assert delivered(mailbox) == {address: [language] for address, language in EXPECTED.items()}
     anna = next(m for r, m in mailbox.messages if r == ["anna@example.com"])
     assert str(anna["To"]) == "Anna Schmidt <anna@example.com>"
-    assert anna.get_body(("plain",)).get_content().startswith("Pressemitteilung")
+    built_de = email.message_from_bytes(eml(project, "de").read_bytes(), policy=policy.default)
+    for kind in ("plain", "html"):  # what was reviewed is what is sent
+        assert anna.get_body((kind,)).get_content() == built_de.get_body((kind,)).get_content()
+    assert anna["Message-ID"] == built_de["Message-ID"] and anna["Subject"] == built_de["Subject"]
+    assert next(anna.iter_attachments()).get_content() == next(built_de.iter_attachments()).get_content()
     # a second run sends no one a second copy
     code, out, _err = send(project, server, "--yes", capsys=capsys)
     assert code == 0 and len(mailbox.messages) == len(EXPECTED)

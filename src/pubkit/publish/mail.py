@@ -117,7 +117,7 @@ def release_message(project: Project, edition: Edition) -> bytes:
     title = " ".join((document.findtext(".//title") or edition.slug).split())
     lang = bcp47(edition.language)
     images = _images(edition, sender.domain)
-    text = plain_text(edition.page_html, edition.direction, edition.notice)
+    text = plain_text(edition.page_html, edition.direction, edition.notice, edition.language)
     html = mail_html(edition.page_html, lang, edition.direction, title, {p: cid for p, (cid, _d) in images.items()},
                      edition.page_url, edition.notice)
     if edition.page_url:

@@ -21,6 +21,9 @@ _ISOLATES = {"ltr": ("\u2066", "\u2069"), "rtl": ("\u2067", "\u2069"), None: ("\
 _UNDERLINES = {"h1": "=", "h2": "-"}
 #: A <br> while white space is collapsed (a vertical tab never comes from HTML text that is shown).
 _BREAK = "\x0b"
+#: Around a formatted value (the page's <bdi class="value">) until lines are broken: a value never is.
+_VALUE_START, _VALUE_END = "\x0e", "\x0f"
+_VALUE = re.compile(f"{_VALUE_START}[^{_VALUE_END}]*{_VALUE_END}")
 
 
 def columns(text: str) -> int:
@@ -31,21 +34,28 @@ def columns(text: str) -> int:
     return sum(max(wcwidth(ch), 0) for ch in text)  # a control character counts for nothing
 
 
-def wrap(text: str, width: int = WIDTH) -> list[str]:
+def wrap(text: str, width: int = WIDTH, keep_words: bool = False) -> list[str]:
     """``text`` broken into lines of at most ``width`` columns where Unicode allows a break (UAX #14:
-    between words, between CJK characters, never before 。), never inside an address; ``\\n`` is kept."""
+    between words, between CJK characters, never before 。), never inside an address or a marked value;
+    ``\\n`` is kept. ``keep_words``: only at spaces (Korean breaks between words, not syllables)."""
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        lines.extend(_wrap_paragraph(paragraph, width))
+        lines.extend(unmark(line) for line in _wrap_paragraph(paragraph, width, keep_words))
     return lines
 
 
-def _wrap_paragraph(text: str, width: int) -> list[str]:
+def unmark(text: str) -> str:
+    return text.replace(_VALUE_START, "").replace(_VALUE_END, "")
+
+
+def _wrap_paragraph(text: str, width: int, keep_words: bool) -> list[str]:
     text = text.strip(" ")
     if not text:
         return [""]
-    inside_urls = {i for m in _URL.finditer(text) for i in range(m.start() + 1, m.end())}
-    breaks = [b for b in line_break_boundaries(text) if b not in inside_urls]
+    whole = [m.span() for pattern in (_URL, _VALUE) for m in pattern.finditer(text)]
+    inside = {i for start, end in whole for i in range(start + 1, end)}
+    breaks = [b for b in line_break_boundaries(text)
+              if b not in inside and (not keep_words or b == len(text) or text[b - 1].isspace())]
     lines: list[str] = []
     line, start = "", 0
     for end in breaks:
@@ -66,6 +76,7 @@ class _Text:
     """What the walk over a page collects: the blocks of text, and the links they refer to."""
 
     rtl: bool
+    keep_words: bool = False
     links: list[str] = field(default_factory=list)
 
     def reference(self, href: str) -> int:
@@ -74,7 +85,7 @@ class _Text:
         return self.links.index(href) + 1
 
 
-def plain_text(page_html: str, direction: str, notice: str | None = None) -> str:
+def plain_text(page_html: str, direction: str, notice: str | None = None, language: str = "") -> str:
     """The article of a rendered page as plain text of at most 78 columns a line (URLs excepted).
 
     Headings are underlined, lists get their markers with a hanging indent, a table becomes aligned
@@ -84,7 +95,7 @@ def plain_text(page_html: str, direction: str, notice: str | None = None) -> str
     document = lxml_html.document_fromstring(page_html)
     article = next(iter(document.xpath("//article")), None)
     root = article if article is not None else document.body
-    collected = _Text(rtl=direction == "rtl")
+    collected = _Text(rtl=direction == "rtl", keep_words=language.split("_")[0].split("-")[0] == "ko")
     blocks = _blocks(root, WIDTH, collected)
     if notice:
         blocks.insert(0, wrap(notice))
@@ -101,7 +112,7 @@ def _blocks(element, width: int, text: _Text) -> list[list[str]]:
     for child in element:
         tag = child.tag if isinstance(child.tag, str) else ""
         if tag in _BLOCKS:
-            _flush(pending, blocks, width)
+            _flush(pending, blocks, width, text)
             blocks.extend(_block(child, tag, width, text))
             pending = [child.tail or ""]
         elif tag not in _SKIPPED and tag:
@@ -109,20 +120,20 @@ def _blocks(element, width: int, text: _Text) -> list[list[str]]:
             pending.append(child.tail or "")
         else:
             pending.append(child.tail or "")
-    _flush(pending, blocks, width)
+    _flush(pending, blocks, width, text)
     return blocks
 
 
-def _flush(pending: list[str], blocks: list[list[str]], width: int) -> None:
+def _flush(pending: list[str], blocks: list[list[str]], width: int, text: _Text) -> None:
     words = _collapse("".join(pending))
     if words.strip():
-        blocks.append(wrap(words, width))
+        blocks.append(wrap(words, width, text.keep_words))
     pending.clear()
 
 
 def _block(element, tag: str, width: int, text: _Text) -> list[list[str]]:
     if tag in _UNDERLINES or tag in ("h3", "h4", "h5", "h6"):
-        lines = wrap(_collapse(_inline(element, text)), width)
+        lines = wrap(_collapse(_inline(element, text)), width, text.keep_words)
         underline = _UNDERLINES.get(tag)
         if underline and lines:
             lines.append(underline * min(width, max(columns(line) for line in lines)))
@@ -169,7 +180,7 @@ def _table(element, width: int, text: _Text) -> list[str]:
     aligns: list[str] = []
     for row in element.iter("tr"):
         cells = [child for child in row if child.tag in ("th", "td")]
-        rows.append([_collapse(_inline(cell, text)).strip() for cell in cells])
+        rows.append([unmark(_collapse(_inline(cell, text))).strip() for cell in cells])
         if not aligns:
             aligns = ["right" if "right" in (cell.get("style") or "") else "left" for cell in cells]
     count = max((len(row) for row in rows), default=0)
@@ -178,21 +189,21 @@ def _table(element, width: int, text: _Text) -> list[str]:
     widths = [max(columns(row[i]) for row in rows) for i in range(count)]
     has_header = element.find(".//thead") is not None
     if not rows or sum(widths) + 2 * (count - 1) > width:
-        return _table_as_lines(rows, has_header, width)
+        return _table_as_lines(rows, has_header, width, text.keep_words)
     lines = ["  ".join(_pad(cell, widths[i], aligns[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
     if has_header:
         lines.insert(1, "  ".join("-" * w for w in widths))
     return lines
 
 
-def _table_as_lines(rows: list[list[str]], has_header: bool, width: int) -> list[str]:
+def _table_as_lines(rows: list[list[str]], has_header: bool, width: int, keep_words: bool) -> list[str]:
     header, body = (rows[0], rows[1:]) if has_header and rows else ([""] * len(rows[0] if rows else []), rows)
     lines: list[str] = []
     for row in body:
         if lines:
             lines.append("")
         for label, cell in zip(header, row):
-            lines.extend(wrap(f"{label}: {cell}" if label else cell, width))
+            lines.extend(wrap(f"{label}: {cell}" if label else cell, width, keep_words))
     return lines
 
 
@@ -220,8 +231,10 @@ def _inline(element, text: _Text) -> str:
         return f"{inner} [{text.reference(href)}]"
     direction = element.get("dir")
     if text.rtl and (tag == "bdi" or direction in ("ltr", "rtl")):
-        start, end = _ISOLATES.get(direction if tag == "bdi" or direction else None, _ISOLATES[None])
-        return start + inner + end
+        start, end = _ISOLATES.get(direction, _ISOLATES[None])
+        inner = start + inner + end
+    if tag == "bdi" and "value" in (element.get("class") or "").split():
+        inner = _VALUE_START + inner + _VALUE_END
     return inner
 
 
