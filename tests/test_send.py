@@ -145,10 +145,14 @@ def test_each_recipient_gets_one_message_in_their_language(project: Path, smtp, 
         assert anna.get_body((kind,)).get_content() == built_de.get_body((kind,)).get_content()
     assert anna["Message-ID"] == built_de["Message-ID"] and anna["Subject"] == built_de["Subject"]
     assert next(anna.iter_attachments()).get_content() == next(built_de.iter_attachments()).get_content()
-    # a second run sends no one a second copy
-    code, out, _err = send(project, server, "--yes", capsys=capsys)
+    # a second run sends no one a second copy, even after a crash cut the log's last line short
+    log = project / "dist" / ".pubkit" / f"sent-{SLUG}.jsonl"
+    with log.open("a", encoding="utf-8") as handle:
+        handle.write('{"event": "sending", "to": "anna@exa')
+    code, out, err = send(project, server, "--yes", capsys=capsys)
     assert code == 0 and len(mailbox.messages) == len(EXPECTED)
     assert "sent 0 messages; 6 already sent" in out
+    assert f"dist/.pubkit/sent-{SLUG}.jsonl:{len(log.read_text().splitlines())}: warning: unreadable line" in err
 
 
 def test_skip_leaves_out_whoever_has_no_language_of_the_release(project: Path, smtp, capsys, monkeypatch) -> None:

@@ -480,6 +480,8 @@ def _send(args: argparse.Namespace) -> int:
             session.quit()
         except Exception:  # noqa: BLE001  the connection may be gone already; what was sent is logged
             pass
+    for problem in report.log_problems:
+        print(problem.format(project.root), file=sys.stderr)
     for delivery, reason in report.failed:
         print(f"{_show(Path.cwd() / args.to, project)}:{delivery.recipient.line}: error: "
               f"{delivery.recipient.address}: {reason}", file=sys.stderr)

@@ -47,6 +47,7 @@ class SendReport:
     skipped: list[Delivery] = field(default_factory=list)
     failed: list[tuple[Delivery, str]] = field(default_factory=list)
     not_tried: list[Delivery] = field(default_factory=list)  # after the connection was lost
+    log_problems: list[Diagnostic] = field(default_factory=list)  # lines of the send log that were cut short
 
 
 def log_path(project: Project, slug: str) -> Path:
@@ -108,7 +109,10 @@ class _Log:
     def __init__(self, path: Path, root: Path):
         safefs.check_write(root, path)
         path.parent.mkdir(parents=True, exist_ok=True)
+        cut_short = path.is_file() and path.stat().st_size and not path.read_bytes().endswith(b"\n")
         self.handle = open(path, "a", encoding="utf-8")  # noqa: SIM115  closed by close()
+        if cut_short:  # a crash cut the last line short: the next entry must not be glued to it
+            self.handle.write("\n")
 
     def write(self, event: str, delivery: Delivery, **details: str) -> None:
         entry = {"event": event, "to": delivery.recipient.address, "language": delivery.language,
@@ -191,8 +195,8 @@ def deliver(project: Project, slug: str, deliveries: list[Delivery], session: sm
     a run stopped in between is not repeated for that recipient (reported as uncertain instead).
     """
     path = log_path(project, slug)
-    states, _problems = read_log(path)
-    report = SendReport()
+    states, problems = read_log(path)
+    report = SendReport(log_problems=problems)
     log = _Log(path, project.output_dir)
     try:
         for index, delivery in enumerate(deliveries):
