@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from test_email import eml, typeset  # noqa: F401  the built messages, shared
+from test_email import eml
 
 webdriver = pytest.importorskip("selenium.webdriver")
 from selenium.webdriver.chrome.service import Service  # noqa: E402
@@ -39,8 +39,8 @@ def html_parts(root: Path, folder: Path) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="module")
-def parts(typeset, tmp_path_factory) -> dict[str, Path]:
-    return html_parts(typeset, tmp_path_factory.mktemp("html-parts"))
+def parts(email_edition: Path, tmp_path_factory) -> dict[str, Path]:
+    return html_parts(email_edition, tmp_path_factory.mktemp("html-parts"))
 
 
 def test_the_html_parts_are_valid_html(parts: dict[str, Path]) -> None:

@@ -15,11 +15,9 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
-from conftest import copy_project, snapshot
-from pubkit import load_project
+from conftest import snapshot
 from pubkit.cli import main
-from pubkit.publish.build import build
-from test_email import SLUG, eml, with_contact
+from test_email import SLUG, eml
 
 RECIPIENTS = """email,language,name
 anna@example.com,de,Anna Schmidt
@@ -81,24 +79,12 @@ def smtp():
         controller.stop()
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    """The typeset project with its e-mail edition in en, de, ar and ja (copied for each test)."""
-    root = with_contact(copy_project("typeset", tmp_path_factory.mktemp("send")))
-    config = root / "pubkit.toml"
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        'languages = ["en_US", "de", "fr", "ru", "zh_CN", "zh_TW", "ja", "ko", "ar", "he", "hi", "th"]',
-        'languages = ["de", "ar", "ja"]'), encoding="utf-8")
-    build(load_project(root), formats=("email",), jobs=2)
-    return root
-
-
 @pytest.fixture
-def project(built: Path, tmp_path: Path) -> Path:
+def project(email_edition: Path, tmp_path: Path) -> Path:
     import shutil
 
     root = tmp_path / "project"
-    shutil.copytree(built, root, symlinks=True)
+    shutil.copytree(email_edition, root, symlinks=True)
     (root / "recipients.csv").write_text(RECIPIENTS, encoding="utf-8")
     return root
 
