@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import re
+import shutil
 from email import policy
 from pathlib import Path
 
@@ -203,3 +204,15 @@ def test_korean_lines_break_between_words() -> None:
     words = set(korean.split())
     assert len(lines) > 1 and all(word in words for line in lines for word in line.split())
     assert all(columns(line) <= WIDTH for line in lines)
+
+
+def test_a_rebuild_writes_only_the_messages_whose_inputs_changed(typeset: Path, tmp_path: Path) -> None:
+    assert build(load_project(typeset), formats=("email",)).written == []
+    root = tmp_path / "copy"
+    shutil.copytree(typeset, root, symlinks=True)
+    catalog = root / "locale" / "de" / "LC_MESSAGES" / f"{SLUG}.po"
+    catalog.write_text(catalog.read_text(encoding="utf-8").replace("Investition und Förderung",
+                                                                   "Investitionen und Förderung"), encoding="utf-8")
+    written = build(load_project(root), formats=("email",)).written
+    assert sorted(p.name for p in written) == [f"{SLUG}-de.eml", f"{SLUG}-de.pdf"]
+    assert "Investitionen und Förderung" in parse(eml(root, "de")).get_body(("plain",)).get_content()

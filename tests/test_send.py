@@ -237,3 +237,20 @@ def test_credentials_are_never_sent_unencrypted_to_another_machine(project: Path
     code, _out, err = send(project, "smtp.example.invalid:587", "--yes", capsys=capsys)
     assert code == 2 and "refusing to send the password in PUBKIT_SMTP_PASSWORD unencrypted" in err
     assert "secret" not in err
+
+
+def test_an_embargoed_release_goes_out_only_when_asked(project: Path, smtp, capsys, monkeypatch) -> None:
+    monkeypatch.chdir(project)
+    source = project / "sources" / f"{SLUG}.md"
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        "---\n", "---\nembargo: 2099-01-01T10:00:00+01:00\n", 1), encoding="utf-8")
+    mailbox = Mailbox()
+    server = smtp(mailbox)
+    code, _out, err = send(project, server, "--yes", capsys=capsys)
+    assert code == 2 and mailbox.recipients == 0
+    assert f"'{SLUG}' has no language to send: embargoed until 2099-01-01T10:00:00+01:00; --include-embargoed" in err
+    code, _out, err = send(project, server, "--yes", "--include-embargoed", capsys=capsys)
+    assert code == 0, err
+    subjects = {m["Content-Language"]: m["Subject"] for _r, m in mailbox.messages}
+    assert subjects["de"].startswith("Sperrfrist bis 1. Januar 2099, 10:00")
+    assert len(mailbox.messages) == len(EXPECTED)

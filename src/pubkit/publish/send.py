@@ -182,7 +182,7 @@ def prepare(project: Project, slug: str, recipients: list[Recipient], missing: s
     messages = {job.language: mail_path(project, slug, job.language) for job in result.jobs if job.format == EMAIL}
     if not messages:
         held = [d.message for d in result.diagnostics if d.message.startswith("embargoed until")]
-        why = f": {held[0].split(':')[0]}; --include-embargoed sends it, marked as embargoed" if held else ""
+        why = f": {held[0].split(': left out')[0]}; --include-embargoed sends it, marked as embargoed" if held else ""
         raise UsageError(f"'{slug}' has no language to send{why}")
     return choose_languages(recipients, messages, project.source_language, missing), result.diagnostics
 
