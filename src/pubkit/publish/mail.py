@@ -120,10 +120,8 @@ def release_message(project: Project, edition: Edition) -> bytes:
     text = plain_text(edition.page_html, edition.direction, edition.notice, edition.language)
     html = mail_html(edition.page_html, lang, edition.direction, title, {p: cid for p, (cid, _d) in images.items()},
                      edition.page_url, edition.notice)
-    if edition.page_url:
+    if edition.page_url:  # the release on the web ends the message (the HTML part ends the same way)
         text += f"\n{edition.page_url}\n"
-        html = html.replace("</div>\n</body>", f'<p dir="ltr" style="margin: 24px 0 0"><a href="{edition.page_url}" '
-                            f'style="color: #0b57d0">{edition.page_url}</a></p>\n</div>\n</body>')
     message = EmailMessage(policy=policy.default)
     message["Subject"] = f"{edition.notice}: {title}" if edition.notice else title
     message["From"] = sender

@@ -50,8 +50,9 @@ def mail_html(page_html: str, language: str, direction: str, title: str, images:
     """The article of a rendered page as a complete HTML document for mail clients.
 
     ``images``: a page's image path → the ``cid:`` it is attached as. Links relative to the page are
-    made absolute with ``page_url`` (the release's address under ``base_url``), or lose their target
-    without one; nothing is left that loads from the network when the message is opened.
+    made absolute with ``page_url`` (the release's address under ``base_url``, which also ends the
+    message), or lose their target without one; nothing is left that loads from the network when the
+    message is opened.
     """
     document = lxml_html.document_fromstring(page_html)
     body = document.body
@@ -64,6 +65,9 @@ def mail_html(page_html: str, language: str, direction: str, title: str, images:
     if body.text and body.text.strip():
         content = str(escape(body.text)) + content
     banner = f'<p style="{_NOTICE_STYLE}">{escape(notice)}</p>\n' if notice else ""
+    if page_url:  # the release on the web, last
+        content += (f'\n<p dir="ltr" style="margin: 24px 0 0"><a href="{escape(page_url)}" '
+                    f'style="{_STYLES["a"]}">{escape(page_url)}</a></p>\n')
     wrapper = f"max-width: 640px; margin: 0 auto; padding: 16px; text-align: {start}; {_FONT}; font-size: 15px; " \
               "line-height: 1.5; color: #222222"
     return (f'<!DOCTYPE html>\n<html lang="{escape(language)}" dir="{direction}">\n<head>\n<meta charset="utf-8">\n'
