@@ -35,11 +35,13 @@ EXPECTED = {"anna@example.com": "de", "bilal@example.org": "ar", "chie@example.j
 class Mailbox:
     """An aiosmtpd handler keeping every message; it can refuse the N-th recipient, or call a hook."""
 
-    def __init__(self, refuse: int | None = None, on_data=None):
+    def __init__(self, refuse: int | None = None, on_data=None, refuse_data: int | None = None):
         self.messages: list[tuple[list[str], email.message.EmailMessage]] = []
         self.recipients = 0
         self.refuse = refuse
         self.on_data = on_data
+        self.refuse_data = refuse_data
+        self.data = 0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         self.recipients += 1
@@ -49,6 +51,9 @@ class Mailbox:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        self.data += 1
+        if self.data == self.refuse_data:
+            return "451 4.3.0 temporary failure, try again later"
         self.messages.append((list(envelope.rcpt_tos),
                               email.message_from_bytes(envelope.original_content, policy=policy.default)))
         if self.on_data:
@@ -148,13 +153,16 @@ def test_skip_leaves_out_whoever_has_no_language_of_the_release(project: Path, s
     assert code == 0 and "emil@example.net" not in delivered(mailbox) and len(mailbox.messages) == 5
 
 
+@pytest.mark.parametrize("failing, reply", [
+    (Mailbox(refuse=3), "550 5.1.1 mailbox unavailable"),  # the recipient refused
+    (Mailbox(refuse_data=3), "451 4.3.0 temporary failure, try again later"),  # the message refused
+], ids=["recipient", "message"])
 def test_a_refused_recipient_is_reported_and_the_rerun_sends_only_to_them(project: Path, smtp, capsys,
-                                                                          monkeypatch) -> None:
+                                                                          monkeypatch, failing, reply) -> None:
     monkeypatch.chdir(project)
-    failing = Mailbox(refuse=3)
     code, _out, err = send(project, smtp(failing), "--yes", capsys=capsys)
     assert code == 1
-    assert "recipients.csv:4: error: chie@example.jp: 550 5.1.1 mailbox unavailable" in err
+    assert f"recipients.csv:4: error: chie@example.jp: {reply}" in err
     assert sorted(delivered(failing)) == sorted(set(EXPECTED) - {"chie@example.jp"})
     working = Mailbox()
     code, out, err = send(project, smtp(working), "--yes", capsys=capsys)

@@ -242,6 +242,8 @@ def _send_one(delivery: Delivery, session: smtplib.SMTP, log: _Log, report: Send
         log.write("sending", delivery, message_id=str(message["Message-ID"]))
         handed_over = True
         code, text = session.data(message.as_bytes(policy=WRITE_POLICY))
+        if code != 250:  # smtplib returns the reply to the message itself instead of raising
+            raise smtplib.SMTPResponseException(code, text)
     except smtplib.SMTPResponseException as exc:  # the server said no: the message was not taken
         log.write("failed", delivery, reason=_reason(exc))
         report.failed.append((delivery, _reason(exc)))
