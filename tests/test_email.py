@@ -216,3 +216,23 @@ def test_a_rebuild_writes_only_the_messages_whose_inputs_changed(typeset: Path, 
     written = build(load_project(root), formats=("email",)).written
     assert sorted(p.name for p in written) == [f"{SLUG}-de.eml", f"{SLUG}-de.pdf"]
     assert "Investitionen und Förderung" in parse(eml(root, "de")).get_body(("plain",)).get_content()
+
+
+@pytest.mark.parametrize("subject", [
+    "ويتشياو تفتتح مجمعًا متطورًا لمعالجة الألومنيوم في ويهاي",
+    "Sperrfrist bis 10. März 2025, 10:00 GMT+01:00: Rostock genehmigt einen Hybridspeicher im Hafen",
+    "魏橋創業集団、威海市にハイエンドアルミ加工産業パークを開設 — Weiqiao opens a park in Weihai",
+])
+def test_a_long_subject_keeps_every_space_when_folded(subject: str) -> None:
+    """Python 3.11's folder lost the space at a fold between encoded words (mail.py, _MailPolicy)."""
+    from email.message import EmailMessage
+
+    from pubkit.publish.mail import WRITE_POLICY
+
+    message = EmailMessage(policy=policy.default)
+    message["Subject"] = subject
+    message.set_content("x")
+    raw = message.as_bytes(policy=WRITE_POLICY)
+    assert all(len(line) <= 78 for line in raw.split(b"\r\n"))
+    assert email.message_from_bytes(raw, policy=policy.default)["Subject"] == subject
+    assert mailparser.parse_from_bytes(raw).subject == subject
