@@ -390,7 +390,7 @@ class Renderer:
         if real is None:  # data: URL, or the network where the project allows it
             return src
         if medium == "print":
-            return real.as_uri()
+            return self.policy.portable_uri(real)
         digest = image_digest(real, self.policy.roots)
         relative = f"images/{digest}-{real.name}"
         page.images.append((relative, real))
