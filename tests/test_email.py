@@ -142,6 +142,9 @@ def test_html_part_is_made_for_mail_clients(typeset: Path) -> None:
         assert not document.xpath("//img[not(starts-with(@src, 'cid:'))]")
         for href in document.xpath("//a/@href"):
             assert href.startswith(("https://", "http://", "mailto:", "tel:")), href
+        # "the *largest* storage project": italic in English; Arabic and Japanese have no italics (base.css)
+        (emphasis,) = document.xpath("//blockquote//em")
+        assert ("font-style: normal; font-weight: bold" in (emphasis.get("style") or "")) == (language != "en")
 
 
 def test_images_travel_inside_the_message_as_cid_parts(tmp_path: Path) -> None:

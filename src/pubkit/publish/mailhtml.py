@@ -42,6 +42,9 @@ _CLASS_STYLES = {
 #: Elements a message never carries: active content, and what would load something from the network.
 _REMOVED = ("script", "style", "link", "meta", "iframe", "object", "embed", "form", "input", "button", "noscript",
             "template", "audio", "video", "source", "base")
+#: Scripts without italics (base.css says the same for the page): emphasis is weight, not a fake slant.
+_NO_ITALIC = ("ar", "fa", "ur", "he", "yi", "zh", "ja", "ko", "th", "hi", "mr", "ne")
+_UPRIGHT_EMPHASIS = "font-style: normal; font-weight: bold"
 _NOTICE_STYLE = "margin: 0 0 16px; padding: 8px 12px; border: 2px solid #b00020; color: #b00020; font-weight: bold"
 
 
@@ -88,6 +91,8 @@ def _restyle(element, start: str, images: dict[str, str], page_url: str | None) 
     classes = (element.get("class") or "").split()
     styles = [_CLASS_STYLES[name] for name in classes if name in _CLASS_STYLES]  # in place of the tag's own
     styles = styles or [_STYLES.get(element.tag, "").format(start=start)]
+    if element.tag in ("em", "i") and _language_of(element) in _NO_ITALIC:
+        styles.append(_UPRIGHT_EMPHASIS)
     own = element.get("style")
     style = "; ".join(s for s in [*styles, own] if s)
     if style:
@@ -109,3 +114,9 @@ def _restyle(element, start: str, images: dict[str, str], page_url: str | None) 
             element.set("href", urljoin(page_url, href))
         else:
             del element.attrib["href"]  # a link into the page or the local site leads nowhere in a mailbox
+
+
+def _language_of(element) -> str:
+    """The primary language subtag of the text in ``element`` (its own ``lang`` or its nearest ancestor's)."""
+    found = element.xpath("ancestor-or-self::*[@lang][1]/@lang")
+    return str(found[0]).split("-")[0].lower() if found else ""
