@@ -37,6 +37,7 @@ _CLASS_STYLES = {
     "dateline": "color: #555555; margin: 0 0 12px",
     "letterhead": "font-weight: bold; color: #333333; margin: 0 0 16px",
     "organization": "display: block",
+    "tagline": "display: block; font-weight: normal; color: #555555; font-size: 13px",
     "contact": "border-top: 1px solid #cccccc; margin-top: 24px; padding-top: 8px",
 }
 #: Elements a message never carries: active content, and what would load something from the network.
