@@ -447,10 +447,9 @@ def build(
     site_state = state.get("site")
     completed = False
     try:
-        # Messages last, in this process: each reads the PDF its release's job has just written.
-        runs = (_run(project, part, preview, report_fallbacks, jobs, renderer, index, publication)
-                for part in ([j for j in todo if j.format != EMAIL], [j for j in todo if j.format == EMAIL]))
-        for done, job_result in enumerate((result for run in runs for result in run), start=1):
+        for done, job_result in enumerate(_run(project, todo, preview, report_fallbacks, jobs, renderer, index,
+                                                                publication),
+                                          start=1):
             job = job_result.job
             finished[job.key] = {"digest": digests[job], "outputs": job_result.outputs}
             if (job.slug, job.language) in gate:
@@ -510,6 +509,14 @@ RECYCLE_AFTER = 100
 
 def _run(project: Project, todo: list[Job], preview: bool, report: dict, jobs: int, renderer, index: SourceIndex,
          publication: Publication):
+    """Yield each job's result as it finishes; messages last, in this process: each reads the PDF its
+    release's job has just written."""
+    for part in ([job for job in todo if job.format != EMAIL], [job for job in todo if job.format == EMAIL]):
+        yield from _run_pages(project, part, preview, report, jobs, renderer, index, publication)
+
+
+def _run_pages(project: Project, todo: list[Job], preview: bool, report: dict, jobs: int, renderer,
+               index: SourceIndex, publication: Publication):
     """Yield each job's result as it finishes: in this process, or in pools of ``jobs`` workers.
 
     A pool costs a WeasyPrint import per worker; for a single PDF it is cheaper to stay here.
