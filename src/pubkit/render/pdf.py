@@ -22,6 +22,7 @@ from weasyprint.text.ffi import FROM_UNITS, ffi, pango
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from ..errors import PubkitError, RenderError
+from ..machine import FONT_PACKAGES
 from .resources import ResourcePolicy, stylesheet_references
 
 _NOTDEF_RE = re.compile(r'unsupported by fonts: "(.*)" \(U\+([0-9A-F]+)\)', re.DOTALL)
@@ -324,6 +325,24 @@ def load_stylesheets(paths: list[Path], policy: ResourcePolicy) -> list:
     return styles
 
 
+def warm_up(stylesheets: list, samples: list[tuple[str, str]], variant: str = "pdf/ua-1") -> None:
+    """Render a short document with ``stylesheets`` and a line per (language tag, text), as a ``variant``
+    PDF (tagged, as the build's), and drop it.
+
+    WeasyPrint imports modules on its first document, fontconfig reads its font list, Pango builds its
+    font map and loads the fonts of each script, cffi parses the C types WeasyPrint asks for. Done once
+    in the build's process before its workers fork, every worker inherits all of it.
+    """
+    from html import escape
+
+    lines = "".join(f'<p lang="{escape(tag)}">{escape(text)}</p>' for tag, text in samples)
+    try:
+        options = pdf_options(variant)
+        weasyprint.HTML(string=f"<p>pubkit</p>{lines}").render(stylesheets=stylesheets, **options).write_pdf(**options)
+    except Exception:  # noqa: BLE001  only a head start: a real document reports any problem at its own path
+        pass
+
+
 def write_pdf(
     html: str,
     base_url: Path,
@@ -365,7 +384,8 @@ def write_pdf(
     missing = [m for m in (_NOTDEF_RE.search(message) for message in collector.messages) if m]
     if missing:
         shown = ", ".join(f"'{m.group(1)}' (U+{m.group(2)})" for m in missing[:5])
-        raise RenderError(f"no installed font has a glyph for {shown}: install a font for this script", referrer)
+        raise RenderError(f"no installed font has a glyph for {shown}: install a font for this script (Debian: "
+                          f"apt-get install {' '.join(FONT_PACKAGES)} fonts-noto-extra)", referrer)
     return data, [m for m in collector.messages if ".notdef" not in m]
 
 
