@@ -49,6 +49,8 @@ _KEYS: dict[str, tuple[type | tuple[type, ...], Any]] = {
     "base_url": (str, ""),
     "index_page_size": (int, 20),
     "folder": (str, ""),  # only in a [language.<lang>] table: the site folder of that language
+    # the organization behind the releases: its name and press contacts (the From of --format email)
+    "organization": (dict, None),
 }
 _REQUIRED = ("source_language", "languages")
 #: Settings a ``[language.<lang>]`` table may override.
@@ -111,6 +113,8 @@ class Project:
     index_page_size: int = 20
     defaults: LanguageSettings = field(default_factory=LanguageSettings)
     per_language: dict[str, LanguageSettings] = field(default_factory=dict)
+    #: The ``[organization]`` table as written (its press contacts are read by publish/mail.py).
+    organization: dict = field(default_factory=dict)
 
     @property
     def preview_output_dir(self) -> Path:
@@ -358,6 +362,7 @@ def _validate(data: dict[str, Any], root: Path, path: Path, text: str, section_l
         index_page_size=data.get("index_page_size", 20),
         defaults=defaults,
         per_language=per_language,
+        organization=data.get("organization", {}),
     )
 
 
