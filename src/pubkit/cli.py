@@ -241,16 +241,18 @@ def _status(args: argparse.Namespace) -> int:
                   sys.stdout, ensure_ascii=False, indent=2)
         print()
         return EXIT_OK
-    header = ("language", "catalog", "translated", "fuzzy", "untranslated", "words done", "percent", "from memory")
+    header = ("language", "catalog", "translated", "fuzzy", "untranslated", "rejected", "words done", "percent",
+              "from memory")
     table = [header]
     for row in rows:
-        words = row.translated_words + row.fuzzy_words + row.untranslated_words
+        words = row.translated_words + row.fuzzy_words + row.untranslated_words + row.rejected_words
         table.append((
             row.language,
             row.domain + ("" if row.exists else " (missing)"),
             str(row.translated),
             str(row.fuzzy),
             str(row.untranslated),
+            str(row.rejected),
             f"{row.translated_words}/{words}",
             f"{row.percent:.1f}%",
             str(row.from_memory),

@@ -143,7 +143,8 @@ class Desk:
             try:
                 project = self.project()
                 self.preview_dir = project.preview_output_dir
-                result = build(project, formats=formats, preview=True, jobs=1)
+                # The desk is for text not yet published: embargoed releases too, marked with their embargo.
+                result = build(project, formats=formats, preview=True, jobs=1, include_embargoed=True)
             except PubkitError as error:
                 self.state.error = error.format(self.root)
                 return False
@@ -237,10 +238,8 @@ class Desk:
 
     def overview(self) -> dict:
         """The dashboard's grid: every release × language with progress, findings and links."""
-        from ..catalog.checks import check_catalog
         from ..catalog.pofile import read_catalog
         from ..source.sources import read_sources
-        from ..catalog.status import catalog_status
 
         project = self.project()
         preview = self.preview_project(project)
@@ -248,33 +247,36 @@ class Desk:
         for source in read_sources(project):
             pot_path = project.pot_path(source.slug)
             template = read_catalog(pot_path) if pot_path.exists() else None
-            rows = []
-            for language in project.output_languages:
-                row = {"language": language, "name": language_name(language), "source": False,
-                       "page": self._link(preview, page_relative(preview, source.slug, language)),
-                       "pdf": self._link(preview, pdf_relative(preview, source.slug, language))}
-                if language == project.source_language:
-                    row.update(source=True, percent=100.0, fuzzy=0, untranslated=0, errors=0, warnings=0)
-                else:
-                    path = project.po_path(language, source.slug)
-                    findings = check_catalog(path, language, project.source_language) if path.exists() else []
-                    catalog = None
-                    if path.exists():
-                        try:
-                            catalog = read_catalog(path)
-                        except PubkitError:
-                            pass  # the checks above already report it as an error
-                    shown = path.relative_to(project.root).as_posix()
-                    status = catalog_status(language, source.slug, catalog, template, shown)
-                    row.update(percent=status.percent, fuzzy=status.fuzzy, untranslated=status.untranslated,
-                               errors=sum(f.severity == "error" for f in findings),
-                               warnings=sum(f.severity == "warning" for f in findings), catalog=shown)
-                rows.append(row)
-            embargo = source.fields.get("embargo")
-            releases.append({"slug": source.slug, "title": source.fields.get("title", source.slug),
-                             "embargo": str(embargo) if embargo else "", "rows": rows})
+            rows = [self._row(project, preview, source.slug, language, template)
+                    for language in project.output_languages]
+            releases.append({"slug": source.slug, **release_heading(project, source), "rows": rows})
         return {"releases": releases, "source_language": project.source_language,
                 "languages": list(project.output_languages)}
+
+    def _row(self, project: Project, preview: Project, slug: str, language: str, template) -> dict:
+        """One language of one release on the dashboard: completeness as `status` counts it, findings, links."""
+        from ..catalog.checks import check_catalog
+        from ..catalog.pofile import read_catalog
+        from ..catalog.status import catalog_status
+
+        row = {"language": language, "name": language_name(language), "source": False,
+               "page": self._link(preview, page_relative(preview, slug, language)),
+               "pdf": self._link(preview, pdf_relative(preview, slug, language))}
+        if language == project.source_language:
+            row.update(source=True, percent=100.0, fuzzy=0, untranslated=0, rejected=0, errors=0, warnings=0)
+            return row
+        path = project.po_path(language, slug)
+        findings = check_catalog(path, language, project.source_language) if path.exists() else []
+        catalog = None
+        if path.exists():
+            with contextlib.suppress(PubkitError):  # the checks above already report it as an error
+                catalog = read_catalog(path)
+        shown = path.relative_to(project.root).as_posix()
+        status = catalog_status(language, slug, catalog, template, shown, project.source_language)
+        row.update(percent=status.percent, fuzzy=status.fuzzy, untranslated=status.untranslated,
+                   rejected=status.rejected, errors=sum(f.severity == "error" for f in findings),
+                   warnings=sum(f.severity == "warning" for f in findings), catalog=shown)
+        return row
 
     @staticmethod
     def _link(preview: Project, relative: str) -> str | None:
@@ -379,7 +381,13 @@ class Desk:
                             "pdf": self._link(preview, pdf_relative(preview, slug, language)),
                             "thumbnails": [f"/_pubkit/thumb/{slug}/{language}/{n}.png?v={stamp}"
                                            for n in range(1, pages + 1)]})
-        return self.page("review.html", slug=slug, columns=columns, chosen=languages,
+        from ..source.sources import read_sources
+
+        heading = {"title": slug, "embargo": ""}
+        with contextlib.suppress(PubkitError):
+            source = next((s for s in read_sources(project) if s.slug == slug), None)
+            heading = release_heading(project, source) if source else heading
+        return self.page("review.html", slug=slug, columns=columns, chosen=languages, **heading,
                          languages=[(lang, language_name(lang)) for lang in project.output_languages])
 
     async def site(self, request: Request) -> Response:
@@ -443,6 +451,28 @@ class Desk:
 
 def _not_found() -> Response:
     return PlainTextResponse("not found", status_code=404, headers=_HEADERS)
+
+
+def release_heading(project: Project, source) -> dict[str, str]:
+    """A release's title as its source-language page shows it (values filled in) and, while it is under
+    embargo, the embargo line that page prints ("Embargoed until July 25, 2023, 10:00 AM GMT+02:00")."""
+    import datetime as dt
+
+    from babel import Locale
+
+    from ..render.formatting import Formatter
+    from ..render.render import fill
+    from ..source.embargo import current_time, embargo_time, is_embargoed
+
+    language = project.source_language
+    formatter = Formatter(Locale.parse(language), project.settings(language).calendar)
+    values = {name: formatter.format(value) for name, value in source.values.items()}
+    title = fill(str(source.fields.get("title") or source.slug), values)
+    embargo = source.fields.get("embargo")
+    line = ""
+    if isinstance(embargo, dt.datetime) and is_embargoed(embargo, current_time()):
+        line = "Embargoed until " + embargo_time(embargo, formatter.locale, formatter.date(embargo.date()))
+    return {"title": title, "embargo": line}
 
 
 def language_name(language: str) -> str:
