@@ -12,6 +12,7 @@ from babel import Locale, UnknownLocaleError
 
 from .errors import ConfigError, PubkitError, SourceError, UsageError
 from .fileio import read_limited
+from .organization import Organization, parse_organization
 
 CONFIG_FILE = "pubkit.toml"
 MAX_CONFIG_BYTES = 1024 * 1024
@@ -45,6 +46,7 @@ _KEYS: dict[str, tuple[type | tuple[type, ...], Any]] = {
     "base_url": (str, ""),
     "index_page_size": (int, 20),
     "folder": (str, ""),  # only in a [language.<lang>] table: the site folder of that language
+    "organization": (dict, None),  # name, boilerplate, logo, press contacts (organization.py)
 }
 _REQUIRED = ("source_language", "languages")
 #: Settings a ``[language.<lang>]`` table may override.
@@ -98,6 +100,8 @@ class Project:
     index_page_size: int = 20
     defaults: LanguageSettings = field(default_factory=LanguageSettings)
     per_language: dict[str, LanguageSettings] = field(default_factory=dict)
+    #: ``[organization]``: given to every release (organization.py); None when the project has none.
+    organization: Organization | None = None
 
     @property
     def preview_output_dir(self) -> Path:
@@ -331,7 +335,31 @@ def _validate(data: dict[str, Any], root: Path, path: Path, text: str, section_l
         index_page_size=data.get("index_page_size", 20),
         defaults=defaults,
         per_language=per_language,
+        organization=_organization(data, root, path, text, section_line, folders["sources_dir"]),
     )
+
+
+def _organization(data: dict[str, Any], root: Path, path: Path, text: str, section_line: int,
+                  sources_dir: Path) -> Organization | None:
+    if "organization" not in data:
+        return None
+
+    def line_of(pattern: str, nth: int = 0, after: int = 0) -> int:
+        compiled, seen = re.compile(pattern), 0
+        start = max(section_line, after)
+        for index, line in enumerate(text.splitlines()[start:], start=start):
+            if compiled.match(line):
+                if seen == nth:
+                    return index + 1
+                seen += 1
+        return _table_line(text, "organization", section_line)
+
+    organization = parse_organization(data["organization"], root, path, line_of)
+    if organization.boilerplate is not None and organization.boilerplate.parent == sources_dir:
+        # Every .md there is a release: the boilerplate would be published as one.
+        raise ConfigError(f"'boilerplate' must not be in '{sources_dir.name}/', where every Markdown file is a "
+                          "release", path, line_of(r"^\s*boilerplate\s*="))
+    return organization
 
 
 def _check_output_dir(folders: dict[str, Path], fail) -> None:

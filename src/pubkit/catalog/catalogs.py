@@ -19,7 +19,8 @@ from ..fileio import write_atomic
 from .memory import fill, language_memory, origin_of
 from .merge import MergeReport, merge, untranslated_entry
 from .pofile import WRAP_WIDTH, parse_text, plural_count, read_catalog, render
-from ..source.sources import Message, read_sources
+from ..organization import ORGANIZATION_DOMAIN
+from ..source.sources import Message, organization_messages, read_sources
 from ..render.templates import template_messages
 
 TEMPLATES_DOMAIN = "templates"
@@ -48,8 +49,16 @@ def timestamp() -> str:
 
 
 def domains(project: Project) -> list[str]:
-    """The catalog domains of a project: one per source slug, then ``templates``."""
-    return [source.slug for source in read_sources(project)] + [TEMPLATES_DOMAIN]
+    """The catalog domains of a project: one per source slug, then ``templates``, then ``organization``
+    when ``[organization]`` has text to translate (a boilerplate or a contact's role)."""
+    return [source.slug for source in read_sources(project)] + [TEMPLATES_DOMAIN] + \
+        ([ORGANIZATION_DOMAIN] if has_organization_text(project) else [])
+
+
+def has_organization_text(project: Project) -> bool:
+    organization = project.organization
+    return organization is not None and (organization.boilerplate is not None
+                                         or any(contact.role for contact in organization.contacts))
 
 
 def build_template(domain: str, located: Iterable[tuple[str, Message]], creation_date: str) -> polib.POFile:
@@ -101,6 +110,9 @@ def project_templates(project: Project) -> dict[str, list[tuple[str, Message]]]:
         reference = source.path.relative_to(project.root).as_posix()
         located[source.slug] = [(reference, message) for message in source.messages]
     located[TEMPLATES_DOMAIN] = template_messages(project)
+    if has_organization_text(project):
+        located[ORGANIZATION_DOMAIN] = [(path.relative_to(project.root).as_posix(), message)
+                                        for path, message in organization_messages(project)]
     return located
 
 
@@ -114,7 +126,8 @@ def extract(project: Project) -> list[WrittenFile]:
     for domain, located in project_templates(project).items():
         path = project.pot_path(domain)
         changed = write_atomic(path, template_text(domain, located, _read_if_exists(path)))
-        written.append(WrittenFile(path, changed, len(located)))
+        # A message used in several places is one entry of the .pot: count entries, not uses.
+        written.append(WrittenFile(path, changed, len({(m.context, m.msgid) for _, m in located})))
     return written
 
 

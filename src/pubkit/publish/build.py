@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from .. import __version__, safefs
 from ..config import Project, is_valid_slug, parse_languages
+from ..organization import ORGANIZATION_DOMAIN
 from ..source.embargo import is_embargoed
 from ..errors import Diagnostic, UsageError
 from ..fileio import write_atomic
@@ -202,6 +203,11 @@ class Inputs:
                     content = path.read_bytes()
                     self._note(path, content)
                     shared.update(f"\0asset {path.relative_to(project.sources_dir)}\0".encode() + content)
+        boilerplate = project.organization.boilerplate if project.organization else None
+        if boilerplate is not None:  # its contacts and logo path are in the configuration, hashed above
+            content = boilerplate.read_bytes()
+            self._note(boilerplate, content)
+            shared.update(b"\0boilerplate\0" + content)
         self._shared = {kind: f"{shared.hexdigest()}:{templates[kind].hexdigest()}" for kind in FORMATS}
         self._files: dict[Path, bytes] = {}
 
@@ -225,6 +231,8 @@ class Inputs:
         if job.language != self.project.source_language:
             h.update(b"\0" + self._read(self.project.po_path(job.language, job.slug)))
             h.update(b"\0" + self._read(self.project.po_path(job.language, UI_DOMAIN)))
+            # The organization's boilerplate and contact roles, translated once for every release.
+            h.update(b"\0" + self._read(self.project.po_path(job.language, ORGANIZATION_DOMAIN)))
         return h.hexdigest()
 
 
@@ -324,13 +332,15 @@ def build(
     previous = state.get("jobs", {})
     gate: dict[tuple[str, str], list[Fallback]] = {}  # (slug, language) → its translations not used
     gate_digests: dict[tuple[str, str], str] = {}  # (slug, language) → the digest its verdicts come from
-    ui_rejected: dict[str, list[Fallback]] = {}  # language → template strings not used, read when needed
+    ui_rejected: dict[str, list[Fallback]] = {}  # language → template/organization strings not used, when needed
 
     def ui_gate(language: str) -> list[Fallback]:
         if language not in ui_rejected:
             from ..catalog.catalogs import TEMPLATES_DOMAIN, Translations
 
-            ui_rejected[language] = Translations.load(project, language, TEMPLATES_DOMAIN).rejected()
+            # Template strings and the organization's text are on every page: their rejections too.
+            ui_rejected[language] = [*Translations.load(project, language, TEMPLATES_DOMAIN).rejected(),
+                                     *Translations.load(project, language, ORGANIZATION_DOMAIN).rejected()]
         return ui_rejected[language]
 
     # Pages not published last time, by the digest of their inputs: the same inputs give the same verdict,

@@ -19,6 +19,7 @@ from ..config import Project
 from ..errors import UsageError
 from ..fileio import write_atomic
 from ..machine import source_date_epoch
+from ..organization import ORGANIZATION_DOMAIN
 from ..catalog.pofile import read_catalog
 from .shards import collect
 from ..source.sources import read_sources
@@ -114,7 +115,8 @@ def _manifest(project: Project, files: dict[str, tuple[Job, bytes]]) -> dict:
             keys = set(source.message_keys)
             not_used += [f for f in Translations.load(project, language, source.slug).rejected()
                          if (f.context, f.msgid) in keys]
-        not_used += Translations.load(project, language, TEMPLATES_DOMAIN).rejected()
+        for shared in (TEMPLATES_DOMAIN, ORGANIZATION_DOMAIN):  # on every page
+            not_used += Translations.load(project, language, shared).rejected()
         if language != project.source_language:
             slugs = {source.slug for source in sources}
             for domain in domains(project):

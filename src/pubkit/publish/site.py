@@ -35,7 +35,7 @@ from .paths import (
     pdf_relative,
 )
 from ..render.pseudo import base_locale
-from ..render.brand import brand_assets
+from ..render.brand import brand_assets, brand_files
 from ..render.templates import template_files
 
 CHOOSER_TEMPLATE = "site-index.html"
@@ -96,12 +96,12 @@ def site_files(project: Project, listed: dict[str, dict], index, now: dt.datetim
     assets = template_files(project)
     files: dict[str, bytes] = {f"assets/{name}": assets[name].read_bytes() for name in ASSETS}
     brand = brand_assets(project)
-    for relative in brand.values():
-        files[relative] = assets[relative.split("/", 1)[1]].read_bytes()
+    for relative, path in brand_files(project).values():
+        files[relative] = path.read_bytes()
     files[SITE_INDEX] = _render(renderer, project.source_language, CHOOSER_TEMPLATE, {
         "lang": bcp47(project.source_language),
         "dir": text_direction(Locale.parse(project.source_language)),
-        "organization": _organization(listings),
+        "organization": project.organization.name if project.organization else _organization(listings),
         "stylesheets": [link(SITE_INDEX, f"assets/{name}") for name in ASSETS],
         "favicon": link(SITE_INDEX, brand["favicon"]) if "favicon" in brand else None,
         "logo": link(SITE_INDEX, brand["logo"]) if "logo" in brand else None,
@@ -158,7 +158,8 @@ def _listings(project: Project, listed: dict[str, dict], index, now: dt.datetime
             slug, language, text("title") or slug, text("summary") or text("subtitle"),
             date if isinstance(date, dt.date) else None,
             formatter.date(date) if isinstance(date, dt.date) else None,
-            moment, pdf[0] if pdf else None, str(source.fields.get("organization") or ""),
+            moment, pdf[0] if pdf else None,
+            str(source.fields.get("organization") or (project.organization.name if project.organization else "")),
         ))
     for entries in by_language.values():
         entries.sort(key=lambda e: (e.moment, e.slug), reverse=True)  # newest first

@@ -25,6 +25,7 @@ from .pseudo import base_locale
 from .resources import image_digest, policy_for
 from ..source.sources import MAX_EMPHASIS_MARKS, MAX_NESTING, PLACEHOLDER_RE, Source, too_deep
 from .templates import BUILTIN_DIR, TEMPLATE_SUFFIXES, environment, template_error, template_files
+from .contacts import OrganizationParts
 from .head import news_article
 from .typography import typesetter
 
@@ -61,6 +62,7 @@ class Renderer:
         self.policy = policy_for(project.root, BUILTIN_DIR, allow_network=project.allow_network)
         self._formatters: dict[str, Formatter] = {}
         self._compile_all()
+        self.organization = OrganizationParts(self)
 
     def _compile_all(self) -> None:
         """Compile every template once, up front, so a mistake is reported against its own file."""
@@ -140,6 +142,10 @@ class Renderer:
             return self._fallback_attrs(fallback, page_dir, preview)
 
         body = self._body(source, text_of, values_for, marks, translations, medium, page)
+        organization = self.organization.context(source, language, text_of, values_for, marks, _attributes,
+                                                 translations, medium, page)
+        if "contact" in shown:  # the free-text contact keeps its lines
+            shown["contact"] = Markup(str(shown["contact"]).replace("\n", Markup("<br>\n")))
         settings = self.project.settings(language)
         release_date = source.fields.get("date")
         lang = language.replace("_", "-")
@@ -165,7 +171,7 @@ class Renderer:
             "place": fields.get("place"),
             "date": formatter.date(release_date) if release_date else None,
             "date_iso": release_date.isoformat() if release_date else None,
-            "organization": source.fields.get("organization", ""),
+            **organization,  # organization, boilerplate, contacts (contacts.py)
             "description": fields.get("summary") or fields.get("subtitle"),
             "body": body,
             "shown": shown,  # the text fields marked up for the page's body (plain text above is for metadata)
