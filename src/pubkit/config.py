@@ -47,6 +47,7 @@ _KEYS: dict[str, tuple[type | tuple[type, ...], Any]] = {
     "index_page_size": (int, 20),
     "folder": (str, ""),  # only in a [language.<lang>] table: the site folder of that language
     "organization": (dict, None),  # name, boilerplate, logo, press contacts (organization.py)
+    "embargo_zone": (str, ""),  # the IANA zone embargo times are shown in (source/embargo.py)
 }
 _REQUIRED = ("source_language", "languages")
 #: Settings a ``[language.<lang>]`` table may override.
@@ -102,6 +103,8 @@ class Project:
     per_language: dict[str, LanguageSettings] = field(default_factory=dict)
     #: ``[organization]``: given to every release (organization.py); None when the project has none.
     organization: Organization | None = None
+    #: The IANA zone embargo times are shown in ("Europe/Zurich"); "" for the offset the author wrote.
+    embargo_zone: str = ""
 
     @property
     def preview_output_dir(self) -> Path:
@@ -269,6 +272,13 @@ def _validate(data: dict[str, Any], root: Path, path: Path, text: str, section_l
                                       or not 1 <= data["index_page_size"] <= 10_000):
         raise fail("'index_page_size' must be a whole number from 1 to 10000", "index_page_size")
     base_url = _base_url(data.get("base_url", ""), fail)
+    if data.get("embargo_zone"):
+        from .source.embargo import time_zone
+
+        try:
+            time_zone(data["embargo_zone"])
+        except ValueError as exc:
+            raise fail(f"embargo_zone: {exc}", "embargo_zone") from None
     for key in ("paper_size", "pdf_variant", "bleed", "font_family", "min_completeness", "calendar"):
         if key in data:
             _check_setting(key, data[key], fail, key)
@@ -335,6 +345,7 @@ def _validate(data: dict[str, Any], root: Path, path: Path, text: str, section_l
         index_page_size=data.get("index_page_size", 20),
         defaults=defaults,
         per_language=per_language,
+        embargo_zone=data.get("embargo_zone", ""),
         organization=_organization(data, root, path, text, section_line, folders["sources_dir"]),
     )
 

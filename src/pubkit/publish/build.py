@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from .. import __version__, safefs
 from ..config import Project, is_valid_slug, parse_languages
 from ..organization import ORGANIZATION_DOMAIN
-from ..source.embargo import is_embargoed
+from ..source.embargo import is_embargoed, zoned
 from ..errors import Diagnostic, UsageError
 from ..fileio import write_atomic
 from ..machine import require_fonts, source_date_epoch
@@ -138,6 +138,7 @@ class SourceIndex:
                 # a slug names folders: never take '../x' from a state
                 slug = entry["slug"]
                 embargo = _moment(entry["embargo"])
+                zone = entry.get("embargo_zone") if isinstance(entry.get("embargo_zone"), str) else ""
             else:
                 from ..source.sources import read_source
 
@@ -145,9 +146,11 @@ class SourceIndex:
                 slug = source.slug
                 self.parsed[slug] = source
                 embargo = source.fields.get("embargo")  # type: ignore[assignment]
+                zone = str(source.fields.get("embargo_zone") or "")
             found.append((slug, path))
-            self.embargoes[slug] = embargo
-            self.cache[relative] = {"sha256": digest, "slug": slug,
+            # Shown in the release's zone, or the project's (embargo_zone): the same moment either way.
+            self.embargoes[slug] = zoned(embargo, zone or project.embargo_zone)
+            self.cache[relative] = {"sha256": digest, "slug": slug, "embargo_zone": zone,
                                     "embargo": embargo.isoformat() if embargo else None}
         if self.parsed:
             # Only files parsed now can bring a new slug: the others were checked unique by the last build.

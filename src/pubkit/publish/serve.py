@@ -462,13 +462,15 @@ def release_heading(project: Project, source) -> dict[str, str]:
 
     from ..render.formatting import Formatter
     from ..render.render import fill
-    from ..source.embargo import current_time, embargo_time, is_embargoed
+    from ..source.embargo import current_time, embargo_time, is_embargoed, zoned
 
     language = project.source_language
     formatter = Formatter(Locale.parse(language), project.settings(language).calendar)
     values = {name: formatter.format(value) for name, value in source.values.items()}
     title = fill(str(source.fields.get("title") or source.slug), values)
     embargo = source.fields.get("embargo")
+    embargo = zoned(embargo, str(source.fields.get("embargo_zone") or project.embargo_zone)) \
+        if isinstance(embargo, dt.datetime) else None
     line = ""
     if isinstance(embargo, dt.datetime) and is_embargoed(embargo, current_time()):
         line = "Embargoed until " + embargo_time(embargo, formatter.locale, formatter.date(embargo.date()))

@@ -21,7 +21,8 @@ from .values import Value, mapping_items, parse_date_node, parse_values
 #: Front-matter fields whose text is translated; each becomes a message with the field name as context.
 TRANSLATABLE_FIELDS = ("title", "subtitle", "place", "summary", "contact")
 #: Front-matter fields that are data, not text.
-DATA_FIELDS = ("date", "slug", "organization", "values", "embargo", "contacts", "contacts_replace", "boilerplate")
+DATA_FIELDS = ("date", "slug", "organization", "values", "embargo", "embargo_zone", "contacts", "contacts_replace",
+               "boilerplate")
 #: Front-matter fields that are yes or no.
 _FLAG_FIELDS = ("contacts_replace", "boilerplate")
 #: The message context of an image's caption (the title of an image standing alone in its paragraph).
@@ -353,6 +354,8 @@ def _read_fields(node: yaml.MappingNode, path: Path):
             fields[name] = parse_date_node(value_node, path, "'date'")
         elif name == "embargo":
             fields[name] = _embargo(value_node, path)
+        elif name == "embargo_zone":
+            fields[name] = _zone(value_node, path)
         elif name in ("slug", "organization"):
             if not isinstance(value_node, yaml.ScalarNode) or value_node.tag != "tag:yaml.org,2002:str":
                 raise SourceError(f"'{name}' must be text", path, value_node.line)
@@ -408,6 +411,19 @@ def _contacts(node: yaml.Node, path: Path) -> tuple[Contact, ...]:
                 table[key] = value.value if isinstance(value, yaml.ScalarNode) else None
         contacts.append(contact_from(table, fail, path, item.line))
     return tuple(contacts)
+
+
+def _zone(node: yaml.Node, path: Path) -> str:
+    """``embargo_zone: Europe/Zurich``: the IANA zone this release's embargo is shown in."""
+    from .embargo import time_zone
+
+    try:
+        if not isinstance(node, yaml.ScalarNode):
+            raise ValueError("'embargo_zone' must be an IANA time zone such as Europe/Zurich")
+        time_zone(node.value)
+    except ValueError as exc:
+        raise SourceError(f"embargo_zone: {exc}", path, node.line) from None
+    return node.value
 
 
 def _embargo(node: yaml.Node, path: Path):
