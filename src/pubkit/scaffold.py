@@ -51,7 +51,8 @@ def new_project(folder: Path, source_language: str = "en", languages: tuple[str,
     write_atomic(folder / "pubkit.toml", f'source_language = "{chosen[0]}"\nlanguages = [{listed}]\n')
     write_atomic(folder / "sources" / "example.md", EXAMPLE_SOURCE)
     (folder / "templates").mkdir(exist_ok=True)
-    write_atomic(folder / ".gitignore", "/dist/\n")
+    # Every folder pubkit writes: the site, review previews (serve, build --preview), pseudo-locales.
+    write_atomic(folder / ".gitignore", "/dist/\n/dist-preview/\n/dist-pseudo/\n")
     project = load_project(folder)
     extract(project)
     update(project)

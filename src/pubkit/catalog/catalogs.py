@@ -224,6 +224,46 @@ def init_language(project: Project, language: str) -> list[WrittenFile]:
     return written
 
 
+def orphan_catalogs(project: Project) -> list[Path]:
+    """Catalogs of domains the project no longer has (a release deleted or renamed): its ``.pot`` and the
+    ``.po`` of every configured language; ``update --prune`` removes them."""
+    known = set(domains(project))
+    orphans = [path for path in sorted(project.locale_dir.glob("*.pot")) if path.stem not in known]
+    for language in project.languages:
+        folder = project.locale_dir / language / "LC_MESSAGES"
+        orphans += [path for path in sorted(folder.glob("*.po")) if path.stem not in known]
+    return [path for path in orphans if path.is_file() and not path.is_symlink()]
+
+
+def prune(project: Project) -> list[Path]:
+    """Remove the orphan catalogs (never through a link, never outside ``locale_dir``); what was removed."""
+    from .. import safefs
+
+    removed = []
+    for path in orphan_catalogs(project):
+        if safefs.remove_beneath(project.locale_dir, path.relative_to(project.locale_dir).as_posix()):
+            removed.append(path)
+    return removed
+
+
+def remove_language(project: Project, language: str) -> list[Path]:
+    """Delete the catalogs of ``language`` (``init --remove``): every ``.po`` in its folder; the folders go
+    too when nothing else is left in them. What was removed."""
+    from .. import safefs
+
+    if language == project.source_language:
+        raise UsageError(f"'{language}' is the source language; it cannot be removed")
+    folder = project.locale_dir / language / "LC_MESSAGES"
+    removed = []
+    for path in sorted(folder.glob("*.po")) if folder.is_dir() and not folder.is_symlink() else []:
+        if safefs.remove_beneath(project.locale_dir, path.relative_to(project.locale_dir).as_posix()):
+            removed.append(path)
+    for empty in (folder, folder.parent):
+        if empty.is_dir() and not empty.is_symlink() and not any(empty.iterdir()):
+            empty.rmdir()
+    return removed
+
+
 def _read_if_exists(path: Path) -> str | None:
     try:
         return path.read_text(encoding="utf-8")

@@ -174,7 +174,7 @@ def _organization(listings: dict[str, list[Listing]]) -> str:
 
 def _render(renderer, language: str, template: str, context: dict) -> bytes:
     ui = Translations.load(renderer.project, language, TEMPLATES_DOMAIN)
-    renderer._install_gettext(ui)
+    renderer._install_gettext(ui, language=language)
     return renderer.env.get_template(template).render(context).encode()
 
 
@@ -237,7 +237,11 @@ def _feed(project: Project, language: str, entries: list[Listing]) -> bytes:
     feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": bcp47(language)})
     home = absolute_url(project, index_relative(project, language))
     sub(feed, "id", home)
-    sub(feed, "title", language_name(language))
+    # A feed reader lists feeds by title: say whose releases these are, in the feed's language.
+    heading = Translations.load(project, language, TEMPLATES_DOMAIN).get(None, "Press releases") or "Press releases"
+    organization = (entries[0].organization if entries else "") or \
+        (project.organization.name if project.organization else "")
+    sub(feed, "title", f"{heading} · {organization}" if organization else f"{heading} ({language_name(language)})")
     sub(feed, "updated", _stamp(max((e.moment for e in entries), default=dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc))))
     sub(feed, "link", rel="self", type="application/atom+xml", href=absolute_url(project, feed_relative(project, language)))
     sub(feed, "link", rel="alternate", type="text/html", href=home)

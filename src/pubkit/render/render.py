@@ -160,7 +160,7 @@ class Renderer:
                 return _attributes({}, css_class)
             return _attributes(marks(ui.fallback(context, msgid)), css_class)
 
-        self._install_gettext(ui, page)
+        self._install_gettext(ui, page, language)
         context = {
             "lang": lang,
             "dir": text_direction(locale),
@@ -201,15 +201,16 @@ class Renderer:
         """``text`` with the typography of ``language`` unless the project switched it off there."""
         return typesetter(base_locale(language))(text) if self.project.settings(language).typography else text
 
-    def _install_gettext(self, ui: Translations, page: RenderedPage | None = None) -> None:
-        # Jinja marks what gettext returns as safe; escaping here keeps catalog text as text.
+    def _install_gettext(self, ui: Translations, page: RenderedPage | None = None, language: str | None = None) -> None:
+        # Jinja marks what gettext returns as safe; escaping here keeps catalog text as text. Template
+        # strings get the typography of their language, like body text ("PDF’yi", « … »).
         def lookup(context: str | None, message: str) -> str:
             translated = ui.get(context, message)
             if translated is None:
                 if page is not None and (context, message) not in page.fallbacks:
                     page.fallbacks.append((context, message))  # reported like body text
-                return message
-            return translated
+                return self.typeset(self.project.source_language, message) if language else message
+            return self.typeset(language, translated) if language else translated
 
         def gettext(message: str) -> Markup:
             return escape(lookup(None, message))
