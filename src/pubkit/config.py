@@ -46,12 +46,17 @@ _KEYS: dict[str, tuple[type | tuple[type, ...], Any]] = {
     "base_url": (str, ""),
     "index_page_size": (int, 20),
     "folder": (str, ""),  # only in a [language.<lang>] table: the site folder of that language
+    "values": (dict, None),  # only in a [language.<lang>] table: value options (display, notation) there
     "organization": (dict, None),  # name, boilerplate, logo, press contacts (organization.py)
     "embargo_zone": (str, ""),  # the IANA zone embargo times are shown in (source/embargo.py)
+    "link_hosts": (list, None),  # hosts a translation may point links at besides the source link's own
 }
 _REQUIRED = ("source_language", "languages")
 #: Settings a ``[language.<lang>]`` table may override.
-LANGUAGE_KEYS = ("paper_size", "min_completeness", "font_family", "calendar", "typography", "folder")
+LANGUAGE_KEYS = ("paper_size", "min_completeness", "font_family", "calendar", "typography", "folder", "values")
+#: Options of a value a language may set for itself, and what they may be (source/values.py checks the kind).
+VALUE_OPTIONS = {"display": ("symbol", "narrowSymbol", "code", "name", "long", "short", "narrow"),
+                 "notation": ("standard", "compact")}
 #: Calendars for dates ("auto": Buddhist for Thai, Gregorian elsewhere); docs/typesetting.md.
 CALENDARS = ("auto", "gregorian", "buddhist")
 #: Paper sizes by name (CSS ``@page size`` keywords); "auto" picks A4 or US Letter from the locale.
@@ -73,6 +78,13 @@ class LanguageSettings:
     typography: bool = True
     #: The language's folder in the site; "" for its lowercase BCP 47 tag (paths.py).
     folder: str = ""
+    #: ``[language.<lang>.values]``: (value name or type, ((option, setting), …)), as written.
+    values: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+
+    def value_options(self, name: str, kind: str) -> dict[str, str]:
+        """The options this language sets for the value ``name`` of type ``kind`` (its name wins)."""
+        chosen = dict(self.values)
+        return {**dict(chosen.get(kind, ())), **dict(chosen.get(name, ()))}
 
 _SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
@@ -105,6 +117,8 @@ class Project:
     organization: Organization | None = None
     #: The IANA zone embargo times are shown in ("Europe/Zurich"); "" for the offset the author wrote.
     embargo_zone: str = ""
+    #: Hosts a translation may point a link at besides the source link's own host (catalog/checks.py).
+    link_hosts: tuple[str, ...] = ()
 
     @property
     def preview_output_dir(self) -> Path:
@@ -268,6 +282,9 @@ def _validate(data: dict[str, Any], root: Path, path: Path, text: str, section_l
             raise fail(f"'{key}' must be a positive number", key)
     if "folder" in data:
         raise fail("'folder' names one language's site folder: set it in a [language.<lang>] table", "folder")
+    if "values" in data:
+        raise fail("'values' sets value options for one language: set it in a [language.<lang>.values] table",
+                   "values")
     if "index_page_size" in data and (isinstance(data["index_page_size"], bool)
                                       or not 1 <= data["index_page_size"] <= 10_000):
         raise fail("'index_page_size' must be a whole number from 1 to 10000", "index_page_size")
@@ -306,9 +323,10 @@ def _validate(data: dict[str, Any], root: Path, path: Path, text: str, section_l
             if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
                 raise ConfigError(f"'{key}' in {where} must be a {_type_name(expected)}", path, line)
             _check_setting(key, value, lambda message, _key: ConfigError(message, path, line), key)
-        per_language[language] = replace(
-            defaults, **{k: float(v) if k == "min_completeness" else v for k, v in table.items()}
-        )
+        settings = {k: float(v) if k == "min_completeness" else v for k, v in table.items()}
+        if "values" in settings:
+            settings["values"] = _value_options(settings["values"], where, ConfigError, path, line)
+        per_language[language] = replace(defaults, **settings)
 
     _check_calendars(languages, source_language, defaults, per_language, path, text, section_line)
     _check_folders([source_language, *languages], per_language, path, text, section_line)
@@ -346,6 +364,7 @@ def _validate(data: dict[str, Any], root: Path, path: Path, text: str, section_l
         defaults=defaults,
         per_language=per_language,
         embargo_zone=data.get("embargo_zone", ""),
+        link_hosts=_link_hosts(data.get("link_hosts", []), fail),
         organization=_organization(data, root, path, text, section_line, folders["sources_dir"]),
     )
 
@@ -371,6 +390,32 @@ def _organization(data: dict[str, Any], root: Path, path: Path, text: str, secti
         raise ConfigError(f"'boilerplate' must not be in '{sources_dir.name}/', where every Markdown file is a "
                           "release", path, line_of(r"^\s*boilerplate\s*="))
     return organization
+
+
+_HOST_RE = re.compile(r"^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$")
+
+
+def _link_hosts(hosts: list, fail) -> tuple[str, ...]:
+    """``link_hosts = ["www.example.com.br"]``: host names, without scheme, path or port."""
+    for host in hosts:
+        if not isinstance(host, str) or not _HOST_RE.match(host.lower()):
+            raise fail(f"link_hosts: '{host}' is not a host name such as www.example.com.br", "link_hosts")
+    return tuple(dict.fromkeys(host.lower() for host in hosts))
+
+
+def _value_options(table: dict, where: str, error, path: Path, line: int) -> tuple:
+    """``[language.hi.values]``: ``investment = {display = "name"}`` or ``money = {notation = "compact"}``."""
+    options = []
+    for name, chosen in table.items():
+        if not isinstance(chosen, dict):
+            raise error(f"'{name}' in {where}.values must be a table such as {{display = \"name\"}}", path, line)
+        for option, setting in chosen.items():
+            if option not in VALUE_OPTIONS or setting not in VALUE_OPTIONS[option]:
+                allowed = "; ".join(f"{k}: {', '.join(v)}" for k, v in VALUE_OPTIONS.items())
+                raise error(f"'{name}' in {where}.values: '{option} = {setting}' is not a value option ({allowed})",
+                            path, line)
+        options.append((name, tuple(sorted(chosen.items()))))
+    return tuple(options)
 
 
 def _check_output_dir(folders: dict[str, Path], fail) -> None:

@@ -60,7 +60,7 @@ def completeness(done: int, total: int) -> float:
     return 100.0 if total == 0 else round(100.0 * done / total, 1)
 
 
-def _judge(catalog: polib.POFile, language: str, source_language: str | None):
+def _judge(catalog: polib.POFile, language: str, source_language: str | None, link_hosts: tuple[str, ...]):
     """A function telling whether a translated entry of ``catalog`` is rejected by the publish gate."""
     if source_language is None:
         return lambda entry: False
@@ -78,11 +78,11 @@ def _judge(catalog: polib.POFile, language: str, source_language: str | None):
         nplurals = plural_count(header, Path(catalog.fpath or "")) if header else 2
     except PubkitError:
         nplurals = None
-    return lambda entry: bool(translation_verdict(entry, locale, source_locale, nplurals))
+    return lambda entry: bool(translation_verdict(entry, locale, source_locale, nplurals, link_hosts))
 
 
 def catalog_status(language: str, domain: str, catalog: polib.POFile | None, template: polib.POFile | None,
-                   path: str, source_language: str | None = None) -> CatalogStatus:
+                   path: str, source_language: str | None = None, link_hosts: tuple[str, ...] = ()) -> CatalogStatus:
     """Counts of one catalog (``template``'s messages, all untranslated, when it does not exist);
     with ``source_language``, translations the publish gate rejects count as ``rejected``."""
     counts = {"translated": [0, 0], "fuzzy": [0, 0], "untranslated": [0, 0], "rejected": [0, 0]}
@@ -96,7 +96,7 @@ def catalog_status(language: str, domain: str, catalog: polib.POFile | None, tem
         elif "fuzzy" in entry.flags:
             state = "fuzzy"
         elif entry.translated():
-            rejected = rejected or _judge(catalog, language, source_language)
+            rejected = rejected or _judge(catalog, language, source_language, link_hosts)
             state = "rejected" if rejected(entry) else "translated"
         else:
             state = "untranslated"
@@ -132,5 +132,6 @@ def status(project: Project, languages: list[str] | None = None) -> list[Catalog
             path = project.po_path(language, domain)
             catalog = read_catalog(path) if path.exists() else None
             shown = path.relative_to(project.root).as_posix()
-            rows.append(catalog_status(language, domain, catalog, templates[domain], shown, project.source_language))
+            rows.append(catalog_status(language, domain, catalog, templates[domain], shown, project.source_language,
+                                       project.link_hosts))
     return rows

@@ -100,7 +100,7 @@ def _progress(project: Project, language: str, domain: str) -> CatalogStatus:
     path, pot = project.po_path(language, domain), project.pot_path(domain)
     catalog = read_catalog(path) if path.exists() else None
     template = read_catalog(pot) if catalog is None and pot.exists() else None
-    return catalog_status(language, domain, catalog, template, str(path), project.source_language)
+    return catalog_status(language, domain, catalog, template, str(path), project.source_language, project.link_hosts)
 
 
 def _manifest(project: Project, files: dict[str, tuple[Job, bytes]]) -> dict:
@@ -127,7 +127,8 @@ def _manifest(project: Project, files: dict[str, tuple[Job, bytes]]) -> dict:
                 untranslated += progress.untranslated if progress.exists else 0
                 rejected += progress.rejected
                 path = project.po_path(language, domain)
-                for finding in check_catalog(path, language, project.source_language) if path.exists() else ():
+                for finding in check_catalog(path, language, project.source_language, project.link_hosts) \
+                        if path.exists() else ():
                     errors += finding.severity == "error"
                     warnings += finding.severity == "warning"
         languages[language] = {

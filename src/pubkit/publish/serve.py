@@ -266,13 +266,13 @@ class Desk:
             row.update(source=True, percent=100.0, fuzzy=0, untranslated=0, rejected=0, errors=0, warnings=0)
             return row
         path = project.po_path(language, slug)
-        findings = check_catalog(path, language, project.source_language) if path.exists() else []
+        findings = check_catalog(path, language, project.source_language, project.link_hosts) if path.exists() else []
         catalog = None
         if path.exists():
             with contextlib.suppress(PubkitError):  # the checks above already report it as an error
                 catalog = read_catalog(path)
         shown = path.relative_to(project.root).as_posix()
-        status = catalog_status(language, slug, catalog, template, shown, project.source_language)
+        status = catalog_status(language, slug, catalog, template, shown, project.source_language, project.link_hosts)
         row.update(percent=status.percent, fuzzy=status.fuzzy, untranslated=status.untranslated,
                    rejected=status.rejected, errors=sum(f.severity == "error" for f in findings),
                    warnings=sum(f.severity == "warning" for f in findings), catalog=shown)

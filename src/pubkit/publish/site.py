@@ -124,7 +124,7 @@ def site_files(project: Project, listed: dict[str, dict], index, now: dt.datetim
 
 
 def _listings(project: Project, listed: dict[str, dict], index, now: dt.datetime, renderer) -> dict[str, list[Listing]]:
-    from ..render.render import fill
+    from ..render.render import fill, language_values
 
     by_language: dict[str, list[Listing]] = {}
     for key in sorted(listed):
@@ -134,7 +134,8 @@ def _listings(project: Project, listed: dict[str, dict], index, now: dt.datetime
         source = index.source(slug)
         formatter = renderer.formatter(language)
         translations = Translations.load(project, language, slug)
-        values = {name: formatter.format(value) for name, value in source.values.items()}
+        values = {name: formatter.format(value)
+                  for name, value in language_values(project, language, source.values).items()}
 
         def text(name: str) -> str | None:
             msgid = source.fields.get(name)

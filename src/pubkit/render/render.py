@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -24,6 +24,7 @@ from .layout import TextLayout, value_at
 from .pseudo import base_locale
 from .resources import image_digest, policy_for
 from ..source.sources import MAX_EMPHASIS_MARKS, MAX_NESTING, PLACEHOLDER_RE, Source, too_deep
+from ..source.values import VALUE_TYPES, Value
 from .templates import BUILTIN_DIR, TEMPLATE_SUFFIXES, environment, template_error, template_files
 from .contacts import OrganizationParts
 from .head import news_article
@@ -96,9 +97,10 @@ class Renderer:
         formatter = self.formatter(language)
         locale = formatter.locale
         try:
-            values = {name: formatter.format(value) for name, value in source.values.items()}
+            values = {name: formatter.format(value)
+                      for name, value in language_values(self.project, language, source.values).items()}
         except RenderError as exc:
-            raise RenderError(exc.message, source.path, exc.line) from None
+            raise RenderError(exc.message, exc.path or source.path, exc.line) from None
         page = RenderedPage(html="")
         page_dir = text_direction(locale)
         source_values: dict[str, str] | None = None
@@ -110,10 +112,11 @@ class Renderer:
                 return values
             if source_values is None:
                 source_formatter = self.formatter(self.project.source_language)
-                source_values = {name: source_formatter.format(value) for name, value in source.values.items()}
+                source_values = {name: source_formatter.format(value) for name, value
+                                 in language_values(self.project, self.project.source_language, source.values).items()}
             return source_values
         # Bidi isolation, unbreakable values and Korean words for this page (one render at a time).
-        self._layout = TextLayout(language, page_dir, medium)
+        self._layout, self._page_language = TextLayout(language, page_dir, medium), language
         self._source_layout = TextLayout(self.project.source_language,
                                          text_direction(self.formatter(self.project.source_language).locale), medium)
 
@@ -396,12 +399,34 @@ class Renderer:
             raise RenderError(f"{exc.message} (looked for {shown.as_posix()})", exc.path, exc.line) from None
         if real is None:  # data: URL, or the network where the project allows it
             return src
+        real = self._localized_image(src, real, source, referrer, line)
         if medium == "print":
             return real.as_uri()
         digest = image_digest(real, self.policy.roots)
         relative = f"images/{digest}-{real.name}"
         page.images.append((relative, real))
         return relative
+
+
+    def _localized_image(self, src: str, real: Path, source: Source, referrer: Path, line: int | None) -> Path:
+        """``chart.de.png`` beside ``chart.png`` on a German page (``chart.pt_BR.png``, else ``chart.pt.png``,
+        on a Brazilian one), found through the same checks as any image; else the image itself."""
+        parts = urlsplit(src)
+        stem, dot, suffix = parts.path.rpartition(".")
+        language = self._page_language
+        if not dot or "/" in suffix or language == self.project.source_language:
+            return real
+        for tag in dict.fromkeys((language, base_locale(language).split("_")[0])):
+            variant = parts._replace(path=f"{stem}.{tag}.{suffix}").geturl()
+            try:
+                found = self.policy.local_file(variant, source.path.parent, referrer, line)
+            except RenderError as exc:
+                if exc.message.endswith(" not found"):
+                    continue
+                raise
+            if found is not None:
+                return found
+        return real
 
 
 def _as_figure(token: Token, kind: str) -> Token:
@@ -433,6 +458,24 @@ def _text_fields(source: Source):
     for message in source.messages:
         if message.context in source.fields and source.fields.get(message.context) == message.msgid:
             yield message.context, message.msgid
+
+
+def language_values(project: Project, language: str, values: dict[str, Value]) -> dict[str, Value]:
+    """``values`` with the options ``[language.<lang>.values]`` sets for ``language`` (display, notation)."""
+    settings = project.settings(language)
+    if not settings.values:
+        return values
+    chosen = {}
+    for name, value in values.items():
+        options = settings.value_options(name, value.kind)
+        for option, setting in options.items():
+            if setting not in (VALUE_TYPES[value.kind].get(option) or ()):
+                lines = project.config_path.read_text(encoding="utf-8").splitlines()
+                line = next((n for n, text in enumerate(lines, 1) if f"language.{language}" in text), 1)
+                raise RenderError(f"[language.{language}.values]: '{option} = \"{setting}\"' does not apply to the "
+                                  f"{value.kind} value '{name}'", project.config_path, line)
+        chosen[name] = replace(value, options={**value.options, **options}) if options else value
+    return chosen
 
 
 def fill(text: str, values: dict[str, str]) -> str:
