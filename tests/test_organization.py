@@ -98,7 +98,7 @@ def page(project: Path, language: str) -> str:
 
 
 def contacts_on(html: str) -> list[str]:
-    return re.findall(r'<address class="press-contact">\s*<span class="name">([^<]+)</span>', html)
+    return re.findall(r'<address class="press-contact">\s*<span class="name" dir="ltr">([^<]+)</span>', html)
 
 
 def test_the_press_contacts_of_a_language_for_code(office: Path) -> None:
@@ -138,7 +138,7 @@ def test_every_release_gets_the_boilerplate_and_the_contacts_of_its_language(off
     assert "Assessora de imprensa para a América Latina" in page(office, "pt_BR")
     english = page(office, "en")
     assert contacts_on(english) == ["Anna Keller"]
-    assert '<span class="address-line">Bahnhofstrasse 1</span>' in english
+    assert '<span class="address-line" dir="ltr">Bahnhofstrasse 1</span>' in english
     assert '<meta name="author" content="Tödi Rail AG">' in english
 
 

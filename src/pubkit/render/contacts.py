@@ -3,6 +3,7 @@ serve the page's language, with phone numbers and e-mail addresses kept whole an
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
@@ -26,7 +27,21 @@ class ShownContact:
     phone: str
     phone_uri: str
     email: str
-    address_lines: tuple[str, ...]
+    #: Each line of the address with the direction of its own script ("ltr", "rtl"): a Swiss address on a
+    #: Hebrew page still reads "9423 Altenrhein" (WeasyPrint does not resolve dir="auto").
+    address_lines: tuple[tuple[str, str], ...]
+    name_dir: str = "ltr"
+
+
+def direction(text: str) -> str:
+    """The direction of the first letter of ``text`` that has one (Unicode bidi class L, R or AL)."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "ltr"
 
 
 def release_contacts(source: Source, contacts: tuple[Contact, ...], language: str) -> list[Contact]:
@@ -78,6 +93,7 @@ class OrganizationParts:
             attrs = marks(where.fallback(ROLE_CONTEXT, contact.role)) if len(page.fallbacks) > before else {}
             shown.append(ShownContact(contact.name, escape(role), attributes(attrs, "role"), contact.phone,
                                       contact.phone_uri if contact.phone else "", contact.email,
-                                      tuple(contact.address.splitlines())))
+                                      tuple((line, direction(line)) for line in contact.address.splitlines()),
+                                      direction(contact.name)))
         name = source.fields.get("organization") or (organization.name if organization else "")
         return {"organization": str(name), "boilerplate": boilerplate, "contacts": shown}
