@@ -290,8 +290,6 @@ def _validate(data: dict[str, Any], root: Path, path: Path, text: str, section_l
         raise fail("'index_page_size' must be a whole number from 1 to 10000", "index_page_size")
     base_url = _base_url(data.get("base_url", ""), fail)
     if data.get("embargo_zone"):
-        from .source.embargo import time_zone
-
         try:
             time_zone(data["embargo_zone"])
         except ValueError as exc:
@@ -384,7 +382,7 @@ def _organization(data: dict[str, Any], root: Path, path: Path, text: str, secti
                 seen += 1
         return _table_line(text, "organization", section_line)
 
-    organization = parse_organization(data["organization"], root, path, line_of)
+    organization = parse_organization(data["organization"], root, path, line_of, normalize_language)
     if organization.boilerplate is not None and organization.boilerplate.parent == sources_dir:
         # Every .md there is a release: the boilerplate would be published as one.
         raise ConfigError(f"'boilerplate' must not be in '{sources_dir.name}/', where every Markdown file is a "
@@ -510,6 +508,18 @@ def _type_name(kind: type | tuple[type, ...]) -> str:
     if isinstance(kind, tuple):
         return " or ".join(names.get(k, k.__name__) for k in kind)
     return names.get(kind, kind.__name__)
+
+
+def time_zone(name: str):
+    """The IANA zone ``name`` (``Europe/Zurich``) from the system's tz database; ValueError if unknown."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if not name or "\0" in name or name.startswith(("/", ".")) or ".." in name:
+        raise ValueError(f"'{name}' is not an IANA time zone such as Europe/Zurich")
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"'{name}' is not an IANA time zone such as Europe/Zurich") from None
 
 
 def is_valid_slug(slug: str) -> bool:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from .errors import PubkitError
 
-if TYPE_CHECKING:  # pragma: no cover
+if TYPE_CHECKING:  # pragma: no cover  (config imports this module: the type only)
     from .config import Project
 
 #: The catalog of the organization's own text (boilerplate, contact roles): ``locale/organization.pot``.
@@ -76,10 +76,11 @@ def press_contacts(project: Project, language: str) -> list[Contact]:
     return serving(organization.contacts, language) if organization else []
 
 
-def contact_from(table: dict[str, Any], fail: Callable[..., PubkitError], path: Path | None = None,
-                 line: int = 1) -> Contact:
+def contact_from(table: dict[str, Any], fail: Callable[..., PubkitError], normalize: Callable[[str], str],
+                 path: Path | None = None, line: int = 1) -> Contact:
     """A contact from its keys (a ``[[organization.contact]]`` table or a release's ``contacts`` entry);
-    ``fail(message, key)`` makes the error, at the line of ``key`` where it can."""
+    ``fail(message, key)`` makes the error, at the line of ``key`` where it can; ``normalize`` spells a
+    locale as the project does (config.normalize_language, passed in: this module sits below config)."""
     for key in table:
         if key not in CONTACT_KEYS:
             raise fail(f"unknown contact key '{key}' (known: {', '.join(CONTACT_KEYS)})", key)
@@ -101,18 +102,17 @@ def contact_from(table: dict[str, Any], fail: Callable[..., PubkitError], path: 
     languages = table.get("languages", [])
     if not isinstance(languages, list) or not all(isinstance(tag, str) for tag in languages):
         raise fail("contact 'languages' must be a list of locales such as [\"de\", \"pt_BR\"]", "languages")
-    from .config import normalize_language
-
     served = []
     for tag in languages:
         try:
-            served.append(normalize_language(tag))
+            served.append(normalize(tag))
         except ValueError as exc:
             raise fail(str(exc), "languages") from None
     return Contact(text["name"], text["role"], text["phone"], text["email"], address, tuple(served), path, line)
 
 
-def parse_organization(table: dict[str, Any], root: Path, path: Path, line_of: Callable[..., int]) -> Organization:
+def parse_organization(table: dict[str, Any], root: Path, path: Path, line_of: Callable[..., int],
+                       normalize: Callable[[str], str]) -> Organization:
     """``[organization]`` → :class:`Organization`; ``line_of(pattern, nth, after=0)`` is the line of the
     ``nth`` line matching ``pattern`` (after line ``after``), for errors."""
     from .errors import ConfigError
@@ -140,7 +140,7 @@ def parse_organization(table: dict[str, Any], root: Path, path: Path, line_of: C
             line = line_of(rf"^\s*{re.escape(key)}\s*=", 0, start) if key else start
             return ConfigError(message, path, line)
 
-        contacts.append(contact_from(entry, fail, path, start))
+        contacts.append(contact_from(entry, fail, normalize, path, start))
     return Organization(" ".join(name.split()), files["boilerplate"], files["logo"], tuple(contacts))
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING
 
+from ..config import time_zone
 from ..errors import UsageError
 
 if TYPE_CHECKING:  # pragma: no cover  Babel is imported where a date is formatted, not by every build
@@ -47,18 +48,6 @@ def current_time(now: str | None = None) -> dt.datetime:
 
 def is_embargoed(embargo: dt.datetime | None, now: dt.datetime) -> bool:
     return embargo is not None and now < embargo
-
-
-def time_zone(name: str):
-    """The IANA zone ``name`` (``Europe/Zurich``) from the system's tz database; ValueError if unknown."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    if not name or "\0" in name or name.startswith(("/", ".")) or ".." in name:
-        raise ValueError(f"'{name}' is not an IANA time zone such as Europe/Zurich")
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"'{name}' is not an IANA time zone such as Europe/Zurich") from None
 
 
 def zoned(embargo: dt.datetime | None, zone: str) -> dt.datetime | None:

@@ -12,7 +12,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
-from ..config import Project, is_valid_slug
+from ..config import Project, is_valid_slug, normalize_language, time_zone
 from ..errors import SourceError
 from ..fileio import read_limited
 from ..organization import ORGANIZATION_DOMAIN, ROLE_CONTEXT, Contact, contact_from
@@ -409,14 +409,12 @@ def _contacts(node: yaml.Node, path: Path) -> tuple[Contact, ...]:
                 table[key] = [v.value if isinstance(v, yaml.ScalarNode) else None for v in value.value]
             else:
                 table[key] = value.value if isinstance(value, yaml.ScalarNode) else None
-        contacts.append(contact_from(table, fail, path, item.line))
+        contacts.append(contact_from(table, fail, normalize_language, path, item.line))
     return tuple(contacts)
 
 
 def _zone(node: yaml.Node, path: Path) -> str:
     """``embargo_zone: Europe/Zurich``: the IANA zone this release's embargo is shown in."""
-    from .embargo import time_zone
-
     try:
         if not isinstance(node, yaml.ScalarNode):
             raise ValueError("'embargo_zone' must be an IANA time zone such as Europe/Zurich")
