@@ -208,3 +208,23 @@ def test_a_mistake_in_the_organization_is_one_line_and_status_2(office, run, tmp
     assert result.err.startswith(f"pubkit.toml:{CONFIG.replace(change, where).splitlines().index(where) + 1}:")
     assert message in result.err
     assert {p: p.read_bytes() for p in (project / "locale").rglob("*") if p.is_file()} == before
+
+
+def test_the_organizations_logo_heads_the_site(office: Path, run, tmp_path) -> None:
+    import shutil
+
+    project = tmp_path / "office"
+    shutil.copytree(office, project)
+    (project / "brand").mkdir()
+    logo = '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40"><rect width="120" height="40"/></svg>'
+    (project / "brand" / "toedi.svg").write_text(logo, encoding="utf-8")
+    config = project / "pubkit.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        'boilerplate = "organization.md"', 'boilerplate = "organization.md"\nlogo = "brand/toedi.svg"'), encoding="utf-8")
+    assert run("build", "--format", "html", "--lang", "de", cwd=project).code == 0
+    assert (project / "dist" / "assets" / "logo.svg").read_text(encoding="utf-8") == logo
+    assert '<img src="../../assets/logo.svg" alt="Tödi Rail AG"' in page(project, "de")
+    # A logo that is not the image its name says stops the build before anything is written.
+    (project / "brand" / "toedi.svg").write_text("<!DOCTYPE svg><svg/>", encoding="utf-8")
+    result = run("build", "--format", "html", "--lang", "de", "--force", cwd=project)
+    assert result.code == 2 and "brand/toedi.svg:1: error: toedi.svg is not a SVG image" in result.err
