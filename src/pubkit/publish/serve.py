@@ -153,7 +153,19 @@ class Desk:
                 self.state.error = f"pubkit: error: internal error while building: {type(error).__name__}: {error}"
                 return False
             self.state.error = None
+            if formats == ("html",):
+                self.build_pseudo(project)
             return bool(result.written)
+
+    def build_pseudo(self, project: Project) -> None:
+        """The pseudo-locales' web pages (en-XA, ar-XB) into ``dist-pseudo/``, embargoed releases included:
+        what layouts do with longer text and right-to-left script, before any translation exists."""
+        from ..render.pseudo import build_pseudo
+
+        try:
+            build_pseudo(project, formats=("html",), jobs=1)
+        except PubkitError as error:
+            self.state.error = error.format(self.root)
 
     def build_all(self) -> None:
         """Web pages first (they are on screen sooner), then the PDFs."""
@@ -249,7 +261,8 @@ class Desk:
             template = read_catalog(pot_path) if pot_path.exists() else None
             rows = [self._row(project, preview, source.slug, language, template)
                     for language in project.output_languages]
-            releases.append({"slug": source.slug, **release_heading(project, source), "rows": rows})
+            releases.append({"slug": source.slug, **release_heading(project, source), "rows": rows,
+                             "pseudo": self._pseudo_links(project, source.slug)})
         return {"releases": releases, "source_language": project.source_language,
                 "languages": list(project.output_languages)}
 
@@ -277,6 +290,20 @@ class Desk:
                    rejected=status.rejected, errors=sum(f.severity == "error" for f in findings),
                    warnings=sum(f.severity == "warning" for f in findings), catalog=shown)
         return row
+
+    def _pseudo_links(self, project: Project, slug: str) -> list[dict]:
+        """The pseudo-locale pages of ``slug`` the desk built, as ``/pseudo/…`` links."""
+        from ..render.pseudo import OUTPUT_FOLDER, PSEUDO_LOCALES
+
+        pseudo = replace(project, output_dir=project.root / OUTPUT_FOLDER, languages=tuple(PSEUDO_LOCALES),
+                         per_language={})
+        links = []
+        for language in PSEUDO_LOCALES:
+            relative = page_relative(pseudo, slug, language)
+            path = confined(pseudo.output_dir, relative)
+            if path is not None and path.is_file():
+                links.append({"language": language, "tag": bcp47(language), "page": f"/pseudo/{relative}"})
+        return links
 
     @staticmethod
     def _link(preview: Project, relative: str) -> str | None:
@@ -342,6 +369,7 @@ class Desk:
             Route("/", self.dashboard, methods=["GET", "HEAD"]),
             Route("/review/{slug}", self.review, methods=["GET", "HEAD"]),
             Route("/site/{path:path}", self.site, methods=["GET", "HEAD"]),
+            Route("/pseudo/{path:path}", self.pseudo, methods=["GET", "HEAD"]),
             Route("/_pubkit/events", self.events, methods=["GET"]),
             Route("/_pubkit/thumb/{slug}/{language}/{page:int}.png", self.thumb, methods=["GET", "HEAD"]),
             Route("/_pubkit/{name}", self.asset, methods=["GET", "HEAD"]),
@@ -390,6 +418,15 @@ class Desk:
         return self.page("review.html", slug=slug, columns=columns, chosen=languages, **heading,
                          languages=[(lang, language_name(lang)) for lang in project.output_languages])
 
+    async def pseudo(self, request: Request) -> Response:
+        """A pseudo-locale page (``dist-pseudo/``), confined and served like the preview site's pages."""
+        from ..render.pseudo import OUTPUT_FOLDER
+
+        path = confined(self.root / OUTPUT_FOLDER, request.path_params["path"])
+        if path is None or not path.is_file():
+            return _not_found()
+        return _with_live_reload(path)
+
     async def site(self, request: Request) -> Response:
         relative = request.path_params["path"]
         path = confined(self.preview_dir, relative) if relative else None
@@ -405,14 +442,7 @@ class Desk:
                                                 for p in folder.iterdir() if not p.name.startswith(".")))
         if path is None or not path.is_file():
             return _not_found()
-        if path.suffix == ".html":
-            # Every open page reloads itself when the desk rebuilds: one script tag, added on the way out.
-            text = path.read_text(encoding="utf-8", errors="replace")
-            tag = '<script src="/_pubkit/live.js"></script>'
-            end = text.rfind("</body>")
-            text = text[:end] + tag + text[end:] if end >= 0 else text + tag
-            return HTMLResponse(text, headers=_HEADERS)
-        return FileResponse(path, headers=_HEADERS)
+        return _with_live_reload(path)
 
     async def asset(self, request: Request) -> Response:
         name = request.path_params["name"]
@@ -447,6 +477,18 @@ class Desk:
                     await asyncio.wait_for(waiting.wait(), _TICK)
 
         return StreamingResponse(stream(), media_type="text/event-stream", headers=_HEADERS)
+
+
+def _with_live_reload(path: Path) -> Response:
+    """A file of a built site; a web page with the desk's live-reload script added on the way out."""
+    if path.suffix == ".html":
+        # Every open page reloads itself when the desk rebuilds: one script tag, added on the way out.
+        text = path.read_text(encoding="utf-8", errors="replace")
+        tag = '<script src="/_pubkit/live.js"></script>'
+        end = text.rfind("</body>")
+        text = text[:end] + tag + text[end:] if end >= 0 else text + tag
+        return HTMLResponse(text, headers=_HEADERS)
+    return FileResponse(path, headers=_HEADERS)
 
 
 def _not_found() -> Response:
