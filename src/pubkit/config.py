@@ -277,26 +277,7 @@ def _validate(data: dict[str, Any], root: Path, path: Path, text: str, section_l
             raise fail(f"language '{tag}' is listed twice", "languages")
         languages.append(language)
 
-    for key in ("max_pages", "max_render_seconds"):
-        if key in data and (isinstance(data[key], bool) or not 0 < data[key] <= 100_000):
-            raise fail(f"'{key}' must be a positive number", key)
-    if "folder" in data:
-        raise fail("'folder' names one language's site folder: set it in a [language.<lang>] table", "folder")
-    if "values" in data:
-        raise fail("'values' sets value options for one language: set it in a [language.<lang>.values] table",
-                   "values")
-    if "index_page_size" in data and (isinstance(data["index_page_size"], bool)
-                                      or not 1 <= data["index_page_size"] <= 10_000):
-        raise fail("'index_page_size' must be a whole number from 1 to 10000", "index_page_size")
-    base_url = _base_url(data.get("base_url", ""), fail)
-    if data.get("embargo_zone"):
-        try:
-            time_zone(data["embargo_zone"])
-        except ValueError as exc:
-            raise fail(f"embargo_zone: {exc}", "embargo_zone") from None
-    for key in ("paper_size", "pdf_variant", "bleed", "font_family", "min_completeness", "calendar"):
-        if key in data:
-            _check_setting(key, data[key], fail, key)
+    base_url = _check_top_level(data, fail)
     defaults = LanguageSettings(
         paper_size=data.get("paper_size", "auto"),
         min_completeness=float(data.get("min_completeness", 0)),
@@ -304,28 +285,7 @@ def _validate(data: dict[str, Any], root: Path, path: Path, text: str, section_l
         calendar=data.get("calendar", "auto"),
         typography=data.get("typography", True),
     )
-    per_language: dict[str, LanguageSettings] = {}
-    for tag, table in data.get("language", {}).items():
-        where = f"[language.{tag}]"
-        try:
-            language = normalize_language(tag)
-        except ValueError as exc:
-            raise ConfigError(str(exc), path, _table_line(text, tag, section_line)) from None
-        if not isinstance(table, dict):
-            raise ConfigError(f"'language.{tag}' must be a table such as {where}", path, _table_line(text, tag, section_line))
-        for key, value in table.items():
-            line = _table_line(text, tag, section_line)
-            if key not in LANGUAGE_KEYS:
-                raise ConfigError(f"unknown key '{key}' in {where} (known: {', '.join(LANGUAGE_KEYS)})", path, line)
-            expected = _KEYS[key][0]
-            if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
-                raise ConfigError(f"'{key}' in {where} must be a {_type_name(expected)}", path, line)
-            _check_setting(key, value, lambda message, _key: ConfigError(message, path, line), key)
-        settings = {k: float(v) if k == "min_completeness" else v for k, v in table.items()}
-        if "values" in settings:
-            settings["values"] = _value_options(settings["values"], where, ConfigError, path, line)
-        per_language[language] = replace(defaults, **settings)
-
+    per_language = _per_language(data, defaults, path, text, section_line)
     _check_calendars(languages, source_language, defaults, per_language, path, text, section_line)
     _check_folders([source_language, *languages], per_language, path, text, section_line)
 
@@ -365,6 +325,58 @@ def _validate(data: dict[str, Any], root: Path, path: Path, text: str, section_l
         link_hosts=_link_hosts(data.get("link_hosts", []), fail),
         organization=_organization(data, root, path, text, section_line, folders["sources_dir"]),
     )
+
+
+def _check_top_level(data: dict[str, Any], fail) -> str:
+    """Checks of the top-level settings beyond their types; the site's address, made to end in '/'."""
+    for key in ("max_pages", "max_render_seconds"):
+        if key in data and (isinstance(data[key], bool) or not 0 < data[key] <= 100_000):
+            raise fail(f"'{key}' must be a positive number", key)
+    if "folder" in data:
+        raise fail("'folder' names one language's site folder: set it in a [language.<lang>] table", "folder")
+    if "values" in data:
+        raise fail("'values' sets value options for one language: set it in a [language.<lang>.values] table",
+                   "values")
+    if "index_page_size" in data and (isinstance(data["index_page_size"], bool)
+                                      or not 1 <= data["index_page_size"] <= 10_000):
+        raise fail("'index_page_size' must be a whole number from 1 to 10000", "index_page_size")
+    if data.get("embargo_zone"):
+        try:
+            time_zone(data["embargo_zone"])
+        except ValueError as exc:
+            raise fail(f"embargo_zone: {exc}", "embargo_zone") from None
+    for key in ("paper_size", "pdf_variant", "bleed", "font_family", "min_completeness", "calendar"):
+        if key in data:
+            _check_setting(key, data[key], fail, key)
+    return _base_url(data.get("base_url", ""), fail)
+
+
+def _per_language(data: dict[str, Any], defaults: LanguageSettings, path: Path, text: str,
+                  section_line: int) -> dict[str, LanguageSettings]:
+    """The ``[language.<lang>]`` tables: each language's settings over the project's defaults."""
+    per_language: dict[str, LanguageSettings] = {}
+    for tag, table in data.get("language", {}).items():
+        where = f"[language.{tag}]"
+        try:
+            language = normalize_language(tag)
+        except ValueError as exc:
+            raise ConfigError(str(exc), path, _table_line(text, tag, section_line)) from None
+        if not isinstance(table, dict):
+            raise ConfigError(f"'language.{tag}' must be a table such as {where}", path, _table_line(text, tag, section_line))
+        for key, value in table.items():
+            line = _table_line(text, tag, section_line)
+            if key not in LANGUAGE_KEYS:
+                raise ConfigError(f"unknown key '{key}' in {where} (known: {', '.join(LANGUAGE_KEYS)})", path, line)
+            expected = _KEYS[key][0]
+            if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
+                raise ConfigError(f"'{key}' in {where} must be a {_type_name(expected)}", path, line)
+            _check_setting(key, value, lambda message, _key: ConfigError(message, path, line), key)
+        settings = {k: float(v) if k == "min_completeness" else v for k, v in table.items()}
+        if "values" in settings:
+            settings["values"] = _value_options(settings["values"], where, ConfigError, path, line)
+        per_language[language] = replace(defaults, **settings)
+
+    return per_language
 
 
 def _organization(data: dict[str, Any], root: Path, path: Path, text: str, section_line: int,
