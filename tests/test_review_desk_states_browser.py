@@ -5,19 +5,20 @@ values filled in, and completeness counted as `status` counts it (a rejected tra
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import polib
 import pytest
 
 from pubkit.cli import main
-from review_desk import ROOT, Desk, wait_until
+from conftest import PROJECTS
+from review_desk import Desk, wait_until
 from test_review_browser import SCREENSHOTS, browser, column, counts  # noqa: F401  (fixture)
 
 from selenium.webdriver.common.by import By  # noqa: E402
 
-SLUG = "weiqiao-joint-laboratory"
-EMBARGO = "2099-03-02T10:00:00+01:00"
+SLUG = "altenrhein-plant"
 #: The legend's colours (review.css) as the browser computes them.
 COLOURS = {"untranslated": "rgba(255, 241, 168, 1)", "fuzzy": "rgba(255, 216, 168, 1)",
            "rejected": "rgba(255, 201, 201, 1)"}
@@ -26,26 +27,22 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
-    """The sample's laboratory release under embargo, its title naming a value, in English and German:
-    the changed title fuzzy, one paragraph rejected (a renamed placeholder), one untranslated."""
+    """The second sample (tests/projects/toedi) in British English and German, its embargoed release with
+    a changed title (fuzzy in German), a paragraph whose placeholder a translator renamed (rejected) and
+    a new one not translated yet."""
     folder = tmp_path_factory.mktemp("embargo") / "desk"
-    (folder / "sources").mkdir(parents=True)
-    text = (ROOT / "sources" / f"{SLUG}.md").read_text(encoding="utf-8")
-    text = text.replace("title: Weiqiao's joint science and technology laboratory opens its Weihai Base",
-                        f"title: Weiqiao's joint laboratory opens its Weihai Base with {{sites}} partner sites\n"
-                        f"embargo: {EMBARGO}")
-    (folder / "sources" / f"{SLUG}.md").write_text(text, encoding="utf-8")
-    shutil.copytree(ROOT / "locale" / "de", folder / "locale" / "de",
-                    ignore=lambda _d, names: [n for n in names if n.endswith(".po") and
-                                              n not in (f"{SLUG}.po", "templates.po")])
-    (folder / "pubkit.toml").write_text('source_language = "en"\nlanguages = ["de"]\n', encoding="utf-8")
+    shutil.copytree(PROJECTS / "toedi", folder)
+    config = folder / "pubkit.toml"
+    config.write_text(re.sub(r"^languages = .*$", 'languages = ["de"]', config.read_text(encoding="utf-8"),
+                             flags=re.MULTILINE), encoding="utf-8")
+    source = folder / "sources" / f"{SLUG}.md"
+    text = source.read_text(encoding="utf-8").replace("in its Altenrhein plant", "in its plant at Altenrhein")
+    source.write_text(text + "\nConstruction starts this summer.\n", encoding="utf-8")  # new, untranslated
     assert main(["-C", str(folder), "extract"]) == 0 and main(["-C", str(folder), "update"]) == 0
     po = polib.pofile(str(folder / "locale/de/LC_MESSAGES" / f"{SLUG}.po"))
     assert "fuzzy" in po.find("title", by="msgctxt").flags  # the changed title keeps its old translation
-    opening = next(e for e in po if "{opening}" in e.msgid)
-    opening.msgstr = opening.msgstr.replace("{opening}", "{eroeffnung}")
-    untranslated = next(e for e in po if e.msgid.startswith("With the new base"))
-    untranslated.msgstr = ""
+    hall = next(e for e in po if "{jobs}" in e.msgid)
+    hall.msgstr = hall.msgstr.replace("{jobs}", "{stellen}")
     po.save()
     return folder
 
@@ -64,10 +61,9 @@ def test_the_dashboard_marks_the_embargoed_release_and_fills_in_its_title(desk, 
     browser.get(desk.url)
     release = browser.find_element(By.ID, f"release-{SLUG}")
     assert "embargoed" in release.get_attribute("class").split()
-    assert release.find_element(By.TAG_NAME, "h1").text.startswith(
-        "Weiqiao's joint laboratory opens its Weihai Base with 12 partner sites")
+    assert release.find_element(By.TAG_NAME, "h1").text == "Tödi Rail invests CHF 280M in its plant at Altenrhein"
     line = release.find_element(By.CSS_SELECTOR, "p.embargo").text
-    assert "Embargoed until March 2, 2099" in line and "10:00" in line
+    assert line.endswith("Embargoed until 2 March 2099, 10:00 CET")  # embargo_zone: Europe/Zurich
     german = release.find_element(By.CSS_SELECTOR, 'tr[data-language="de"]')
     assert german.find_element(By.CSS_SELECTOR, "td.rejected").text == "1"
     assert german.find_element(By.CSS_SELECTOR, "td.fuzzy").text == "1"
@@ -80,8 +76,8 @@ def test_the_dashboard_marks_the_embargoed_release_and_fills_in_its_title(desk, 
 
 
 def test_the_embargoed_release_is_reviewed_side_by_side_in_the_legends_colours(desk, browser):
-    browser.get(f"{desk.url}review/{SLUG}?lang=en&lang=de")
-    assert "Embargoed until March 2, 2099" in browser.find_element(By.CSS_SELECTOR, "p.embargo").text
+    browser.get(f"{desk.url}review/{SLUG}?lang=en_GB&lang=de")
+    assert "Embargoed until 2 March 2099, 10:00 CET" in browser.find_element(By.CSS_SELECTOR, "p.embargo").text
     wait_until(lambda: counts(browser, "de"), what="the counts")
     assert counts(browser, "de") == "1 untranslated, 1 fuzzy, 1 rejected"
     assert column(browser, "de").find_elements(By.CSS_SELECTOR, ".thumbnails img")
@@ -91,7 +87,7 @@ def test_the_embargoed_release_is_reviewed_side_by_side_in_the_legends_colours(d
     browser.switch_to.frame(column(browser, "de").find_element(By.TAG_NAME, "iframe"))
     try:
         # The page says it is embargoed, in German, as its print version does.
-        assert browser.find_element(By.CSS_SELECTOR, "p.embargo").text.startswith("Sperrfrist bis 2. März 2099")
+        assert browser.find_element(By.CSS_SELECTOR, "p.embargo").text == "Sperrfrist bis 2. März 2099, 10:00 MEZ"
         for state, colour in COLOURS.items():
             marked = browser.find_element(By.CSS_SELECTOR, f'[data-pubkit-state="{state}"]')
             assert marked.value_of_css_property("background-color") == colour, state
