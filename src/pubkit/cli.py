@@ -125,6 +125,13 @@ def _parser() -> argparse.ArgumentParser:
     _embargo_options(bundle)
     bundle.set_defaults(run=_bundle)
 
+    verify = commands.add_parser("verify", help="rebuild a bundle from the sources and say whether the bytes match")
+    verify.add_argument("bundle", type=Path, metavar="BUNDLE", help="a zip written by `pubkit bundle`")
+    verify.add_argument("-j", "--jobs", type=_positive, default=None, metavar="N",
+                        help="render N documents at a time (default: the number of cores)")
+    verify.add_argument("--now", metavar="TIME", help="the moment embargoes are judged at, as given to `bundle`")
+    verify.set_defaults(run=_verify)
+
     serve = commands.add_parser("serve", help="the review desk: every language side by side in a browser, live")
     serve.add_argument("--port", type=_port, default=8000, metavar="N", help="the port (default 8000; 0: any free one)")
     serve.add_argument("--host", default="127.0.0.1",
@@ -422,6 +429,24 @@ def _bundle(args: argparse.Namespace) -> int:
         print(f"{item['where']}: warning: translation not used: {item['why']}", file=sys.stderr)
     print(f"wrote {_show(path, project)} ({_count(len(manifest['files']), 'file')})")
     return EXIT_CHECKS_FAILED if args.strict and not_used else EXIT_OK
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from .publish.build import default_jobs
+    from .publish.verify import read_bundle, verify
+
+    path = Path.cwd() / args.bundle
+    read_bundle(path)  # bad input is refused before the project is even read
+    verdict = verify(_project(args), path, jobs=args.jobs or default_jobs(),
+                     now=_now(args) if args.now else None)
+    shown = display_path(path)
+    for line in verdict.differences:
+        print(f"{shown}: {line}")
+    if verdict.identical:
+        print(f"{shown}: identical to a rebuild from the sources ({_count(verdict.files, 'file')})")
+        return EXIT_OK
+    print(f"{shown}: differs from a rebuild from the sources ({_count(len(verdict.differences), 'difference')})")
+    return EXIT_CHECKS_FAILED
 
 
 def _export(args: argparse.Namespace) -> int:

@@ -68,6 +68,15 @@ class UsageError(PubkitError):
     """The command line asks for something impossible (an unknown language, a file that exists)."""
 
 
+class BundleError(PubkitError):
+    """A file given as a bundle is not one pubkit made, or is not safe to read; a zip has no lines to point at."""
+
+    def format(self, relative_to: Path | None = None) -> str:
+        if self.path is not None and self.line is None:
+            return f"{display_path(self.path, relative_to)}: error: {self.message}"
+        return super().format(relative_to)
+
+
 class Diagnostic:
     """A finding that does not stop the command (a warning or a note), shown as ``path:line: severity: text``."""
 

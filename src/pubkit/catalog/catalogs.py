@@ -10,7 +10,6 @@ from pathlib import Path
 
 import polib
 from babel import Locale
-from babel.messages.plurals import get_plural
 
 from .. import __version__
 from ..config import Project
@@ -18,6 +17,7 @@ from ..errors import CatalogError, UsageError
 from ..fileio import write_atomic
 from .memory import fill, language_memory, origin_of
 from .merge import MergeReport, merge, untranslated_entry
+from .plurals import plural_forms
 from .pofile import WRAP_WIDTH, parse_text, plural_count, read_catalog, render
 from ..organization import ORGANIZATION_DOMAIN
 from ..source.sources import Message, organization_messages, read_sources
@@ -160,12 +160,6 @@ def same_content(text: str, other: str) -> bool:
             for e in catalog]
 
     return content(left) == content(right)
-
-
-def plural_forms(language: str) -> tuple[int, str]:
-    """``(nplurals, header value)`` for a language, from Babel's plural table (CLDR-derived)."""
-    count, expression = get_plural(language)
-    return count, f"nplurals={count}; plural={expression};"
 
 
 def new_catalog(template: polib.POFile, language: str, domain: str) -> polib.POFile:

@@ -401,7 +401,7 @@ class Renderer:
             return src
         real = self._localized_image(src, real, source, referrer, line)
         if medium == "print":
-            return real.as_uri()
+            return self.policy.portable_uri(real)
         digest = image_digest(real, self.policy.roots)
         relative = f"images/{digest}-{real.name}"
         page.images.append((relative, real))
