@@ -73,6 +73,7 @@ def test_the_dashboard_marks_the_embargoed_release_and_fills_in_its_title(desk, 
     row = next(r for r in json.loads(capsys.readouterr().out)["catalogs"] if r["domain"] == SLUG)
     assert row["rejected"] == 1 and f"{row['percent']:.1f} %" in german.text
     assert german.find_element(By.LINK_TEXT, "page") and german.find_element(By.LINK_TEXT, "PDF")
+    browser.save_screenshot(str(SCREENSHOTS / "pubkit-dashboard-embargoed.png"))
 
 
 def test_the_embargoed_release_is_reviewed_side_by_side_in_the_legends_colours(desk, browser):
