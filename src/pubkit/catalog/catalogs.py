@@ -298,7 +298,7 @@ def update(project: Project, languages: Iterable[str] | None = None,
         language: language_memory(
             project.locale_dir / language / "LC_MESSAGES", project.root,
             {path: catalog for path, catalog, lang, _ in plan if lang == language},
-            external, language, project.source_language,
+            external, language, project.source_language, _verdict(language, project.source_language),
         )
         for language in chosen
     }
@@ -321,6 +321,16 @@ def update(project: Project, languages: Iterable[str] | None = None,
         changed = write_atomic(path, render(merged))
         results.append(UpdatedFile(path, changed, False, report, filled))
     return results
+
+
+def _verdict(language: str, source_language: str):
+    """``rejects(entry, translation)``: whether the checks' verdict refuses ``translation`` of ``entry``."""
+    from .checks import translation_errors  # checks reads catalogs: imported late
+
+    def rejects(entry: polib.POEntry, translation: str) -> bool:
+        return bool(translation_errors(entry, translation, language, source_language))
+
+    return rejects
 
 
 def _nplurals(catalog: polib.POFile, language: str, path: Path) -> int:

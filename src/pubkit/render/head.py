@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from babel import Locale
+from babel.core import get_global
 from markupsafe import Markup
 
 from ..config import Project
@@ -36,6 +37,17 @@ def language_name(language: str) -> str:
     return pattern.format(name, ", ".join(details))
 
 
+def og_locale(language: str) -> str:
+    """Open Graph's ``language_TERRITORY`` for a language: its own territory, else CLDR's likeliest
+    ("de" is de_DE, "ar" ar_EG), so social sites do not take every page for en_US."""
+    locale = Locale.parse(base_locale(language))
+    territory = locale.territory
+    if not territory:
+        likely = get_global("likely_subtags").get(locale.language)
+        territory = Locale.parse(likely).territory if likely else None
+    return f"{locale.language}_{territory}" if territory else locale.language
+
+
 def page_head(project: Project, slug: str, language: str, publication: Publication,
               formatter: Formatter) -> dict:
     """Links and metadata for the page of ``slug`` in ``language``, as the template receives them."""
@@ -60,10 +72,12 @@ def page_head(project: Project, slug: str, language: str, publication: Publicati
         "pdf": link(here, pdf_relative(project, slug, language)),
         "chooser": link(here, SITE_INDEX) + "#choose",
         "index": link(here, index_relative(project, language)),
-        "og_locale": language if "_" in language else None,
+        "og_locale": og_locale(language),
+        "og_locale_alternates": [og_locale(other) for other in languages if other != language],
         "translation_of": None if language == default else default_url,
         "translations": [a["url"] for a in alternates if not a["current"]] if language == default else [],
         "logo": link(here, publication.brand["logo"]) if "logo" in publication.brand else None,
+        "logo_url": public_url(project, publication.brand["logo"], here) if "logo" in publication.brand else None,
         "favicon": link(here, publication.brand["favicon"]) if "favicon" in publication.brand else None,
         "embargo": embargo_time(embargo, formatter.locale, formatter.date(embargo.date())) if embargo else None,
     }

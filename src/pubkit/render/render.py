@@ -177,6 +177,7 @@ class Renderer:
             **organization,  # organization, boilerplate, contacts (contacts.py)
             "description": fields.get("summary") or fields.get("subtitle"),
             "body": body,
+            "images": [relative for relative, _ in page.images],  # the first is the page's og:image
             "shown": shown,  # the text fields marked up for the page's body (plain text above is for metadata)
             "medium": medium,
             "preview": preview,
@@ -252,10 +253,14 @@ class Renderer:
         blocks = {id(block.node.token): block for block in source.blocks}
         tokens: list[Token] = []
         closing_figure = False  # the paragraph_close after a captioned image closes its <figure>
+        demote = _heading_offset(source.tokens)
         for token in source.tokens:
             if token.type == "html_block":
                 continue  # directives and raw HTML are not published
             if token.type != "inline":
+                if demote and token.type in ("heading_open", "heading_close"):
+                    token = copy.copy(token)
+                    token.tag = f"h{min(int(token.tag[1]) + demote, 6)}"
                 if closing_figure and token.type == "paragraph_close":
                     token = _as_figure(token, "figure_close")
                     closing_figure = False
@@ -427,6 +432,12 @@ class Renderer:
             if found is not None:
                 return found
         return real
+
+
+def _heading_offset(tokens: list[Token]) -> int:
+    """How many levels the body's headings go down so that the release's title is the page's only <h1>."""
+    levels = [int(token.tag[1]) for token in tokens if token.type == "heading_open"]
+    return max(0, 2 - min(levels)) if levels else 0
 
 
 def _as_figure(token: Token, kind: str) -> Token:
