@@ -14,6 +14,7 @@ import pytest
 
 from conftest import PROJECTS, page_file, pdf_file
 from pubkit.cli import main
+from test_accessibility import VNU, axe_findings, chromium  # noqa: F401  (chromium: the fixture)
 
 LANGUAGES = ("de", "es", "pt_BR", "he", "hi", "ko", "ru", "tr")
 TRAINS = "regional-trains"
@@ -112,3 +113,15 @@ def test_the_pdf_keeps_numbers_and_addresses_whole(toedi, language) -> None:
     lines = [re.sub("[\u202a-\u202e\u200e\u200f]", "", line).strip() for line in text.splitlines()]
     assert "+41 71 555 01 00" in lines and "media@toedi-rail.example" in lines
     assert "9423 Altenrhein" in lines  # a Swiss address line keeps its order on a right-to-left page too
+
+
+def test_the_pages_with_contacts_and_boilerplate_pass_the_nu_html_checker_and_axe(toedi, chromium) -> None:
+    """The organization's markup (boilerplate section, <address>, tel: and mailto: links, directions) is valid
+    HTML and has no axe-core finding, in a right-to-left page and in the page with the Brazilian contact."""
+    pages = sorted((toedi / "dist").rglob("*.html"))
+    result = subprocess.run(["java", "-jar", str(VNU), "--format", "json", *map(str, pages)],
+                            capture_output=True, text=True, timeout=300)
+    messages = [m for m in json.loads(result.stderr)["messages"] if m.get("type") != "info"]
+    assert [f"{m['url'].split('/dist/')[-1]}:{m.get('lastLine')}: {m['message']}" for m in messages] == []
+    for language in ("he", "pt_BR"):
+        assert axe_findings(chromium, page_file(toedi, TRAINS, language).as_uri(), 1280) == [], language
