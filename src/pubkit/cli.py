@@ -261,8 +261,7 @@ def _update(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
-    from .catalog.catalogs import orphan_catalogs
-    from .catalog.status import status
+    from .catalog.status import catalog_domains, orphan_catalogs, status
 
     from .source.embargo import current_time, embargo_notes
 
@@ -270,7 +269,7 @@ def _status(args: argparse.Namespace) -> int:
     rows = status(project, _languages(args.lang))
     for note in embargo_notes(project, current_time()):
         print(note.format(project.root), file=sys.stderr)
-    orphans = [_show(path, project) for path in orphan_catalogs(project)]
+    orphans = [_show(path, project) for path in orphan_catalogs(project, set(catalog_domains(project)))]
     for orphan in orphans:
         print(f"{orphan}:1: note: catalog of a release that no longer exists; `pubkit update --prune` removes it",
               file=sys.stderr)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -148,9 +150,21 @@ class Project:
             raise ConfigError(f"no sources folder '{self.sources_dir.name}/' in the project", self.config_path)
         from .render.resources import confined_input
 
-        # A source that links out of the project is refused like an image that does.
-        return sorted(p for p in self.sources_dir.glob("*.md")
-                      if (p.is_file() or p.is_symlink()) and confined_input(p, self.root, SourceError, "source"))
+        # A source that links out of the project is refused like an image that does. A plain file lies
+        # where its folder does: only links (and a folder outside the project) need resolving one by one.
+        inside = Path(os.path.realpath(self.sources_dir)).is_relative_to(os.path.realpath(self.root))
+        found = []
+        for path in self.sources_dir.glob("*.md"):
+            try:
+                mode = path.lstat().st_mode
+            except FileNotFoundError:  # removed while listing
+                continue
+            if stat.S_ISLNK(mode) or (stat.S_ISREG(mode) and not inside):
+                confined_input(path, self.root, SourceError, "source")
+            elif not stat.S_ISREG(mode):
+                continue
+            found.append(path)
+        return sorted(found)
 
 
 def normalize_language(tag: str) -> str:
@@ -498,11 +512,11 @@ def _check_folders(languages: list[str], per_language: dict[str, LanguageSetting
 def _check_calendars(languages: list[str], source_language: str, defaults: LanguageSettings,
                      per_language: dict[str, LanguageSettings], path: Path, text: str, section_line: int) -> None:
     """``calendar = "buddhist"`` needs CLDR data pubkit ships (Thai): say so at the line that asks."""
-    from .render.cldr import buddhist_calendar, buddhist_locales
-
     for language in dict.fromkeys([source_language, *languages]):
         if per_language.get(language, defaults).calendar != "buddhist":
             continue
+        from .render.cldr import buddhist_calendar, buddhist_locales  # its data only when a project asks
+
         if buddhist_calendar(Locale.parse(language)) is None:
             own = language in per_language and per_language[language].calendar != defaults.calendar
             line = _table_line(text, language, section_line) if own else _key_line(text, "calendar", section_line)

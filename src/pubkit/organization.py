@@ -69,6 +69,14 @@ def serving(contacts: tuple[Contact, ...] | list[Contact], language: str) -> lis
     return named or [contact for contact in contacts if not contact.languages]
 
 
+def has_organization_text(project: Project) -> bool:
+    """True when ``[organization]`` has text to translate (a boilerplate or a contact's role): then the
+    project has the catalog ``organization``."""
+    organization = project.organization
+    return organization is not None and (organization.boilerplate is not None
+                                         or any(contact.role for contact in organization.contacts))
+
+
 def press_contacts(project: Project, language: str) -> list[Contact]:
     """The organization's press contacts for ``language`` (a locale such as ``pt_BR``), in the order
     ``pubkit.toml`` lists them; empty without ``[organization]`` contacts. ``role`` is untranslated."""

@@ -19,7 +19,7 @@ from .memory import fill, language_memory, origin_of
 from .merge import MergeReport, merge, untranslated_entry
 from .plurals import plural_forms
 from .pofile import WRAP_WIDTH, parse_text, plural_count, read_catalog, render
-from ..organization import ORGANIZATION_DOMAIN
+from ..organization import ORGANIZATION_DOMAIN, has_organization_text
 from ..source.sources import Message, organization_messages, read_sources
 from ..render.templates import template_messages
 
@@ -54,11 +54,6 @@ def domains(project: Project) -> list[str]:
     return [source.slug for source in read_sources(project)] + [TEMPLATES_DOMAIN] + \
         ([ORGANIZATION_DOMAIN] if has_organization_text(project) else [])
 
-
-def has_organization_text(project: Project) -> bool:
-    organization = project.organization
-    return organization is not None and (organization.boilerplate is not None
-                                         or any(contact.role for contact in organization.contacts))
 
 
 def build_template(domain: str, located: Iterable[tuple[str, Message]], creation_date: str) -> polib.POFile:
@@ -218,23 +213,14 @@ def init_language(project: Project, language: str) -> list[WrittenFile]:
     return written
 
 
-def orphan_catalogs(project: Project) -> list[Path]:
-    """Catalogs of domains the project no longer has (a release deleted or renamed): its ``.pot`` and the
-    ``.po`` of every configured language; ``update --prune`` removes them."""
-    known = set(domains(project))
-    orphans = [path for path in sorted(project.locale_dir.glob("*.pot")) if path.stem not in known]
-    for language in project.languages:
-        folder = project.locale_dir / language / "LC_MESSAGES"
-        orphans += [path for path in sorted(folder.glob("*.po")) if path.stem not in known]
-    return [path for path in orphans if path.is_file() and not path.is_symlink()]
-
-
 def prune(project: Project) -> list[Path]:
     """Remove the orphan catalogs (never through a link, never outside ``locale_dir``); what was removed."""
     from .. import safefs
 
     removed = []
-    for path in orphan_catalogs(project):
+    from .status import orphan_catalogs
+
+    for path in orphan_catalogs(project, set(domains(project))):
         if safefs.remove_beneath(project.locale_dir, path.relative_to(project.locale_dir).as_posix()):
             removed.append(path)
     return removed

@@ -514,15 +514,16 @@ def _run(project: Project, todo: list[Job], preview: bool, report: dict, jobs: i
         return
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    from ..render import pdf  # noqa: F401  imported once here, inherited by every forked worker
-
     workers = max(1, min(jobs, len(todo)))
     generation = workers * RECYCLE_AFTER
+    parent = _Worker(project, preview, renderer, index, publication)
+    _warm_up(parent, todo)
     for start in range(0, len(todo), generation):
         batch = todo[start : start + generation]
-        # Forked workers inherit the compiled templates and parsed sources without pickling them.
+        # Forked workers inherit the compiled templates, parsed sources, stylesheets, fonts and hyphenation
+        # dictionaries of this process without pickling or loading them again.
         with ProcessPoolExecutor(max_workers=min(workers, len(batch)), mp_context=_fork_context(),
-                                 initializer=_init_worker, initargs=(project, preview, renderer, index, publication)) as pool:
+                                 initializer=_init_worker, initargs=(parent,)) as pool:
             futures = [pool.submit(_run_in_worker, job, report[(job.slug, job.language)] == job.format)
                        for job in batch]
             try:
@@ -547,10 +548,37 @@ def _fork_context():
 _worker: "_Worker | None" = None
 
 
-def _init_worker(project: Project, preview: bool, renderer, index, publication: Publication) -> None:
+def _init_worker(worker: "_Worker") -> None:
     global _worker
     _die_with_parent()
-    _worker = _Worker(project, preview, renderer, index, publication)
+    _worker = worker  # the parent's, warmed up (forked, not pickled)
+
+
+def _warm_up(worker: "_Worker", todo: list[Job]) -> None:
+    """Load here, once, before the workers fork, what each worker (and each worker that replaces one,
+    RECYCLE_AFTER) would otherwise load for itself: the catalog reader and its checks, the sources of
+    the jobs, the CLDR data of every language a page names or formats, the print stylesheets, the
+    hyphenation dictionaries and WeasyPrint's own start with a line in each language (fonts). Each
+    worker's first document then costs what its others do."""
+    from ..catalog import catalogs  # noqa: F401  read by every job
+    from ..render.head import language_name
+
+    for slug in dict.fromkeys(job.slug for job in todo):
+        worker.index.source(slug)
+    for language in worker.project.output_languages:
+        language_name(language)  # the language switcher of every page
+    for language in dict.fromkeys(job.language for job in todo):
+        worker.renderer.formatter(language)
+    printed = list(dict.fromkeys(job.language for job in todo if job.format == "pdf"))
+    if not printed:
+        return
+    from ..render.hyphenation import preload
+    from ..render.pdf import warm_up
+
+    for language in printed:
+        preload(language)
+    warm_up(worker.print_styles(), [(language.replace("_", "-"), language_name(language)) for language in printed],
+            worker.project.pdf_variant)
 
 
 def _die_with_parent() -> None:
@@ -595,6 +623,15 @@ class _Worker:
             self._screen[name] = check_screen_stylesheet(self.assets[name], self.project.allow_network)
         return self._screen[name]
 
+    def print_styles(self) -> list:
+        """The print stylesheets, parsed once per process (and before the workers fork, by _warm_up)."""
+        if self._print_styles is None:
+            from ..render.pdf import load_stylesheets
+
+            paths = [self.assets[name] for name in PRINT_STYLESHEETS]
+            self._print_styles = load_stylesheets(paths, self.renderer.policy)
+        return self._print_styles
+
     def translations(self, language: str, slug: str) -> "Translations":
         # The HTML and PDF jobs of a page usually follow each other: read its catalog once.
         if self._last is None or self._last[0] != (language, slug):
@@ -626,11 +663,9 @@ class _Worker:
             for relative, real in page.images:
                 files[folder / relative] = real.read_bytes()
         else:
-            from ..render.pdf import load_stylesheets, write_pdf  # WeasyPrint is imported only when a PDF is made
+            from ..render.pdf import write_pdf  # WeasyPrint is imported only when a PDF is made
 
-            if self._print_styles is None:
-                paths = [self.assets[name] for name in PRINT_STYLESHEETS]
-                self._print_styles = load_stylesheets(paths, self.renderer.policy)
+            styles = self.print_styles()
             page = self.renderer.render(source, job.language, translations, ui, "print", self.preview, site)
             from ..render.hyphenation import preload  # parsed dictionaries from the user's cache: see hyphenation.py
 
@@ -640,7 +675,7 @@ class _Worker:
             data, warnings = write_pdf(
                 page.html,
                 base_url=source.path.parent,
-                stylesheets=self._print_styles,
+                stylesheets=styles,
                 policy=self.renderer.policy,
                 referrer=source.path,
                 variant=project.pdf_variant,
@@ -728,7 +763,54 @@ def _update_site(project: Project, result: BuildResult, finished: dict[str, dict
         return site_state
     from .site import write_site  # only when the site changed: a no-op build imports none of it
 
-    return write_site(project, listed, index, now, digest, site_state, renderer, result)
+    parts = _site_part_digests(project, inputs._shared["html"], listed)
+    return write_site(project, listed, index, now, digest, site_state, renderer, result, parts,
+                      _stale_site_parts(project, site_state, parts))
+
+
+def _site_part_digests(project: Project, templates_digest: str, listed: dict[str, dict]) -> dict[str, str]:
+    """What each part of the site is made from (site.py: COMMON, and one part per language).
+
+    A language's indexes and feed show its pages' titles, dates and PDF sizes: its pages' digests
+    (source, its catalogs, configuration, templates) and sizes, and the languages the site lists. The
+    chooser, sitemap and robots.txt show which pages exist and the releases' dates and organization,
+    which come from the sources alone: the digests of the source language's pages. So a changed
+    catalog re-makes its own language's part only.
+    """
+    languages = sorted({key.split("/")[1] for key in listed if key.endswith("/html")})
+    head = f"site\0{templates_digest}\0{','.join(languages)}\0"
+    by_language: dict[str, list[str]] = {}
+    common = []
+    # A release whose source-language page was never built: any of its pages' digests speaks for its source.
+    unsourced = {key.split("/")[0] for key in listed} - {key.split("/")[0] for key in listed
+                                                          if key.split("/")[1] == project.source_language}
+    for key in sorted(listed):
+        slug, language, _kind = key.split("/")
+        sizes = sorted((rel, size) for rel, (size, *_rest) in listed[key].get("outputs", {}).items())
+        by_language.setdefault(language, []).append(f"{key}={listed[key].get('digest')}:{sizes}\n")
+        sourced = language == project.source_language or slug in unsourced
+        common.append(f"{key}={listed[key].get('digest')}\n" if sourced else f"{key}\n")
+    parts = {"": hashlib.sha256((head + "".join(common)).encode()).hexdigest()}
+    for language in languages:
+        parts[language] = hashlib.sha256((head + "".join(by_language.get(language, []))).encode()).hexdigest()
+    return parts
+
+
+def _stale_site_parts(project: Project, site_state: dict | None, parts: dict[str, str]) -> set[str]:
+    """The parts of the site to make again: those whose inputs changed, or whose files the last build
+    did not leave as they are now (changed, removed, or never recorded part by part)."""
+    old = site_state.get("parts") if isinstance(site_state, dict) else None
+    outputs = site_state.get("outputs") if isinstance(site_state, dict) else None
+    if not isinstance(old, dict) or not isinstance(outputs, dict):
+        return set(parts)
+    stale = set()
+    for part, digest in parts.items():
+        entry = old.get(part)
+        files = entry.get("files") if isinstance(entry, dict) else None
+        if (not isinstance(files, list) or not all(isinstance(f, str) for f in files) or entry.get("digest") != digest
+                or not _up_to_date(project, {"digest": digest, "outputs": {f: outputs.get(f) for f in files}}, digest)):
+            stale.add(part)
+    return stale
 
 
 def _site_digest(templates_digest: str, listed: dict[str, dict]) -> str:
