@@ -43,6 +43,7 @@ def named_commands() -> list[tuple[str, str, str]]:
     for path in DOCS:
         for number, text in code_in(path):
             where = f"{path.relative_to(ROOT)}:{number}"
+            text = text.split(" #")[0]  # a shell comment after a command is prose
             for match in re.finditer(r"(?:^|[\s/])pubkit(?:\s+-C\s+\S+)?\s+([a-z][a-z-]*)([^#|;&]*)", text):
                 named.append((where, match.group(1), match.group(2)))
             first = re.match(r"^([a-z]+)(\s+--?[a-zA-Z].*)$", text)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from .. import __version__, safefs
 from ..config import Project, is_valid_slug, parse_languages
-from ..organization import ORGANIZATION_DOMAIN
+from ..organization import ORGANIZATION_DOMAIN, has_organization_text
 from ..source.embargo import is_embargoed, zoned
 from ..errors import Diagnostic, UsageError
 from ..fileio import write_atomic
@@ -342,8 +342,9 @@ def build(
             from ..catalog.catalogs import TEMPLATES_DOMAIN, Translations
 
             # Template strings and the organization's text are on every page: their rejections too.
-            ui_rejected[language] = [*Translations.load(project, language, TEMPLATES_DOMAIN).rejected(),
-                                     *Translations.load(project, language, ORGANIZATION_DOMAIN).rejected()]
+            shared = (TEMPLATES_DOMAIN, ORGANIZATION_DOMAIN) if has_organization_text(project) else (TEMPLATES_DOMAIN,)
+            ui_rejected[language] = [fallback for domain in shared
+                                     for fallback in Translations.load(project, language, domain).rejected()]
         return ui_rejected[language]
 
     # Pages not published last time, by the digest of their inputs: the same inputs give the same verdict,

@@ -19,7 +19,7 @@ from ..config import Project
 from ..errors import UsageError
 from ..fileio import write_atomic
 from ..machine import source_date_epoch
-from ..organization import ORGANIZATION_DOMAIN
+from ..organization import ORGANIZATION_DOMAIN, has_organization_text
 from ..catalog.pofile import read_catalog
 from .provenance import provenance
 from .shards import collect
@@ -117,7 +117,8 @@ def _manifest(project: Project, files: dict[str, tuple[Job, bytes]]) -> dict:
             not_used += [f for f in Translations.load(project, language, source.slug).rejected()
                          if (f.context, f.msgid) in keys]
         for shared in (TEMPLATES_DOMAIN, ORGANIZATION_DOMAIN):  # on every page
-            not_used += Translations.load(project, language, shared).rejected()
+            if shared == TEMPLATES_DOMAIN or has_organization_text(project):
+                not_used += Translations.load(project, language, shared).rejected()
         if language != project.source_language:
             slugs = {source.slug for source in sources}
             for domain in domains(project):

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Callable
 from markupsafe import Markup, escape
 
 from ..catalog.catalogs import Translations
-from ..organization import ORGANIZATION_DOMAIN, ROLE_CONTEXT, Contact, serving
+from ..organization import ORGANIZATION_DOMAIN, ROLE_CONTEXT, Contact, has_organization_text, serving
 from ..source.sources import Source, read_boilerplate
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -64,7 +64,9 @@ class OrganizationParts:
 
     def catalog(self, language: str) -> Translations:
         if language not in self._catalogs:
-            self._catalogs[language] = Translations.load(self.project, language, ORGANIZATION_DOMAIN)
+            # A project without text of its organization has no such catalog: nothing to read.
+            self._catalogs[language] = Translations.load(self.project, language, ORGANIZATION_DOMAIN) \
+                if has_organization_text(self.project) else Translations.identity()
         return self._catalogs[language]
 
     def context(self, source: Source, language: str, text_of: Callable, values_for: Callable, marks: Callable,
