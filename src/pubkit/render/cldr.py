@@ -1,7 +1,8 @@
 """The CLDR tables Babel does not ship, read from ``data/cldr.json`` (written by ``tools/cldr-extract``).
 
-Narrow currency symbols, the currency-spacing rule, minimum grouping digits, quotation marks (CLDR's delimiters) and the Thai
-Buddhist calendar. ``CLDR_VERSION`` names the CLDR release each table comes from.
+Narrow currency symbols, the currency-spacing rule, minimum grouping digits, quotation marks (CLDR's
+delimiters), the Thai Buddhist calendar and the digits of each numbering system. ``CLDR_VERSION`` names the
+CLDR release each table comes from.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from importlib import resources
 from typing import Any
 
 from babel import Locale
+from babel.core import get_global
 
 
 @cache
@@ -62,10 +64,28 @@ def minimum_grouping(locale: Locale) -> int:
     return int(_lookup(_data()["minimum_grouping"], locale) or 1)
 
 
-def buddhist_calendar(locale: Locale) -> dict[str, Any] | None:
-    """Eras, date styles and skeleton patterns of the Buddhist calendar, where pubkit ships them."""
-    return _lookup(_data()["buddhist"], locale)
+def calendar_data(calendar: str, locale: Locale) -> dict[str, Any] | None:
+    """Eras, date styles, skeleton patterns and month names of a calendar pubkit ships ("buddhist" for
+    Thai, "persian" for Persian and Pashto) in ``locale``, or None where it has none."""
+    return _lookup(_data()["calendars"].get(calendar, {}), locale)
 
 
-def buddhist_locales() -> tuple[str, ...]:
-    return tuple(sorted(_data()["buddhist"]))
+def calendar_locales(calendar: str) -> tuple[str, ...]:
+    """The locales pubkit has ``calendar``'s data for."""
+    return tuple(sorted(_data()["calendars"].get(calendar, {})))
+
+
+def preferred_calendar(locale: Locale) -> str:
+    """CLDR's first calendar for the locale's territory (its likely one: ``fa`` is Iran), where pubkit ships
+    that calendar: "buddhist" in Thailand, "persian" in Iran and Afghanistan; "gregorian" elsewhere."""
+    territory = locale.territory
+    if not territory:
+        subtags = get_global("likely_subtags")
+        likely = subtags.get(f"{locale.language}_{locale.script}", "") or subtags.get(locale.language, "")
+        territory = likely.split("_")[-1] if likely.count("_") >= 1 else ""
+    return _data()["calendar_preferences"].get(territory, "gregorian")
+
+
+def digits(numbering_system: str) -> str | None:
+    """The ten digits of a numeric CLDR numbering system ("٠١٢٣٤٥٦٧٨٩" for ``arab``), or None."""
+    return _data()["digits"].get(numbering_system)

@@ -80,7 +80,9 @@ class Renderer:
     def formatter(self, language: str) -> Formatter:
         language = base_locale(language)  # a pseudo-locale (en_XA) formats values like its real one (en)
         if language not in self._formatters:
-            self._formatters[language] = Formatter(Locale.parse(language), self.project.settings(language).calendar)
+            settings = self.project.settings(language)
+            self._formatters[language] = Formatter(Locale.parse(language), settings.calendar, settings.digits,
+                                                   settings.gregorian_beside)
         return self._formatters[language]
 
     def render(
@@ -185,7 +187,7 @@ class Renderer:
             "fallback_attrs": fallback_attrs,
             "ui_attrs": ui_attrs,
             "paper_size": settings.paper_size if settings.paper_size != "auto" else paper_size(locale),
-            "counter_style": _COUNTER_STYLES.get(locale.default_numbering_system, "decimal"),
+            "counter_style": _COUNTER_STYLES.get(formatter.numbering_system, "decimal"),
             "font_family": settings.font_family,
             "crop_marks": self.project.crop_marks,
             "bleed": self.project.bleed,
