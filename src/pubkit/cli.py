@@ -55,13 +55,17 @@ def _parser() -> argparse.ArgumentParser:
     extract = commands.add_parser("extract", help="write locale/<slug>.pot and locale/templates.pot from the sources")
     extract.set_defaults(run=_extract)
 
-    init = commands.add_parser("init", help="create the catalogs of a new language")
+    init = commands.add_parser("init", help="create the catalogs of a new language (or --remove one)")
     init.add_argument("language", metavar="LANG",
                       help="a locale such as de, zh_CN or pt-BR; added to 'languages' in pubkit.toml")
+    init.add_argument("--remove", action="store_true",
+                      help="remove LANG instead: from 'languages', with its catalogs (the next build removes its pages)")
     init.set_defaults(run=_init)
 
     update = commands.add_parser("update", help="merge the templates into every catalog, keeping every translation")
     update.add_argument("--lang", action="append", metavar="LANG", help="only this language (repeatable)")
+    update.add_argument("--prune", action="store_true",
+                        help="also remove the catalogs of releases that no longer exist (status lists them)")
     update.add_argument("--memory", action="append", type=Path, default=[], metavar="FILE",
                         help="also fill from this translation memory: a .po compendium or a .tmx file (repeatable)")
     update.set_defaults(run=_update)
@@ -226,6 +230,8 @@ def _init(args: argparse.Namespace) -> int:
 
     project = _project(args)
     (language,) = _languages([args.language]) or []
+    if args.remove:
+        return _remove_language(project, language)
     for written in init_language(project, language):
         state = "created" if written.changed else "kept"
         print(f"{state:7} {_show(written.path, project)} ({_count(written.messages, 'message')})")
@@ -238,8 +244,23 @@ def _init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _remove_language(project, language: str) -> int:
+    from .catalog.catalogs import remove_language
+    from .configfile import remove_language as unlist
+
+    if language not in project.languages:
+        raise UsageError(f"'{language}' is not one of the project's languages ({', '.join(project.languages)})")
+    name = _show(project.config_path, project)
+    if not unlist(project, language):
+        raise UsageError(f"cannot edit {name}: take '{language}' out of 'languages' by hand")
+    print(f"removed '{language}' from 'languages' in {name}")
+    for path in remove_language(project, language):
+        print(f"removed {_show(path, project)}")
+    return EXIT_OK
+
+
 def _update(args: argparse.Namespace) -> int:
-    from .catalog.catalogs import update
+    from .catalog.catalogs import prune, update
 
     project = _project(args)
     for result in update(project, _languages(args.lang), list(args.memory)):
@@ -254,11 +275,13 @@ def _update(args: argparse.Namespace) -> int:
             if not result.changed:
                 summary += " (unchanged)"
         print(f"{_show(result.path, project)}: {summary}")
+    for path in prune(project) if args.prune else ():
+        print(f"removed {_show(path, project)} (its release no longer exists)")
     return EXIT_OK
 
 
 def _status(args: argparse.Namespace) -> int:
-    from .catalog.status import status
+    from .catalog.status import catalog_domains, orphan_catalogs, status
 
     from .source.embargo import current_time, embargo_notes
 
@@ -266,21 +289,27 @@ def _status(args: argparse.Namespace) -> int:
     rows = status(project, _languages(args.lang))
     for note in embargo_notes(project, current_time()):
         print(note.format(project.root), file=sys.stderr)
+    orphans = [_show(path, project) for path in orphan_catalogs(project, set(catalog_domains(project)))]
+    for orphan in orphans:
+        print(f"{orphan}:1: note: catalog of a release that no longer exists; `pubkit update --prune` removes it",
+              file=sys.stderr)
     if args.format == "json":
-        json.dump({"languages": list(dict.fromkeys(r.language for r in rows)), "catalogs": [r.as_dict() for r in rows]},
-                  sys.stdout, ensure_ascii=False, indent=2)
+        json.dump({"languages": list(dict.fromkeys(r.language for r in rows)), "catalogs": [r.as_dict() for r in rows],
+                   "orphans": orphans}, sys.stdout, ensure_ascii=False, indent=2)
         print()
         return EXIT_OK
-    header = ("language", "catalog", "translated", "fuzzy", "untranslated", "words done", "percent", "from memory")
+    header = ("language", "catalog", "translated", "fuzzy", "untranslated", "rejected", "words done", "percent",
+              "from memory")
     table = [header]
     for row in rows:
-        words = row.translated_words + row.fuzzy_words + row.untranslated_words
+        words = row.translated_words + row.fuzzy_words + row.untranslated_words + row.rejected_words
         table.append((
             row.language,
             row.domain + ("" if row.exists else " (missing)"),
             str(row.translated),
             str(row.fuzzy),
             str(row.untranslated),
+            str(row.rejected),
             f"{row.translated_words}/{words}",
             f"{row.percent:.1f}%",
             str(row.from_memory),

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 from .. import __version__, safefs
 from ..config import Project, is_valid_slug, parse_languages
-from ..source.embargo import is_embargoed
+from ..organization import ORGANIZATION_DOMAIN, has_organization_text
+from ..source.embargo import is_embargoed, zoned
 from ..errors import Diagnostic, UsageError
 from ..fileio import write_atomic
 from ..machine import require_fonts, source_date_epoch
@@ -140,6 +141,7 @@ class SourceIndex:
                 # a slug names folders: never take '../x' from a state
                 slug = entry["slug"]
                 embargo = _moment(entry["embargo"])
+                zone = entry.get("embargo_zone") if isinstance(entry.get("embargo_zone"), str) else ""
             else:
                 from ..source.sources import read_source
 
@@ -147,9 +149,11 @@ class SourceIndex:
                 slug = source.slug
                 self.parsed[slug] = source
                 embargo = source.fields.get("embargo")  # type: ignore[assignment]
+                zone = str(source.fields.get("embargo_zone") or "")
             found.append((slug, path))
-            self.embargoes[slug] = embargo
-            self.cache[relative] = {"sha256": digest, "slug": slug,
+            # Shown in the release's zone, or the project's (embargo_zone): the same moment either way.
+            self.embargoes[slug] = zoned(embargo, zone or project.embargo_zone)
+            self.cache[relative] = {"sha256": digest, "slug": slug, "embargo_zone": zone,
                                     "embargo": embargo.isoformat() if embargo else None}
         if self.parsed:
             # Only files parsed now can bring a new slug: the others were checked unique by the last build.
@@ -205,6 +209,11 @@ class Inputs:
                     content = path.read_bytes()
                     self._note(path, content)
                     shared.update(f"\0asset {path.relative_to(project.sources_dir)}\0".encode() + content)
+        boilerplate = project.organization.boilerplate if project.organization else None
+        if boilerplate is not None:  # its contacts and logo path are in the configuration, hashed above
+            content = boilerplate.read_bytes()
+            self._note(boilerplate, content)
+            shared.update(b"\0boilerplate\0" + content)
         self._shared = {kind: f"{shared.hexdigest()}:{templates[kind].hexdigest()}" for kind in FORMATS}
         self._shared[EMAIL] = self._shared["html"]  # the same templates; its PDF's digest is added to its own
         self._files: dict[Path, bytes] = {}
@@ -229,6 +238,8 @@ class Inputs:
         if job.language != self.project.source_language:
             h.update(b"\0" + self._read(self.project.po_path(job.language, job.slug)))
             h.update(b"\0" + self._read(self.project.po_path(job.language, UI_DOMAIN)))
+            # The organization's boilerplate and contact roles, translated once for every release.
+            h.update(b"\0" + self._read(self.project.po_path(job.language, ORGANIZATION_DOMAIN)))
         return h.hexdigest()
 
 
@@ -328,13 +339,16 @@ def build(
     previous = state.get("jobs", {})
     gate: dict[tuple[str, str], list[Fallback]] = {}  # (slug, language) → its translations not used
     gate_digests: dict[tuple[str, str], str] = {}  # (slug, language) → the digest its verdicts come from
-    ui_rejected: dict[str, list[Fallback]] = {}  # language → template strings not used, read when needed
+    ui_rejected: dict[str, list[Fallback]] = {}  # language → template/organization strings not used, when needed
 
     def ui_gate(language: str) -> list[Fallback]:
         if language not in ui_rejected:
             from ..catalog.catalogs import TEMPLATES_DOMAIN, Translations
 
-            ui_rejected[language] = Translations.load(project, language, TEMPLATES_DOMAIN).rejected()
+            # Template strings and the organization's text are on every page: their rejections too.
+            shared = (TEMPLATES_DOMAIN, ORGANIZATION_DOMAIN) if has_organization_text(project) else (TEMPLATES_DOMAIN,)
+            ui_rejected[language] = [fallback for domain in shared
+                                     for fallback in Translations.load(project, language, domain).rejected()]
         return ui_rejected[language]
 
     # Pages not published last time, by the digest of their inputs: the same inputs give the same verdict,

@@ -17,6 +17,7 @@ from lxml import html as lxml_html
 
 from ..config import Project
 from ..errors import ConfigError
+from ..organization import press_contacts
 from .mailhtml import mail_html
 from .mailtext import plain_text
 from .paths import bcp47
@@ -64,37 +65,22 @@ class Edition:
 
 
 def press_sender(project: Project, language: str) -> Address:
-    """The From of a release's message: the first press contact with an e-mail address whose ``languages``
-    name ``language`` (``[[organization.contact]]``, docs/reference.md: "pt" serves pt_BR), else the first
-    serving every language (no ``languages``), else the first; named after the contact, else the organization.
-
-    The one reader of the ``[organization]`` table here (issue 22 gives it a model of its own).
-    """
-    organization = project.organization if isinstance(project.organization, dict) else {}
-    contacts = organization.get("contact", [])
-    contacts = [c for c in contacts if isinstance(c, dict) and isinstance(c.get("email"), str) and c["email"]] \
-        if isinstance(contacts, list) else []
-    if not contacts:
+    """The From of a release's message: the first press contact with an e-mail address who serves
+    ``language`` (organization.press_contacts: those naming it, else those naming none), else the first
+    with an e-mail address at all; named after the contact, else the organization."""
+    organization = project.organization
+    everyone = [c for c in organization.contacts if c.email] if organization else []
+    if not everyone:
         raise ConfigError(f"no press contact e-mail address for the From of the e-mail edition: set {CONTACT_KEY} "
                           "in pubkit.toml (docs/email.md)", project.config_path, 1)
     # One who names the language before one who serves every language: the Arabic desk writes to Arabic readers.
-    contact = next((c for c in contacts if _serves(c.get("languages"), language, named=True)),
-                   next((c for c in contacts if _serves(c.get("languages"), language)), contacts[0]))
-    name = contact.get("name") if isinstance(contact.get("name"), str) else ""
-    name = name or (organization.get("name") if isinstance(organization.get("name"), str) else "")
+    contact = next((c for c in press_contacts(project, language) if c.email), everyone[0])
     try:
-        username, domain = contact["email"].strip().rsplit("@", 1)
-        return Address(display_name=name, username=username, domain=domain)
+        username, domain = contact.email.strip().rsplit("@", 1)
+        return Address(display_name=contact.name or organization.name, username=username, domain=domain)
     except (ValueError, IndexError):
-        raise ConfigError(f"press contact e-mail '{contact['email']}' is not an e-mail address",
-                          project.config_path, 1) from None
-
-
-def _serves(languages, language: str, named: bool = False) -> bool:
-    if not isinstance(languages, list) or not languages:
-        return not named
-    spelled = {str(tag).replace("-", "_").lower() for tag in languages}
-    return language.lower() in spelled or language.split("_")[0].lower() in spelled
+        raise ConfigError(f"press contact e-mail '{contact.email}' is not an e-mail address",
+                          contact.path or project.config_path, contact.line) from None
 
 
 def embargo_notice(ui, moment: str | None) -> str | None:

@@ -87,7 +87,8 @@ STATE_SCHEMA: dict = {
         "sources": {"type": "object", "propertyNames": _NAME, "additionalProperties": {
             "type": "object", "required": ["sha256", "slug"], "additionalProperties": False,
             "properties": {"sha256": _HEX64, "slug": {"type": "string", "maxLength": 255},
-                           "embargo": {"type": ["string", "null"], "maxLength": 64}}}},
+                           "embargo": {"type": ["string", "null"], "maxLength": 64},
+                           "embargo_zone": {"type": "string", "maxLength": 64}}}},
         "files": {"type": "object", "propertyNames": _NAME, "additionalProperties": _HEX64},
     },
 }
