@@ -19,7 +19,8 @@ from .memory import fill, language_memory, origin_of
 from .merge import MergeReport, merge, untranslated_entry
 from .plurals import plural_forms
 from .pofile import WRAP_WIDTH, parse_text, plural_count, read_catalog, render
-from ..source.sources import Message, read_sources
+from ..organization import ORGANIZATION_DOMAIN, has_organization_text
+from ..source.sources import Message, organization_messages, read_sources
 from ..render.templates import template_messages
 
 TEMPLATES_DOMAIN = "templates"
@@ -48,8 +49,11 @@ def timestamp() -> str:
 
 
 def domains(project: Project) -> list[str]:
-    """The catalog domains of a project: one per source slug, then ``templates``."""
-    return [source.slug for source in read_sources(project)] + [TEMPLATES_DOMAIN]
+    """The catalog domains of a project: one per source slug, then ``templates``, then ``organization``
+    when ``[organization]`` has text to translate (a boilerplate or a contact's role)."""
+    return [source.slug for source in read_sources(project)] + [TEMPLATES_DOMAIN] + \
+        ([ORGANIZATION_DOMAIN] if has_organization_text(project) else [])
+
 
 
 def build_template(domain: str, located: Iterable[tuple[str, Message]], creation_date: str) -> polib.POFile:
@@ -101,6 +105,9 @@ def project_templates(project: Project) -> dict[str, list[tuple[str, Message]]]:
         reference = source.path.relative_to(project.root).as_posix()
         located[source.slug] = [(reference, message) for message in source.messages]
     located[TEMPLATES_DOMAIN] = template_messages(project)
+    if has_organization_text(project):
+        located[ORGANIZATION_DOMAIN] = [(path.relative_to(project.root).as_posix(), message)
+                                        for path, message in organization_messages(project)]
     return located
 
 
@@ -114,7 +121,8 @@ def extract(project: Project) -> list[WrittenFile]:
     for domain, located in project_templates(project).items():
         path = project.pot_path(domain)
         changed = write_atomic(path, template_text(domain, located, _read_if_exists(path)))
-        written.append(WrittenFile(path, changed, len(located)))
+        # A message used in several places is one entry of the .pot: count entries, not uses.
+        written.append(WrittenFile(path, changed, len({(m.context, m.msgid) for _, m in located})))
     return written
 
 
@@ -203,6 +211,37 @@ def init_language(project: Project, language: str) -> list[WrittenFile]:
         write_atomic(target, render(new_catalog(template, language, domain)))
         written.append(WrittenFile(target, True, len(template)))
     return written
+
+
+def prune(project: Project) -> list[Path]:
+    """Remove the orphan catalogs (never through a link, never outside ``locale_dir``); what was removed."""
+    from .. import safefs
+
+    removed = []
+    from .status import orphan_catalogs
+
+    for path in orphan_catalogs(project, set(domains(project))):
+        if safefs.remove_beneath(project.locale_dir, path.relative_to(project.locale_dir).as_posix()):
+            removed.append(path)
+    return removed
+
+
+def remove_language(project: Project, language: str) -> list[Path]:
+    """Delete the catalogs of ``language`` (``init --remove``): every ``.po`` in its folder; the folders go
+    too when nothing else is left in them. What was removed."""
+    from .. import safefs
+
+    if language == project.source_language:
+        raise UsageError(f"'{language}' is the source language; it cannot be removed")
+    folder = project.locale_dir / language / "LC_MESSAGES"
+    removed = []
+    for path in sorted(folder.glob("*.po")) if folder.is_dir() and not folder.is_symlink() else []:
+        if safefs.remove_beneath(project.locale_dir, path.relative_to(project.locale_dir).as_posix()):
+            removed.append(path)
+    for empty in (folder, folder.parent):
+        if empty.is_dir() and not empty.is_symlink() and not any(empty.iterdir()):
+            empty.rmdir()
+    return removed
 
 
 def _read_if_exists(path: Path) -> str | None:
@@ -335,15 +374,16 @@ class Translations:
             info = path.stat()
         except FileNotFoundError:
             return cls({}, -1, path)
-        key = (path, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns, project.source_language)
+        key = (path, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns, project.source_language,
+               project.link_hosts)
         if key not in _LOADED:
             if len(_LOADED) >= 4096:
                 _LOADED.clear()
-            _LOADED[key] = cls._read(path, language, project.source_language)
+            _LOADED[key] = cls._read(path, language, project.source_language, project.link_hosts)
         return _LOADED[key]
 
     @classmethod
-    def _read(cls, path: Path, language: str, source_language: str) -> "Translations":
+    def _read(cls, path: Path, language: str, source_language: str, link_hosts: tuple[str, ...] = ()) -> "Translations":
         from .checks import cldr_locale, msgstr_line, translation_verdict  # checks reads catalogs: imported late
 
         catalog = read_catalog(path)
@@ -366,7 +406,7 @@ class Translations:
                 fallbacks[key] = Fallback("fuzzy", path, line, "fuzzy: the translation needs review", *key[::-1])
             elif not entry.translated():
                 fallbacks[key] = Fallback("untranslated", path, line, "untranslated: no translation yet", *key[::-1])
-            elif errors := translation_verdict(entry, locale, source_locale, nplurals):
+            elif errors := translation_verdict(entry, locale, source_locale, nplurals, link_hosts):
                 message, check_id = errors[0]
                 fallbacks[key] = Fallback("rejected", path, line, f"{message} [{check_id}]", *key[::-1])
             elif not entry.msgid_plural:

@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING
 
 from .. import __version__, safefs
 from ..config import Project, is_valid_slug, parse_languages
-from ..source.embargo import is_embargoed
+from ..organization import ORGANIZATION_DOMAIN, has_organization_text
+from ..source.embargo import is_embargoed, zoned
 from ..errors import Diagnostic, UsageError
 from ..fileio import write_atomic
 from ..machine import require_fonts, source_date_epoch
-from .paths import NO_BASE_URL, Publication, page_dir, pdf_path
+from .paths import NO_BASE_URL, Publication, absolute_url, mail_path, page_dir, page_relative, pdf_path
 from ..render.templates import template_files
 
 # Catalogs, sources and the process pool are imported where they are used: a rebuild that finds
@@ -27,6 +28,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..source.sources import Source
 
 FORMATS = ("html", "pdf")
+#: The e-mail edition (mail.py): built only when asked, after the PDF it attaches.
+EMAIL = "email"
+ALL_FORMATS = (*FORMATS, EMAIL)
 #: Static files of the template set a web page links to, copied beside it.
 SCREEN_ASSETS = ("base.css", "screen.css")
 PRINT_STYLESHEETS = ("base.css", "print.css")
@@ -137,6 +141,7 @@ class SourceIndex:
                 # a slug names folders: never take '../x' from a state
                 slug = entry["slug"]
                 embargo = _moment(entry["embargo"])
+                zone = entry.get("embargo_zone") if isinstance(entry.get("embargo_zone"), str) else ""
             else:
                 from ..source.sources import read_source
 
@@ -144,9 +149,11 @@ class SourceIndex:
                 slug = source.slug
                 self.parsed[slug] = source
                 embargo = source.fields.get("embargo")  # type: ignore[assignment]
+                zone = str(source.fields.get("embargo_zone") or "")
             found.append((slug, path))
-            self.embargoes[slug] = embargo
-            self.cache[relative] = {"sha256": digest, "slug": slug,
+            # Shown in the release's zone, or the project's (embargo_zone): the same moment either way.
+            self.embargoes[slug] = zoned(embargo, zone or project.embargo_zone)
+            self.cache[relative] = {"sha256": digest, "slug": slug, "embargo_zone": zone,
                                     "embargo": embargo.isoformat() if embargo else None}
         if self.parsed:
             # Only files parsed now can bring a new slug: the others were checked unique by the last build.
@@ -202,7 +209,13 @@ class Inputs:
                     content = path.read_bytes()
                     self._note(path, content)
                     shared.update(f"\0asset {path.relative_to(project.sources_dir)}\0".encode() + content)
+        boilerplate = project.organization.boilerplate if project.organization else None
+        if boilerplate is not None:  # its contacts and logo path are in the configuration, hashed above
+            content = boilerplate.read_bytes()
+            self._note(boilerplate, content)
+            shared.update(b"\0boilerplate\0" + content)
         self._shared = {kind: f"{shared.hexdigest()}:{templates[kind].hexdigest()}" for kind in FORMATS}
+        self._shared[EMAIL] = self._shared["html"]  # the same templates; its PDF's digest is added to its own
         self._files: dict[Path, bytes] = {}
 
     def _read(self, path: Path) -> bytes:
@@ -225,6 +238,8 @@ class Inputs:
         if job.language != self.project.source_language:
             h.update(b"\0" + self._read(self.project.po_path(job.language, job.slug)))
             h.update(b"\0" + self._read(self.project.po_path(job.language, UI_DOMAIN)))
+            # The organization's boilerplate and contact roles, translated once for every release.
+            h.update(b"\0" + self._read(self.project.po_path(job.language, ORGANIZATION_DOMAIN)))
         return h.hexdigest()
 
 
@@ -324,13 +339,16 @@ def build(
     previous = state.get("jobs", {})
     gate: dict[tuple[str, str], list[Fallback]] = {}  # (slug, language) → its translations not used
     gate_digests: dict[tuple[str, str], str] = {}  # (slug, language) → the digest its verdicts come from
-    ui_rejected: dict[str, list[Fallback]] = {}  # language → template strings not used, read when needed
+    ui_rejected: dict[str, list[Fallback]] = {}  # language → template/organization strings not used, when needed
 
     def ui_gate(language: str) -> list[Fallback]:
         if language not in ui_rejected:
             from ..catalog.catalogs import TEMPLATES_DOMAIN, Translations
 
-            ui_rejected[language] = Translations.load(project, language, TEMPLATES_DOMAIN).rejected()
+            # Template strings and the organization's text are on every page: their rejections too.
+            shared = (TEMPLATES_DOMAIN, ORGANIZATION_DOMAIN) if has_organization_text(project) else (TEMPLATES_DOMAIN,)
+            ui_rejected[language] = [fallback for domain in shared
+                                     for fallback in Translations.load(project, language, domain).rejected()]
         return ui_rejected[language]
 
     # Pages not published last time, by the digest of their inputs: the same inputs give the same verdict,
@@ -403,11 +421,13 @@ def build(
                               brand_assets(project))
     result.embargoed = dict(publication.embargoed)
     planned = [Job(slug, language, f) for slug in chosen_slugs for language in published.get(slug, ())
-               if language in chosen_languages for f in FORMATS if f in formats]
+               if language in chosen_languages for f in ALL_FORMATS
+               if f in formats or f == "pdf" and EMAIL in formats]  # a message attaches the PDF
     planned.sort()
     pages = {slug: f"{','.join(languages)};embargo={publication.embargoed.get(slug)}"
              for slug, languages in published.items()}
-    digests = {job: inputs.digest(index.paths[job.slug], job, preview, pages[job.slug]) for job in planned}
+    digests = _with_attachments({job: inputs.digest(index.paths[job.slug], job, preview, pages[job.slug])
+                                 for job in planned})
     everything = hashlib.sha256("".join(f"{job.key}={digests[job]}\n" for job in planned).encode()).hexdigest()
     result.digests, result.everything, result.input_files = digests, everything, inputs.files
     if shard is not None:
@@ -424,6 +444,8 @@ def build(
     renderer = None
     if todo:
         from ..render.render import Renderer
+
+        _check_senders(project, todo)
 
         if any(job.format == "pdf" for job in todo):
             require_fonts()  # without any font, Pango crashes the process instead of reporting it
@@ -448,11 +470,11 @@ def build(
                 finished[job.key]["not_used"] = [_gate_entry(project, f) for f in gate[(job.slug, job.language)]]
                 finished[job.key]["gate"] = gate_digests[(job.slug, job.language)]
             result.written.extend(project.output_dir / rel for rel in job_result.outputs
-                                  if rel.endswith((".html", ".pdf")))
+                                  if rel.endswith((".html", ".pdf", ".eml")))
             result.diagnostics.extend(job_result.diagnostics)
             if progress:
                 progress(done, total, job_result)
-        if not languages and not slugs and formats == FORMATS:  # a whole build knows what is no longer made
+        if not languages and not slugs and set(FORMATS) <= set(formats):  # a whole build knows what is gone
             _remove_stale(project, previous, finished, index, result.skipped)
         if shard is None:
             site_state = _update_site(project, result, finished, published, inputs, now, site_state, renderer,
@@ -480,6 +502,20 @@ def build(
     return result
 
 
+def _check_senders(project: Project, todo: list[Job]) -> None:
+    """A message without a From is reported before anything is written (mail.press_sender)."""
+    for language in sorted({job.language for job in todo if job.format == EMAIL}):
+        from .mail import press_sender
+
+        press_sender(project, language)
+
+
+def _with_attachments(digests: dict[Job, str]) -> dict[Job, str]:
+    """A message's digest includes its PDF's: it changes with the PDF it attaches."""
+    return {job: hashlib.sha256(f"{digest}\0{digests[replace(job, format='pdf')]}".encode()).hexdigest()
+            if job.format == EMAIL else digest for job, digest in digests.items()}
+
+
 #: Documents one worker process renders before it is replaced: WeasyPrint's memory grows a little with
 #: every document (about 0.4 MB), so workers are recycled to keep a build's memory flat at any size.
 RECYCLE_AFTER = 100
@@ -487,6 +523,14 @@ RECYCLE_AFTER = 100
 
 def _run(project: Project, todo: list[Job], preview: bool, report: dict, jobs: int, renderer, index: SourceIndex,
          publication: Publication):
+    """Yield each job's result as it finishes; messages last, in this process: each reads the PDF its
+    release's job has just written."""
+    for part in ([job for job in todo if job.format != EMAIL], [job for job in todo if job.format == EMAIL]):
+        yield from _run_pages(project, part, preview, report, jobs, renderer, index, publication)
+
+
+def _run_pages(project: Project, todo: list[Job], preview: bool, report: dict, jobs: int, renderer,
+               index: SourceIndex, publication: Publication):
     """Yield each job's result as it finishes: in this process, or in pools of ``jobs`` workers.
 
     A pool costs a WeasyPrint import per worker; for a single PDF it is cheaper to stay here.
@@ -627,6 +671,22 @@ class _Worker:
             self._last = ((language, slug), Translations.load(self.project, language, slug))
         return self._last[1]
 
+    def message(self, source: Source, language: str, page, site: dict, ui: Translations) -> bytes:
+        """The e-mail edition of a rendered page, with the PDF this build wrote (mail.py)."""
+        from ..render.formatting import text_direction
+        from .mail import Edition, embargo_notice, release_message
+
+        pdf = pdf_path(self.project, source.slug, language)
+        relative = page_relative(self.project, source.slug, language)
+        date = source.fields.get("date")
+        edition = Edition(
+            slug=source.slug, language=language, direction=text_direction(self.renderer.formatter(language).locale),
+            page_html=page.html, images=tuple(page.images), pdf=safefs.read_beneath(
+                self.project.output_dir, pdf.relative_to(self.project.output_dir).as_posix(), 512 * 1024 * 1024),
+            pdf_name=pdf.name, page_url=absolute_url(self.project, relative),
+            date=date if isinstance(date, dt.date) else None, notice=embargo_notice(ui, site.get("embargo")))
+        return release_message(self.project, edition)
+
     def run(self, job: Job, report_fallbacks: bool) -> JobResult:
         from ..catalog.catalogs import TEMPLATES_DOMAIN, Translations
         from ..catalog.pofile import shorten
@@ -642,7 +702,10 @@ class _Worker:
         from ..render.head import page_head
 
         site = page_head(project, source.slug, job.language, self.publication, self.renderer.formatter(job.language))
-        if job.format == "html":
+        if job.format == EMAIL:
+            page = self.renderer.render(source, job.language, translations, ui, EMAIL, self.preview, site)
+            files[mail_path(project, source.slug, job.language)] = self.message(source, job.language, page, site, ui)
+        elif job.format == "html":
             page = self.renderer.render(source, job.language, translations, ui, "screen", self.preview, site)
             files[folder / "index.html"] = page.html
             for name in SCREEN_ASSETS:

@@ -143,7 +143,8 @@ class Desk:
             try:
                 project = self.project()
                 self.preview_dir = project.preview_output_dir
-                result = build(project, formats=formats, preview=True, jobs=1)
+                # The desk is for text not yet published: embargoed releases too, marked with their embargo.
+                result = build(project, formats=formats, preview=True, jobs=1, include_embargoed=True)
             except PubkitError as error:
                 self.state.error = error.format(self.root)
                 return False
@@ -152,7 +153,19 @@ class Desk:
                 self.state.error = f"pubkit: error: internal error while building: {type(error).__name__}: {error}"
                 return False
             self.state.error = None
+            if formats == ("html",):
+                self.build_pseudo(project)
             return bool(result.written)
+
+    def build_pseudo(self, project: Project) -> None:
+        """The pseudo-locales' web pages (en-XA, ar-XB) into ``dist-pseudo/``, embargoed releases included:
+        what layouts do with longer text and right-to-left script, before any translation exists."""
+        from ..render.pseudo import build_pseudo
+
+        try:
+            build_pseudo(project, formats=("html",), jobs=1)
+        except PubkitError as error:
+            self.state.error = error.format(self.root)
 
     def build_all(self) -> None:
         """Web pages first (they are on screen sooner), then the PDFs."""
@@ -237,10 +250,8 @@ class Desk:
 
     def overview(self) -> dict:
         """The dashboard's grid: every release × language with progress, findings and links."""
-        from ..catalog.checks import check_catalog
         from ..catalog.pofile import read_catalog
         from ..source.sources import read_sources
-        from ..catalog.status import catalog_status
 
         project = self.project()
         preview = self.preview_project(project)
@@ -248,33 +259,51 @@ class Desk:
         for source in read_sources(project):
             pot_path = project.pot_path(source.slug)
             template = read_catalog(pot_path) if pot_path.exists() else None
-            rows = []
-            for language in project.output_languages:
-                row = {"language": language, "name": language_name(language), "source": False,
-                       "page": self._link(preview, page_relative(preview, source.slug, language)),
-                       "pdf": self._link(preview, pdf_relative(preview, source.slug, language))}
-                if language == project.source_language:
-                    row.update(source=True, percent=100.0, fuzzy=0, untranslated=0, errors=0, warnings=0)
-                else:
-                    path = project.po_path(language, source.slug)
-                    findings = check_catalog(path, language, project.source_language) if path.exists() else []
-                    catalog = None
-                    if path.exists():
-                        try:
-                            catalog = read_catalog(path)
-                        except PubkitError:
-                            pass  # the checks above already report it as an error
-                    shown = path.relative_to(project.root).as_posix()
-                    status = catalog_status(language, source.slug, catalog, template, shown)
-                    row.update(percent=status.percent, fuzzy=status.fuzzy, untranslated=status.untranslated,
-                               errors=sum(f.severity == "error" for f in findings),
-                               warnings=sum(f.severity == "warning" for f in findings), catalog=shown)
-                rows.append(row)
-            embargo = source.fields.get("embargo")
-            releases.append({"slug": source.slug, "title": source.fields.get("title", source.slug),
-                             "embargo": str(embargo) if embargo else "", "rows": rows})
+            rows = [self._row(project, preview, source.slug, language, template)
+                    for language in project.output_languages]
+            releases.append({"slug": source.slug, **release_heading(project, source), "rows": rows,
+                             "pseudo": self._pseudo_links(project, source.slug)})
         return {"releases": releases, "source_language": project.source_language,
                 "languages": list(project.output_languages)}
+
+    def _row(self, project: Project, preview: Project, slug: str, language: str, template) -> dict:
+        """One language of one release on the dashboard: completeness as `status` counts it, findings, links."""
+        from ..catalog.checks import check_catalog
+        from ..catalog.pofile import read_catalog
+        from ..catalog.status import catalog_status
+
+        row = {"language": language, "name": language_name(language), "source": False,
+               "page": self._link(preview, page_relative(preview, slug, language)),
+               "pdf": self._link(preview, pdf_relative(preview, slug, language))}
+        if language == project.source_language:
+            row.update(source=True, percent=100.0, fuzzy=0, untranslated=0, rejected=0, errors=0, warnings=0)
+            return row
+        path = project.po_path(language, slug)
+        findings = check_catalog(path, language, project.source_language, project.link_hosts) if path.exists() else []
+        catalog = None
+        if path.exists():
+            with contextlib.suppress(PubkitError):  # the checks above already report it as an error
+                catalog = read_catalog(path)
+        shown = path.relative_to(project.root).as_posix()
+        status = catalog_status(language, slug, catalog, template, shown, project.source_language, project.link_hosts)
+        row.update(percent=status.percent, fuzzy=status.fuzzy, untranslated=status.untranslated,
+                   rejected=status.rejected, errors=sum(f.severity == "error" for f in findings),
+                   warnings=sum(f.severity == "warning" for f in findings), catalog=shown)
+        return row
+
+    def _pseudo_links(self, project: Project, slug: str) -> list[dict]:
+        """The pseudo-locale pages of ``slug`` the desk built, as ``/pseudo/…`` links."""
+        from ..render.pseudo import OUTPUT_FOLDER, PSEUDO_LOCALES
+
+        pseudo = replace(project, output_dir=project.root / OUTPUT_FOLDER, languages=tuple(PSEUDO_LOCALES),
+                         per_language={})
+        links = []
+        for language in PSEUDO_LOCALES:
+            relative = page_relative(pseudo, slug, language)
+            path = confined(pseudo.output_dir, relative)
+            if path is not None and path.is_file():
+                links.append({"language": language, "tag": bcp47(language), "page": f"/pseudo/{relative}"})
+        return links
 
     @staticmethod
     def _link(preview: Project, relative: str) -> str | None:
@@ -340,6 +369,7 @@ class Desk:
             Route("/", self.dashboard, methods=["GET", "HEAD"]),
             Route("/review/{slug}", self.review, methods=["GET", "HEAD"]),
             Route("/site/{path:path}", self.site, methods=["GET", "HEAD"]),
+            Route("/pseudo/{path:path}", self.pseudo, methods=["GET", "HEAD"]),
             Route("/_pubkit/events", self.events, methods=["GET"]),
             Route("/_pubkit/thumb/{slug}/{language}/{page:int}.png", self.thumb, methods=["GET", "HEAD"]),
             Route("/_pubkit/{name}", self.asset, methods=["GET", "HEAD"]),
@@ -379,8 +409,23 @@ class Desk:
                             "pdf": self._link(preview, pdf_relative(preview, slug, language)),
                             "thumbnails": [f"/_pubkit/thumb/{slug}/{language}/{n}.png?v={stamp}"
                                            for n in range(1, pages + 1)]})
-        return self.page("review.html", slug=slug, columns=columns, chosen=languages,
+        from ..source.sources import read_sources
+
+        heading = {"title": slug, "embargo": ""}
+        with contextlib.suppress(PubkitError):
+            source = next((s for s in read_sources(project) if s.slug == slug), None)
+            heading = release_heading(project, source) if source else heading
+        return self.page("review.html", slug=slug, columns=columns, chosen=languages, **heading,
                          languages=[(lang, language_name(lang)) for lang in project.output_languages])
+
+    async def pseudo(self, request: Request) -> Response:
+        """A pseudo-locale page (``dist-pseudo/``), confined and served like the preview site's pages."""
+        from ..render.pseudo import OUTPUT_FOLDER
+
+        path = confined(self.root / OUTPUT_FOLDER, request.path_params["path"])
+        if path is None or not path.is_file():
+            return _not_found()
+        return _with_live_reload(path)
 
     async def site(self, request: Request) -> Response:
         relative = request.path_params["path"]
@@ -397,14 +442,7 @@ class Desk:
                                                 for p in folder.iterdir() if not p.name.startswith(".")))
         if path is None or not path.is_file():
             return _not_found()
-        if path.suffix == ".html":
-            # Every open page reloads itself when the desk rebuilds: one script tag, added on the way out.
-            text = path.read_text(encoding="utf-8", errors="replace")
-            tag = '<script src="/_pubkit/live.js"></script>'
-            end = text.rfind("</body>")
-            text = text[:end] + tag + text[end:] if end >= 0 else text + tag
-            return HTMLResponse(text, headers=_HEADERS)
-        return FileResponse(path, headers=_HEADERS)
+        return _with_live_reload(path)
 
     async def asset(self, request: Request) -> Response:
         name = request.path_params["name"]
@@ -441,8 +479,44 @@ class Desk:
         return StreamingResponse(stream(), media_type="text/event-stream", headers=_HEADERS)
 
 
+def _with_live_reload(path: Path) -> Response:
+    """A file of a built site; a web page with the desk's live-reload script added on the way out."""
+    if path.suffix == ".html":
+        # Every open page reloads itself when the desk rebuilds: one script tag, added on the way out.
+        text = path.read_text(encoding="utf-8", errors="replace")
+        tag = '<script src="/_pubkit/live.js"></script>'
+        end = text.rfind("</body>")
+        text = text[:end] + tag + text[end:] if end >= 0 else text + tag
+        return HTMLResponse(text, headers=_HEADERS)
+    return FileResponse(path, headers=_HEADERS)
+
+
 def _not_found() -> Response:
     return PlainTextResponse("not found", status_code=404, headers=_HEADERS)
+
+
+def release_heading(project: Project, source) -> dict[str, str]:
+    """A release's title as its source-language page shows it (values filled in) and, while it is under
+    embargo, the embargo line that page prints ("Embargoed until July 25, 2023, 10:00 AM GMT+02:00")."""
+    import datetime as dt
+
+    from babel import Locale
+
+    from ..render.formatting import Formatter
+    from ..render.render import fill
+    from ..source.embargo import current_time, embargo_time, is_embargoed, zoned
+
+    language = project.source_language
+    formatter = Formatter(Locale.parse(language), project.settings(language).calendar)
+    values = {name: formatter.format(value) for name, value in source.values.items()}
+    title = fill(str(source.fields.get("title") or source.slug), values)
+    embargo = source.fields.get("embargo")
+    embargo = zoned(embargo, str(source.fields.get("embargo_zone") or project.embargo_zone)) \
+        if isinstance(embargo, dt.datetime) else None
+    line = ""
+    if isinstance(embargo, dt.datetime) and is_embargoed(embargo, current_time()):
+        line = "Embargoed until " + embargo_time(embargo, formatter.locale, formatter.date(embargo.date()))
+    return {"title": title, "embargo": line}
 
 
 def language_name(language: str) -> str:

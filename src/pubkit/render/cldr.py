@@ -1,7 +1,8 @@
 """The CLDR tables Babel does not ship, read from ``data/cldr.json`` (written by ``tools/cldr-extract``).
 
-Narrow currency symbols, the currency-spacing rule, quotation marks (CLDR's delimiters), the Thai
-Buddhist calendar and the digits of each numbering system. ``CLDR_VERSION`` names the CLDR release each table comes from.
+Narrow currency symbols, the currency-spacing rule, minimum grouping digits, quotation marks (CLDR's
+delimiters), the Thai Buddhist calendar and the digits of each numbering system. ``CLDR_VERSION`` names the
+CLDR release each table comes from.
 """
 
 from __future__ import annotations
@@ -56,6 +57,11 @@ def quotes(locale: Locale) -> tuple[str, str, str, str]:
 def currency_spacing() -> dict[str, dict[str, str]]:
     """CLDR's ``currencySpacing`` (the same in every locale of the shipped release)."""
     return _data()["currency_spacing"]
+
+
+def minimum_grouping(locale: Locale) -> int:
+    """CLDR's ``minimumGroupingDigits``: 2 where a four-digit number is not grouped ("1200" in Spanish)."""
+    return int(_lookup(_data()["minimum_grouping"], locale) or 1)
 
 
 def calendar_data(calendar: str, locale: Locale) -> dict[str, Any] | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -24,7 +24,9 @@ from .layout import TextLayout, value_at
 from .pseudo import base_locale
 from .resources import image_digest, policy_for
 from ..source.sources import MAX_EMPHASIS_MARKS, MAX_NESTING, PLACEHOLDER_RE, Source, too_deep
+from ..source.values import VALUE_TYPES, Value
 from .templates import BUILTIN_DIR, TEMPLATE_SUFFIXES, environment, template_error, template_files
+from .contacts import OrganizationParts
 from .head import news_article
 from .typography import typesetter
 
@@ -61,6 +63,7 @@ class Renderer:
         self.policy = policy_for(project.root, BUILTIN_DIR, allow_network=project.allow_network)
         self._formatters: dict[str, Formatter] = {}
         self._compile_all()
+        self.organization = OrganizationParts(self)
 
     def _compile_all(self) -> None:
         """Compile every template once, up front, so a mistake is reported against its own file."""
@@ -96,9 +99,10 @@ class Renderer:
         formatter = self.formatter(language)
         locale = formatter.locale
         try:
-            values = {name: formatter.format(value) for name, value in source.values.items()}
+            values = {name: formatter.format(value)
+                      for name, value in language_values(self.project, language, source.values).items()}
         except RenderError as exc:
-            raise RenderError(exc.message, source.path, exc.line) from None
+            raise RenderError(exc.message, exc.path or source.path, exc.line) from None
         page = RenderedPage(html="")
         page_dir = text_direction(locale)
         source_values: dict[str, str] | None = None
@@ -110,10 +114,11 @@ class Renderer:
                 return values
             if source_values is None:
                 source_formatter = self.formatter(self.project.source_language)
-                source_values = {name: source_formatter.format(value) for name, value in source.values.items()}
+                source_values = {name: source_formatter.format(value) for name, value
+                                 in language_values(self.project, self.project.source_language, source.values).items()}
             return source_values
         # Bidi isolation, unbreakable values and Korean words for this page (one render at a time).
-        self._layout = TextLayout(language, page_dir, medium)
+        self._layout, self._page_language = TextLayout(language, page_dir, medium), language
         self._source_layout = TextLayout(self.project.source_language,
                                          text_direction(self.formatter(self.project.source_language).locale), medium)
 
@@ -142,6 +147,10 @@ class Renderer:
             return self._fallback_attrs(fallback, page_dir, preview)
 
         body = self._body(source, text_of, values_for, marks, translations, medium, page)
+        organization = self.organization.context(source, language, text_of, values_for, marks, _attributes,
+                                                 translations, medium, page)
+        if "contact" in shown:  # the free-text contact keeps its lines
+            shown["contact"] = Markup(str(shown["contact"]).replace("\n", Markup("<br>\n")))
         settings = self.project.settings(language)
         release_date = source.fields.get("date")
         lang = language.replace("_", "-")
@@ -156,7 +165,7 @@ class Renderer:
                 return _attributes({}, css_class)
             return _attributes(marks(ui.fallback(context, msgid)), css_class)
 
-        self._install_gettext(ui, page)
+        self._install_gettext(ui, page, language)
         context = {
             "lang": lang,
             "dir": text_direction(locale),
@@ -167,7 +176,7 @@ class Renderer:
             "place": fields.get("place"),
             "date": formatter.date(release_date) if release_date else None,
             "date_iso": release_date.isoformat() if release_date else None,
-            "organization": source.fields.get("organization", ""),
+            **organization,  # organization, boilerplate, contacts (contacts.py)
             "description": fields.get("summary") or fields.get("subtitle"),
             "body": body,
             "images": [relative for relative, _ in page.images],  # the first is the page's og:image
@@ -198,15 +207,16 @@ class Renderer:
         """``text`` with the typography of ``language`` unless the project switched it off there."""
         return typesetter(base_locale(language))(text) if self.project.settings(language).typography else text
 
-    def _install_gettext(self, ui: Translations, page: RenderedPage | None = None) -> None:
-        # Jinja marks what gettext returns as safe; escaping here keeps catalog text as text.
+    def _install_gettext(self, ui: Translations, page: RenderedPage | None = None, language: str | None = None) -> None:
+        # Jinja marks what gettext returns as safe; escaping here keeps catalog text as text. Template
+        # strings get the typography of their language, like body text ("PDF’yi", « … »).
         def lookup(context: str | None, message: str) -> str:
             translated = ui.get(context, message)
             if translated is None:
                 if page is not None and (context, message) not in page.fallbacks:
                     page.fallbacks.append((context, message))  # reported like body text
-                return message
-            return translated
+                return self.typeset(self.project.source_language, message) if language else message
+            return self.typeset(language, translated) if language else translated
 
         def gettext(message: str) -> Markup:
             return escape(lookup(None, message))
@@ -396,12 +406,34 @@ class Renderer:
             raise RenderError(f"{exc.message} (looked for {shown.as_posix()})", exc.path, exc.line) from None
         if real is None:  # data: URL, or the network where the project allows it
             return src
+        real = self._localized_image(src, real, source, referrer, line)
         if medium == "print":
             return self.policy.portable_uri(real)
         digest = image_digest(real, self.policy.roots)
         relative = f"images/{digest}-{real.name}"
         page.images.append((relative, real))
         return relative
+
+
+    def _localized_image(self, src: str, real: Path, source: Source, referrer: Path, line: int | None) -> Path:
+        """``chart.de.png`` beside ``chart.png`` on a German page (``chart.pt_BR.png``, else ``chart.pt.png``,
+        on a Brazilian one), found through the same checks as any image; else the image itself."""
+        parts = urlsplit(src)
+        stem, dot, suffix = parts.path.rpartition(".")
+        language = self._page_language
+        if not dot or "/" in suffix or language == self.project.source_language:
+            return real
+        for tag in dict.fromkeys((language, base_locale(language).split("_")[0])):
+            variant = parts._replace(path=f"{stem}.{tag}.{suffix}").geturl()
+            try:
+                found = self.policy.local_file(variant, source.path.parent, referrer, line)
+            except RenderError as exc:
+                if exc.message.endswith(" not found"):
+                    continue
+                raise
+            if found is not None:
+                return found
+        return real
 
 
 def _heading_offset(tokens: list[Token]) -> int:
@@ -439,6 +471,24 @@ def _text_fields(source: Source):
     for message in source.messages:
         if message.context in source.fields and source.fields.get(message.context) == message.msgid:
             yield message.context, message.msgid
+
+
+def language_values(project: Project, language: str, values: dict[str, Value]) -> dict[str, Value]:
+    """``values`` with the options ``[language.<lang>.values]`` sets for ``language`` (display, notation)."""
+    settings = project.settings(language)
+    if not settings.values:
+        return values
+    chosen = {}
+    for name, value in values.items():
+        options = settings.value_options(name, value.kind)
+        for option, setting in options.items():
+            if setting not in (VALUE_TYPES[value.kind].get(option) or ()):
+                lines = project.config_path.read_text(encoding="utf-8").splitlines()
+                line = next((n for n, text in enumerate(lines, 1) if f"language.{language}" in text), 1)
+                raise RenderError(f"[language.{language}.values]: '{option} = \"{setting}\"' does not apply to the "
+                                  f"{value.kind} value '{name}'", project.config_path, line)
+        chosen[name] = replace(value, options={**value.options, **options}) if options else value
+    return chosen
 
 
 def fill(text: str, values: dict[str, str]) -> str:
