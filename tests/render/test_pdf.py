@@ -80,7 +80,7 @@ def test_metadata_page_size_and_bookmarks(sample_dist: Path, language: str) -> N
     assert reader.metadata.author == "WEIQIAO Germany GmbH"
     outline = [item.title for item in flatten(reader.outline)]
     assert outline[0] == expected_title, "bookmarks come from the headings"
-    assert len(outline) == 3, outline  # the title and the two section headings
+    assert len(outline) == 4, outline  # the title, the two section headings and the organization's press contact
 
 
 def flatten(items):
