@@ -51,7 +51,7 @@ PRESS_CURRENCY_WORDS: dict[str, dict[str, str]] = {
     "ko": {"KRW": "원", "USD": "달러", "CNY": "위안"},
     "he": {"USD": "דולר"},
     # The press names these currencies shorter than CLDR ("1 milyar dolar", "3,5 млрд рублей", "416 mln zł",
-    # "1.400 tỷ đồng", "5000 करोड़ रुपये"): tests/test_press_forms.py quotes each.
+    # "1.400 tỷ đồng", "5000 करोड़ रुपये"): tests/render/test_press_forms.py quotes each.
     "es": {"USD": "dólares"},
     "pt": {"USD": "dólares", "BRL": "reais"},
     "tr": {"USD": "dolar", "EUR": "euro"},
@@ -86,7 +86,7 @@ PRESS_LOWERCASE_NAMES = frozenset({"pt", "id"})
 #: the word CLDR would use next (from which on the press keeps counting in the first).
 PRESS_LARGEST_MAGNITUDE = {"es": (6, 9), "hi": (7, 9), "th": (6, 9), "vi": (9, 12)}
 #: Units the press names shorter than CLDR's long form, as "{0}" and the word: a tonne is "टन", "톤", "טון"
-#: in Hindi, Korean and Hebrew news, never "मीट्रिक टन", "메트릭 톤", "טון מטרי" (tests/test_press_forms.py).
+#: in Hindi, Korean and Hebrew news, never "मीट्रिक टन", "메트릭 톤", "טון מטרי" (tests/render/test_press_forms.py).
 PRESS_UNITS: dict[str, dict[str, str]] = {
     "hi": {"mass-tonne": "{0} टन"},
     "ko": {"mass-tonne": "{0}톤"},
@@ -444,12 +444,12 @@ def _calendar_date(calendar: str, day: dt.date) -> tuple[int, int, int]:
         return day.year + _BUDDHIST_ERA_OFFSET, day.month, day.day
     if calendar == "islamic-umalqura":
         # hijridate holds the Umm al-Qura tables Saudi Arabia publishes (1343-1500 AH); for today's dates
-        # (1999-2029) it gives ICU's day (tests/test_long_tail.py); outside them the two sources differ.
+        # (1999-2029) it gives ICU's day (tests/render/test_long_tail.py); outside them the two sources differ.
         from hijridate import Gregorian
 
         hijri = Gregorian(day.year, day.month, day.day).to_hijri()
         return hijri.year, hijri.month, hijri.day
-    # jdatetime gives the day ICU gives for every date from 1950 to 2100 (tests/test_long_tail.py), fast and
+    # jdatetime gives the day ICU gives for every date from 1950 to 2100 (tests/render/test_long_tail.py), fast and
     # arithmetically; convertdate's astronomical Persian calendar agrees but is some 50 times slower.
     # Imported here: its 13 ms are paid only by a project that dates by the Persian calendar.
     import jdatetime

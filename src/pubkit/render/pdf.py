@@ -69,7 +69,7 @@ def _with_actual_text(draw_text):
 
 
 # WeasyPrint has no hook for this: wrap the function its drawing code calls, once per process.
-# (tests/test_typeset.py fails if a WeasyPrint release moves it).
+# (tests/render/test_typeset.py fails if a WeasyPrint release moves it).
 _draw_text = getattr(weasyprint.draw, "draw_text", None)
 if _draw_text is not None and not getattr(_draw_text, "pubkit_actual_text", False):
     weasyprint.draw.draw_text = _with_actual_text(_draw_text)
@@ -209,7 +209,7 @@ def _with_artifact_margins(draw_stacking_context):
 
 
 # WeasyPrint has no hooks for these: wrap the functions it calls, once per process (each looks the
-# other up by its module's name, recursion included). tests/test_accessibility.py fails if they move.
+# other up by its module's name, recursion included). tests/render/test_accessibility.py fails if they move.
 if not getattr(weasyprint.pdf.tags._build_box_tree, "pubkit_languages", False):
     weasyprint.pdf.tags._build_box_tree = _with_languages(weasyprint.pdf.tags._build_box_tree)
 if not getattr(weasyprint.draw.text.draw_first_line, "pubkit_visual_text", False):
