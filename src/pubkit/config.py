@@ -8,10 +8,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from babel import Locale, UnknownLocaleError
+from babel import Locale
 
 from .errors import ConfigError, PubkitError, SourceError, UsageError
 from .fileio import read_limited
+from .locales import buddhist_calendar, buddhist_locales, default_folder, normalize_language
 
 CONFIG_FILE = "pubkit.toml"
 MAX_CONFIG_BYTES = 1024 * 1024
@@ -129,30 +130,6 @@ class Project:
         # A source that links out of the project is refused like an image that does.
         return sorted(p for p in self.sources_dir.glob("*.md")
                       if (p.is_file() or p.is_symlink()) and confined_input(p, self.root, SourceError, "source"))
-
-
-def normalize_language(tag: str) -> str:
-    """Accept ``pt_BR`` and ``pt-BR`` alike and return the gettext spelling ``pt_BR``.
-
-    Raises ``ValueError`` with a readable reason when Babel (CLDR) does not know the locale.
-    """
-    if not isinstance(tag, str) or not re.fullmatch(r"[A-Za-z]{2,8}([_-][A-Za-z0-9]{1,8})*", tag):
-        raise ValueError(f"'{tag}' is not a locale identifier (expected e.g. 'de', 'pt_BR' or 'pt-BR')")
-    spelled = tag.replace("-", "_")
-    try:
-        locale = Locale.parse(spelled)
-    except (UnknownLocaleError, ValueError):
-        raise ValueError(f"unknown locale '{tag}': CLDR has no data for it") from None
-    parts = spelled.split("_")
-    if locale.language != parts[0].lower():
-        # Babel resolves aliases (fre, eng, iw); folders, lang="…" and Language headers need the canonical code.
-        meant = "_".join([locale.language, *parts[1:]])
-        raise ValueError(f"'{tag}' is not a locale identifier; did you mean '{meant}'?")
-    # gettext directories use a lowercase language and an uppercase territory: zh_CN, pt_BR, sr_Latn_RS.
-    parts[0] = parts[0].lower()
-    for i, part in enumerate(parts[1:], start=1):
-        parts[i] = part.title() if len(part) == 4 else part.upper()
-    return "_".join(parts)
 
 
 def parse_languages(tags: list[str]) -> list[str]:
@@ -389,7 +366,7 @@ def _check_folders(languages: list[str], per_language: dict[str, LanguageSetting
     seen: dict[str, tuple[str, int | None]] = {}
     for language in dict.fromkeys(languages):
         own = per_language.get(language)
-        folder = own.folder if own and own.folder else language.replace("_", "-").lower()
+        folder = own.folder if own and own.folder else default_folder(language)
         line = _table_line(text, language, section_line) if own and own.folder else None
         if own and own.folder and not _FOLDER_RE.match(own.folder):
             raise ConfigError(f"folder '{own.folder}' must be lowercase letters, digits, '-' or '_'", path, line)
@@ -403,8 +380,6 @@ def _check_folders(languages: list[str], per_language: dict[str, LanguageSetting
 def _check_calendars(languages: list[str], source_language: str, defaults: LanguageSettings,
                      per_language: dict[str, LanguageSettings], path: Path, text: str, section_line: int) -> None:
     """``calendar = "buddhist"`` needs CLDR data pubkit ships (Thai): say so at the line that asks."""
-    from .render.cldr import buddhist_calendar, buddhist_locales
-
     for language in dict.fromkeys([source_language, *languages]):
         if per_language.get(language, defaults).calendar != "buddhist":
             continue

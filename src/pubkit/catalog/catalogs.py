@@ -340,7 +340,8 @@ class Translations:
 
     @classmethod
     def _read(cls, path: Path, language: str, source_language: str) -> "Translations":
-        from .checks import cldr_locale, msgstr_line, translation_verdict  # checks reads catalogs: imported late
+        from ..locales import cldr_locale
+        from .checks import msgstr_line, translation_verdict  # checks reads catalogs: imported late
 
         catalog = read_catalog(path)
         lines = path.read_text(encoding="utf-8", errors="replace").split("\n")

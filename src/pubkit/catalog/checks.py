@@ -14,13 +14,14 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import polib
-from babel import Locale, UnknownLocaleError
+from babel import Locale
 from babel.numbers import NumberFormatError, parse_decimal
 from markdown_it import MarkdownIt
 
 from .catalogs import project_templates, template_text
 from ..config import Project
 from ..errors import PubkitError, display_path
+from ..locales import cldr_locale
 from .pofile import plural_count, read_catalog, shorten
 from ..source.sources import PLACEHOLDER_RE, placeholders_in
 
@@ -356,14 +357,6 @@ def check_catalog(path: Path, language: str, source_language: str = "en") -> lis
     # One problem is reported once: msgfmt's words for an entry pubkit already rejected add nothing.
     findings.extend(f for f in _msgfmt(path) if not (f.line in rejected_lines and f.severity == "error"))
     return sorted(set(findings), key=lambda f: (f.line, f.check, f.message))
-
-
-def cldr_locale(language: str) -> Locale | None:
-    """The CLDR locale of a language, or None where CLDR (Babel) has none (pseudo-locales, `sr@latin`)."""
-    try:
-        return Locale.parse(language)
-    except (UnknownLocaleError, ValueError):
-        return None
 
 
 def _msgfmt(path: Path) -> Iterator[Finding]:

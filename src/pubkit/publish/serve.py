@@ -40,7 +40,8 @@ from watchfiles import DefaultFilter, awatch
 from .build import build
 from ..config import CONFIG_FILE, PYPROJECT_FILE, Project, load_project
 from ..errors import PubkitError
-from .paths import bcp47, page_relative, pdf_relative
+from ..locales import bcp47, language_name
+from .paths import page_relative, pdf_relative
 
 #: Where preview builds go unless ``pubkit.toml`` says otherwise (``preview_dir``, Project.preview_output_dir):
 #: review output never mixes with what gets published.
@@ -443,17 +444,6 @@ class Desk:
 
 def _not_found() -> Response:
     return PlainTextResponse("not found", status_code=404, headers=_HEADERS)
-
-
-def language_name(language: str) -> str:
-    """A language's name in itself (Deutsch, 日本語, العربية), from CLDR."""
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        locale = Locale.parse(language)
-        return locale.get_display_name(locale) or language
-    except (UnknownLocaleError, ValueError):
-        return language
 
 
 def allowed_hosts(host: str) -> list[str]:

@@ -19,14 +19,13 @@ from .. import safefs
 from ..catalog.catalogs import TEMPLATES_DOMAIN, Translations
 from ..config import Project
 from ..fileio import write_atomic
+from ..locales import base_locale, bcp47, language_name
 from ..render.formatting import text_direction
-from ..render.head import language_name
 from .paths import (
     ROBOTS,
     SITE_INDEX,
     SITEMAP,
     absolute_url,
-    bcp47,
     feed_relative,
     index_relative,
     link,
@@ -34,7 +33,6 @@ from .paths import (
     page_relative,
     pdf_relative,
 )
-from ..render.pseudo import base_locale
 from ..render.brand import brand_assets
 from ..render.templates import template_files
 

@@ -9,32 +9,8 @@ from markupsafe import Markup
 
 from ..config import Project
 from .formatting import Formatter, text_direction
-from ..publish.paths import SITE_INDEX, Publication, bcp47, index_relative, link, page_relative, pdf_relative, public_url
-from .pseudo import base_locale
-
-#: CLDR's localeDisplayPattern where it differs from Babel's fixed "name (detail)": Chinese uses
-#: full-width parentheses, "中文（中国）". Babel exposes the names but not this pattern.
-_DISPLAY_PATTERNS = {"zh": "{0}（{1}）", "yue": "{0}（{1}）"}
-
-
-def language_name(language: str) -> str:
-    """The language named in itself from CLDR: "Deutsch", "中文（中国）", "العربية".
-
-    Only the parts written in the tag are named (``zh_CN`` names China, not the script CLDR infers);
-    a pseudo-locale is named after its base: "English (Pseudo-Accents)".
-    """
-    locale = Locale.parse(base_locale(language))
-    name = locale.languages.get(locale.language) or language
-    details = []
-    for part in language.split("_")[1:]:
-        named = locale.scripts.get(part) if len(part) == 4 else locale.territories.get(part)
-        if named:
-            details.append(named)
-    if not details:
-        return name
-    pattern = _DISPLAY_PATTERNS.get(locale.language, "{0} ({1})")
-    return pattern.format(name, ", ".join(details))
-
+from ..locales import base_locale, bcp47, language_name
+from ..publish.paths import SITE_INDEX, Publication, index_relative, link, page_relative, pdf_relative, public_url
 
 def page_head(project: Project, slug: str, language: str, publication: Publication,
               formatter: Formatter) -> dict:

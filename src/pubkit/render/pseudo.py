@@ -20,12 +20,11 @@ import polib
 
 from ..source import inline
 from ..config import Project
+from ..locales import PSEUDO_LOCALES
 
 if TYPE_CHECKING:
     from ..publish.build import BuildResult
 
-#: Pseudo-locale (gettext spelling, as folder names) → the real locale its values are formatted in.
-PSEUDO_LOCALES = {"en_XA": "en", "ar_XB": "ar"}
 OUTPUT_FOLDER = "dist-pseudo"
 EXPANSION = 0.35
 
@@ -38,11 +37,6 @@ _PADDING = "ļöŕéɱ îƥšûɱ đöļöŕ šîţ åɱéţ "
 # Markdown and HTML that must survive as written: escapes, entities, autolinks and tags.
 _PROTECTED_RE = re.compile(r"(\\.|&[A-Za-z0-9#]+;|<[^<>\s]+>)", re.DOTALL)
 _RLO, _PDF = "\u202e", "\u202c"
-
-
-def base_locale(language: str) -> str:
-    """The locale whose CLDR data formats a language's values: itself, or a pseudo-locale's base."""
-    return PSEUDO_LOCALES.get(language, language)
 
 
 def pseudo_text(text: str, language: str) -> str:

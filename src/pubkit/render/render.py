@@ -16,12 +16,12 @@ from markdown_it.token import Token
 from markupsafe import Markup, escape
 
 from .. import __version__
+from ..locales import base_locale
 from ..catalog.catalogs import Translations
 from ..config import Project
 from ..errors import PubkitError, RenderError, TemplateError
 from .formatting import Formatter, paper_size, text_direction
 from .layout import TextLayout, value_at
-from .pseudo import base_locale
 from .resources import image_digest, policy_for
 from ..source.sources import MAX_EMPHASIS_MARKS, MAX_NESTING, PLACEHOLDER_RE, Source, too_deep
 from .templates import BUILTIN_DIR, TEMPLATE_SUFFIXES, environment, template_error, template_files
