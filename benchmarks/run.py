@@ -92,7 +92,7 @@ def site_seconds(project: Path) -> float:
     finished build's state, in a fresh process's terms: templates compiled, catalogs read, nothing cached."""
     from pubkit import load_project
     from pubkit.publish.build import SourceIndex, read_state
-    from pubkit.source.embargo import current_time
+    from pubkit.publish.plan import current_time
     from pubkit.publish.site import site_files
 
     loaded = load_project(project)

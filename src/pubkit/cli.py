@@ -150,7 +150,7 @@ def _embargo_options(command: argparse.ArgumentParser) -> None:
 
 
 def _now(args: argparse.Namespace):
-    from .source.embargo import current_time
+    from .publish.plan import current_time
 
     return current_time(args.now)
 
@@ -172,7 +172,7 @@ def _show(path: Path, project) -> str:
 
 
 def _new(args: argparse.Namespace) -> int:
-    from .scaffold import new_project
+    from .catalog.scaffold import new_project
 
     folder = new_project(args.folder, args.source_language, tuple(args.lang or ("de", "fr")))
     print(f"created {folder}: edit sources/example.md, translate locale/*/LC_MESSAGES/*.po, then `pubkit build`")
@@ -228,9 +228,8 @@ def _update(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
-    from .catalog.status import status
-
-    from .source.embargo import current_time, embargo_notes
+    from .catalog.status import embargo_notes, status
+    from .publish.plan import current_time
 
     project = _project(args)
     rows = status(project, _languages(args.lang))
@@ -263,7 +262,7 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .catalog.checks import check_project
+    from .catalog.project_checks import check_project
 
     project = _project(args)
     findings = check_project(project, _languages(args.lang))
@@ -344,7 +343,7 @@ def _build(args: argparse.Namespace) -> int:
     if args.pseudo:
         from dataclasses import replace
 
-        from .render.pseudo import OUTPUT_FOLDER, build_pseudo
+        from .publish.pseudo import OUTPUT_FOLDER, build_pseudo
 
         if args.lang or args.preview or shard:
             raise UsageError("--pseudo builds every release in en-XA and ar-XB: it takes no --lang, --preview or --shard")

@@ -12,6 +12,7 @@ from babel import Locale
 
 from .errors import ConfigError, PubkitError, SourceError, UsageError
 from .fileio import read_limited
+from .safefs import confined_input
 from .locales import buddhist_calendar, buddhist_locales, default_folder, normalize_language
 
 CONFIG_FILE = "pubkit.toml"
@@ -125,8 +126,6 @@ class Project:
         """Every release source, in a stable (sorted) order."""
         if not self.sources_dir.is_dir():
             raise ConfigError(f"no sources folder '{self.sources_dir.name}/' in the project", self.config_path)
-        from .render.resources import confined_input
-
         # A source that links out of the project is refused like an image that does.
         return sorted(p for p in self.sources_dir.glob("*.md")
                       if (p.is_file() or p.is_symlink()) and confined_input(p, self.root, SourceError, "source"))

@@ -18,8 +18,6 @@ from babel import Locale
 from babel.numbers import NumberFormatError, parse_decimal
 from markdown_it import MarkdownIt
 
-from .catalogs import project_templates, template_text
-from ..config import Project
 from ..errors import PubkitError, display_path
 from ..locales import cldr_locale
 from .pofile import plural_count, read_catalog, shorten
@@ -300,20 +298,6 @@ def translation_verdict(entry: polib.POEntry, locale: Locale, source_locale: Loc
 # --- running them ------------------------------------------------------------------------------
 
 
-def check_project(project: Project, languages: list[str] | None = None) -> list[Finding]:
-    """Every finding for every catalog of the chosen languages, in file and line order."""
-    templates = project_templates(project)
-    findings: list[Finding] = list(_stale_templates(project, templates))
-    for language in languages or project.languages:
-        for domain in templates:
-            path = project.po_path(language, domain)
-            if not path.exists():
-                findings.append(Finding(path, 1, "error", "no catalog: run `pubkit update`", "missing-catalog"))
-                continue
-            findings.extend(check_catalog(path, language, project.source_language))
-    return findings
-
-
 def check_catalog(path: Path, language: str, source_language: str = "en") -> list[Finding]:
     try:
         catalog = read_catalog(path)
@@ -377,19 +361,6 @@ def _msgfmt(path: Path) -> Iterator[Finding]:
         found = [Finding(f.path, f.line, "error", f.message, f.check) for f in found] or [
             Finding(path, 1, "error", "msgfmt -c rejects this catalog", "msgfmt")]
     yield from found
-
-
-def _stale_templates(project: Project, templates: dict) -> Iterator[Finding]:
-    """A ``.pot`` that ``pubkit extract`` would change: translators are working on old text."""
-    for domain, located in templates.items():
-        path = project.pot_path(domain)
-        if not path.exists():
-            yield Finding(path, 1, "error", "no template: run `pubkit extract`", "stale-template")
-            continue
-        current = path.read_text(encoding="utf-8", errors="replace")
-        if template_text(domain, located, current) != current:
-            yield Finding(path, 1, "warning", "out of date with the sources: run `pubkit extract` and "
-                          "`pubkit update`", "stale-template")
 
 
 def msgstr_line(lines: list[str], start: int) -> int:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict, dataclass
 
 import polib
 
-from .catalogs import domains, read_catalog
+from .extract import domains
+from .pofile import read_catalog
 from ..config import Project
 from .memory import filled_count
+from ..errors import Diagnostic
+from ..source.embargo import is_embargoed
+from ..source.sources import read_source
 
 
 @dataclass(frozen=True)
@@ -91,3 +96,16 @@ def status(project: Project, languages: list[str] | None = None) -> list[Catalog
             shown = path.relative_to(project.root).as_posix()
             rows.append(catalog_status(language, domain, catalog, templates[domain], shown))
     return rows
+
+
+def embargo_notes(project: Project, now: dt.datetime) -> list[Diagnostic]:
+    """A note per release still under embargo at ``now``, for ``status``: it is not published yet."""
+    notes = []
+    for path in project.source_files():
+        if b"embargo:" not in path.read_bytes():  # most releases have none: status stays fast
+            continue
+        embargo = read_source(path).fields.get("embargo")
+        if isinstance(embargo, dt.datetime) and is_embargoed(embargo, now):
+            notes.append(Diagnostic(f"embargoed until {embargo.isoformat()}: not published before then",
+                                    path, 1, severity="note"))
+    return notes

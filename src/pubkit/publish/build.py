@@ -18,12 +18,12 @@ from ..errors import Diagnostic, UsageError
 from ..fileio import write_atomic
 from ..machine import require_fonts, source_date_epoch
 from .paths import NO_BASE_URL, Publication, page_dir, pdf_path
-from ..render.templates import template_files
+from ..source.templates import template_files
 
 # Catalogs, sources and the process pool are imported where they are used: a rebuild that finds
 # nothing to do must not pay for Babel's catalogs, YAML, Markdown or Jinja (CLI speed, issue 14).
 if TYPE_CHECKING:  # pragma: no cover
-    from ..catalog.catalogs import Fallback, Translations
+    from ..catalog.translations import Fallback, Translations
     from ..source.sources import Source
 
 FORMATS = ("html", "pdf")
@@ -32,7 +32,7 @@ SCREEN_ASSETS = ("base.css", "screen.css")
 PRINT_STYLESHEETS = ("base.css", "print.css")
 #: Where a build remembers what it made from which inputs (inside the output folder).
 STATE_FILE = Path(".pubkit") / "state.json"
-#: The catalog of the template strings: ``catalogs.TEMPLATES_DOMAIN``, spelled out here so that hashing
+#: The catalog of the template strings: ``extract.TEMPLATES_DOMAIN``, spelled out here so that hashing
 #: the inputs does not import the catalog machinery (a test keeps the two equal).
 UI_DOMAIN = "templates"
 
@@ -303,7 +303,7 @@ def build(
     with nothing changed imports neither WeasyPrint nor Jinja. ``plan_only`` returns the plan and
     its digests without rendering or writing anything (``bundle --merge`` checks shards against it).
 
-    A release whose embargo has not ended at ``now`` (embargo.current_time) is left out, and its earlier
+    A release whose embargo has not ended at ``now`` (plan.current_time) is left out, and its earlier
     outputs removed, unless ``include_embargoed`` renders it marked for review. The site around the
     pages (site.py) is regenerated when what it lists changed; a shard leaves it to ``bundle --merge``.
     """
@@ -316,7 +316,7 @@ def build(
     index = SourceIndex(project, state.get("sources", {}))
     chosen_slugs = select_slugs(index.paths, slugs)
     if now is None:
-        from ..source.embargo import current_time
+        from .plan import current_time
 
         now = current_time()
     embargoed = {slug: when for slug in index.paths if is_embargoed(when := index.embargo(slug), now)}
@@ -328,7 +328,8 @@ def build(
 
     def ui_gate(language: str) -> list[Fallback]:
         if language not in ui_rejected:
-            from ..catalog.catalogs import TEMPLATES_DOMAIN, Translations
+            from ..catalog.extract import TEMPLATES_DOMAIN
+            from ..catalog.translations import Translations
 
             ui_rejected[language] = Translations.load(project, language, TEMPLATES_DOMAIN).rejected()
         return ui_rejected[language]
@@ -374,7 +375,7 @@ def build(
                     result.not_used.extend((language, rejected) for rejected in remembered)
                 languages_of_slug.append(language)
                 continue
-            from ..catalog.catalogs import Translations
+            from ..catalog.translations import Translations
 
             source = index.source(slug)
             translations = Translations.load(project, language, source.slug)
@@ -585,13 +586,14 @@ class _Worker:
     def translations(self, language: str, slug: str) -> "Translations":
         # The HTML and PDF jobs of a page usually follow each other: read its catalog once.
         if self._last is None or self._last[0] != (language, slug):
-            from ..catalog.catalogs import Translations
+            from ..catalog.translations import Translations
 
             self._last = ((language, slug), Translations.load(self.project, language, slug))
         return self._last[1]
 
     def run(self, job: Job, report_fallbacks: bool) -> JobResult:
-        from ..catalog.catalogs import TEMPLATES_DOMAIN, Translations
+        from ..catalog.extract import TEMPLATES_DOMAIN
+        from ..catalog.translations import Translations
         from ..catalog.pofile import shorten
 
         project, source = self.project, self.index.source(job.slug)
@@ -602,7 +604,7 @@ class _Worker:
         folder = page_dir(project, source.slug, job.language)
         files: dict[Path, bytes | str] = {}
         result = JobResult(job)
-        from ..render.head import page_head
+        from .links import page_head  # Babel and the formatter: only when a page is rendered
 
         site = page_head(project, source.slug, job.language, self.publication, self.renderer.formatter(job.language))
         if job.format == "html":
@@ -674,7 +676,7 @@ def _remembered_gate(project: Project, previous: dict, slug: str, language: str,
         if remembered == []:
             return []  # the usual case: no need for the catalog machinery (a no-op build stays light)
         try:
-            from ..catalog.catalogs import Fallback
+            from ..catalog.translations import Fallback
 
             return [Fallback("rejected", project.root / path, line, finding, msgid, context)
                     for path, line, finding, msgid, context in remembered]

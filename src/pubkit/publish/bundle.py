@@ -14,7 +14,8 @@ from pathlib import Path
 
 from .. import __version__, safefs
 from .build import Job, Progress, build
-from ..catalog.catalogs import TEMPLATES_DOMAIN, Translations, domains
+from ..catalog.extract import TEMPLATES_DOMAIN, domains
+from ..catalog.translations import Translations
 from ..config import Project
 from ..errors import UsageError
 from ..fileio import write_atomic
@@ -85,7 +86,7 @@ def _target(project: Project, output: Path | None) -> Path:
 def _site(project: Project, listed: dict[str, dict], now: dt.datetime | None) -> dict[str, tuple[Job, bytes]]:
     """The indexes, feeds, sitemap and robots.txt around the checked pages, made as a build makes them."""
     from .build import SourceIndex
-    from ..source.embargo import current_time
+    from .plan import current_time
     from .site import site_files
 
     index = SourceIndex(project, {})

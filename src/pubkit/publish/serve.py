@@ -25,7 +25,7 @@ import threading
 import traceback
 from collections import OrderedDict
 from dataclasses import dataclass, replace
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import jinja2
 import uvicorn
@@ -38,6 +38,7 @@ from starlette.routing import Route
 from watchfiles import DefaultFilter, awatch
 
 from .build import build
+from ..safefs import confined
 from ..config import CONFIG_FILE, PYPROJECT_FILE, Project, load_project
 from ..errors import PubkitError
 from ..locales import bcp47, language_name
@@ -70,25 +71,6 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
-
-
-def confined(root: Path, relative: str) -> Path | None:
-    """The file ``relative`` names inside ``root``, by real path; None for anything that leaves it.
-
-    The URL path arrives percent-decoded (``%2e%2e`` is ``..`` here). Absolute paths, ``..``, hidden
-    names (the build state) and symbolic links that resolve outside ``root`` are all refused.
-    """
-    if not relative or "\0" in relative or "\\" in relative or relative.startswith("/"):
-        return None
-    parts = PurePosixPath(relative).parts
-    if any(part in ("..", ".") or part.startswith(".") for part in parts):
-        return None
-    try:
-        base = root.resolve(strict=True)
-        real = (base / relative).resolve(strict=True)
-    except (OSError, RuntimeError):
-        return None
-    return real if real.is_relative_to(base) else None
 
 
 @dataclass

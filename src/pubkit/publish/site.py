@@ -16,7 +16,8 @@ from babel import Locale
 from babel.units import format_unit
 
 from .. import safefs
-from ..catalog.catalogs import TEMPLATES_DOMAIN, Translations
+from ..catalog.extract import TEMPLATES_DOMAIN
+from ..catalog.translations import Translations
 from ..config import Project
 from ..fileio import write_atomic
 from ..locales import base_locale, bcp47, language_name
@@ -34,7 +35,7 @@ from .paths import (
     pdf_relative,
 )
 from ..render.brand import brand_assets
-from ..render.templates import template_files
+from ..source.templates import template_files
 
 CHOOSER_TEMPLATE = "site-index.html"
 INDEX_TEMPLATE = "language-index.html"

@@ -1,48 +1,10 @@
-"""What a release page knows about its site: its translations, canonical address, PDF and embargo line."""
+"""schema.org metadata of a release page (its links to the site come from ``publish/links.py``)."""
 
 from __future__ import annotations
 
 import json
 
-from babel import Locale
 from markupsafe import Markup
-
-from ..config import Project
-from .formatting import Formatter, text_direction
-from ..locales import base_locale, bcp47, language_name
-from ..publish.paths import SITE_INDEX, Publication, index_relative, link, page_relative, pdf_relative, public_url
-
-def page_head(project: Project, slug: str, language: str, publication: Publication,
-              formatter: Formatter) -> dict:
-    """Links and metadata for the page of ``slug`` in ``language``, as the template receives them."""
-    here = page_relative(project, slug, language)
-    languages = publication.languages.get(slug, (language,))
-    alternates = [
-        {"lang": bcp47(other), "name": language_name(other), "dir": text_direction(Locale.parse(base_locale(other))),
-         "href": link(here, page_relative(project, slug, other)),
-         "url": public_url(project, page_relative(project, slug, other), here), "current": other == language}
-        for other in languages
-    ]
-    default = project.source_language if project.source_language in languages else languages[0]
-    default_url = public_url(project, page_relative(project, slug, default), here)
-    embargo = publication.embargoed.get(slug)
-    from ..source.embargo import embargo_time
-
-    return {
-        "alternates": alternates,
-        "x_default": default_url,
-        "canonical": public_url(project, here, here),
-        "absolute": bool(project.base_url),
-        "pdf": link(here, pdf_relative(project, slug, language)),
-        "chooser": link(here, SITE_INDEX) + "#choose",
-        "index": link(here, index_relative(project, language)),
-        "og_locale": language if "_" in language else None,
-        "translation_of": None if language == default else default_url,
-        "translations": [a["url"] for a in alternates if not a["current"]] if language == default else [],
-        "logo": link(here, publication.brand["logo"]) if "logo" in publication.brand else None,
-        "favicon": link(here, publication.brand["favicon"]) if "favicon" in publication.brand else None,
-        "embargo": embargo_time(embargo, formatter.locale, formatter.date(embargo.date())) if embargo else None,
-    }
 
 
 def news_article(site: dict, title: str, description: str | None, date_iso: str | None, organization: str,

@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 
 from .. import __version__
 from ..locales import base_locale
-from ..catalog.catalogs import Translations
+from ..catalog.translations import Translations
 from ..config import Project
 from ..errors import PubkitError, RenderError, TemplateError
 from .formatting import Formatter, paper_size, text_direction

@@ -1,15 +1,9 @@
-"""Embargoes: when a release may be published, what time it is now, and the localized "Embargoed until …"."""
+"""Embargoes: the moment a release may be published, as its source states it."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import TYPE_CHECKING
-
-from ..errors import UsageError
-
-if TYPE_CHECKING:  # pragma: no cover  Babel is imported where a date is formatted, not by every build
-    from babel import Locale
 
 #: A date and a time, with seconds optional and a zone that is required (checked after parsing).
 _DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
@@ -30,55 +24,5 @@ def parse_moment(text: str) -> dt.datetime:
     return moment
 
 
-def current_time(now: str | None = None) -> dt.datetime:
-    """``--now`` if given, else ``SOURCE_DATE_EPOCH`` (reproducible builds), else the clock; always aware."""
-    if now is not None:
-        try:
-            return parse_moment(now)
-        except ValueError as exc:
-            raise UsageError(f"--now: {exc}") from None
-    from ..machine import source_date_epoch  # one reading of SOURCE_DATE_EPOCH, refusing a bad value
-
-    epoch = source_date_epoch()
-    if epoch is not None:
-        return dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
-    return dt.datetime.now(dt.timezone.utc)
-
-
 def is_embargoed(embargo: dt.datetime | None, now: dt.datetime) -> bool:
     return embargo is not None and now < embargo
-
-
-def embargo_time(embargo: dt.datetime, locale: Locale, date_text: str) -> str:
-    """The moment of the embargo in the locale's words: ``date_text`` (the long date, formatted by the
-    project's Formatter so calendars agree), the short time, and CLDR's localized GMT offset, joined by
-    the locale's own date-time pattern: "July 25, 2023, 10:00 AM GMT+02:00".
-
-    The zone is the offset the author wrote: an offset alone does not tell CEST from CAT, so no zone
-    name is guessed.
-    """
-    from babel.dates import format_time, get_timezone_gmt  # not needed by status, which imports this module
-
-    offset = embargo.utcoffset() or dt.timedelta(0)
-    zone = dt.timezone(offset)
-    time_text = format_time(embargo, "short", tzinfo=zone, locale=locale)
-    gmt = get_timezone_gmt(embargo.astimezone(zone), "long", locale=locale)
-    pattern = str(locale.datetime_formats.get("long", "{1} {0}"))
-    return pattern.replace("{1}", date_text).replace("{0}", f"{time_text} {gmt}")
-
-
-def embargo_notes(project, now: dt.datetime) -> list:
-    """A note per release still under embargo at ``now``, for ``status``: it is not published yet."""
-    from ..errors import Diagnostic
-
-    notes = []
-    for path in project.source_files():
-        if b"embargo:" not in path.read_bytes():  # most releases have none: status stays fast
-            continue
-        from .sources import read_source  # YAML and Markdown parsers: imported only when needed
-
-        embargo = read_source(path).fields.get("embargo")
-        if isinstance(embargo, dt.datetime) and is_embargoed(embargo, now):
-            notes.append(Diagnostic(f"embargoed until {embargo.isoformat()}: not published before then",
-                                    path, 1, severity="note"))
-    return notes
