@@ -13,7 +13,8 @@ import zipfile
 from pathlib import Path
 
 from .. import __version__, safefs
-from .build import Job, Progress, build
+from .build import Progress, build
+from .plan import Job, Plan, plan_build
 from ..catalog.extract import TEMPLATES_DOMAIN, domains
 from ..catalog.translations import Translations
 from ..config import Project
@@ -22,6 +23,7 @@ from ..fileio import write_atomic
 from ..machine import source_date_epoch
 from ..catalog.pofile import read_catalog
 from .shards import collect
+from .site import site_files
 from ..source.sources import read_sources
 from ..catalog.status import catalog_status
 
@@ -41,9 +43,10 @@ def bundle(project: Project, output: Path | None = None, jobs: int = 1, progress
     source_date_epoch()  # checked before any work: a bad value must not leave a half-made bundle
     target = _target(project, output)
     result = build(project, jobs=jobs, progress=progress, now=now, include_embargoed=include_embargoed)
+    assert result.plan is not None
     # Checked like a shard (the folder may be a download), and the site made from what was checked.
-    files, listed = collect(project, [project.output_dir], result, include_embargoed)
-    files.update(_site(project, listed, now))
+    files, listed = collect(project, [project.output_dir], result.plan, include_embargoed)
+    files.update(_site(project, listed, result.plan))
     manifest = _manifest(project, files)
     if result.embargoed:
         manifest["embargoed"] = {slug: moment.isoformat() for slug, moment in sorted(result.embargoed.items())}
@@ -60,12 +63,13 @@ def merge_bundle(project: Project, folders: list[Path], output: Path | None = No
     """
     source_date_epoch()
     target = _target(project, output)
-    plan = build(project, plan_only=True, now=now, include_embargoed=include_embargoed)
+    plan = plan_build(project, now=now, include_embargoed=include_embargoed)
     files, listed = collect(project, folders, plan, include_embargoed)  # every shard is hostile until checked
-    files.update(_site(project, listed, now))  # never a shard's own site: made here, as a whole build makes it
+    files.update(_site(project, listed, plan))  # never a shard's own site: made here, as a whole build makes it
     manifest = _manifest(project, files)  # the same manifest, and bundle, as an unsharded build
-    if plan.embargoed:
-        manifest["embargoed"] = {slug: moment.isoformat() for slug, moment in sorted(plan.embargoed.items())}
+    embargoed = plan.publication.embargoed
+    if embargoed:
+        manifest["embargoed"] = {slug: moment.isoformat() for slug, moment in sorted(embargoed.items())}
     _write_zip(target, files, manifest)
     return target, manifest
 
@@ -83,16 +87,11 @@ def _target(project: Project, output: Path | None) -> Path:
     return target
 
 
-def _site(project: Project, listed: dict[str, dict], now: dt.datetime | None) -> dict[str, tuple[Job, bytes]]:
-    """The indexes, feeds, sitemap and robots.txt around the checked pages, made as a build makes them."""
-    from .build import SourceIndex
-    from .plan import current_time
-    from .site import site_files
-
-    index = SourceIndex(project, {})
-    moment = now if now is not None else current_time()
+def _site(project: Project, listed: dict[str, dict], plan: Plan) -> dict[str, tuple[Job, bytes]]:
+    """The indexes, feeds, sitemap and robots.txt around the checked pages, made as a build makes them,
+    from the plan's sources and moment."""
     return {relative: (Job("", "", "site"), data)
-            for relative, data in site_files(project, listed, index, moment).items()}
+            for relative, data in site_files(project, listed, plan.sources, plan.now).items()}
 
 
 def _manifest(project: Project, files: dict[str, tuple[Job, bytes]]) -> dict:

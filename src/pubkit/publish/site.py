@@ -123,8 +123,6 @@ def site_files(project: Project, listed: dict[str, dict], index, now: dt.datetim
 
 
 def _listings(project: Project, listed: dict[str, dict], index, now: dt.datetime, renderer) -> dict[str, list[Listing]]:
-    from ..render.render import fill
-
     by_language: dict[str, list[Listing]] = {}
     for key in sorted(listed):
         slug, language, kind = key.split("/")
@@ -133,16 +131,11 @@ def _listings(project: Project, listed: dict[str, dict], index, now: dt.datetime
         source = index.source(slug)
         formatter = renderer.formatter(language)
         translations = Translations.load(project, language, slug)
-        values = {name: formatter.format(value) for name, value in source.values.items()}
 
         def text(name: str) -> str | None:
-            msgid = source.fields.get(name)
-            if not isinstance(msgid, str):
-                return None
-            translated = translations.get(name, msgid)
-            shown = renderer.typeset(language, translated) if translated else renderer.typeset(
-                project.source_language, msgid)
-            return _NOT_XML.sub("", fill(shown, values))
+            # As the page shows it (render.py): a field in the source language keeps its figures the same way.
+            shown = renderer.field_text(source, language, translations, name)
+            return None if shown is None else _NOT_XML.sub("", shown)
 
         date = source.fields.get("date")
         embargo = source.fields.get("embargo")

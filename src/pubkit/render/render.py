@@ -60,6 +60,8 @@ class Renderer:
                                 value=lambda text: self._layout.value(str(text)), news_article=news_article)
         self.policy = policy_for(project.root, BUILTIN_DIR, allow_network=project.allow_network)
         self._formatters: dict[str, Formatter] = {}
+        self._values_of: Source | None = None  # the release whose values are in _values, by language
+        self._values: dict[str, dict[str, str]] = {}
         self._compile_all()
 
     def _compile_all(self) -> None:
@@ -93,23 +95,12 @@ class Renderer:
         """The page of ``source`` in ``language``; raises :class:`PubkitError` with a file and line."""
         formatter = self.formatter(language)
         locale = formatter.locale
-        try:
-            values = {name: formatter.format(value) for name, value in source.values.items()}
-        except RenderError as exc:
-            raise RenderError(exc.message, source.path, exc.line) from None
+        values = self.values(source, language)
         page = RenderedPage(html="")
         page_dir = text_direction(locale)
-        source_values: dict[str, str] | None = None
 
         def values_for(fell_back: bool) -> dict[str, str]:
-            # Fallback text is source-language text: its figures are written the source language's way too.
-            nonlocal source_values
-            if not fell_back or language == self.project.source_language:
-                return values
-            if source_values is None:
-                source_formatter = self.formatter(self.project.source_language)
-                source_values = {name: source_formatter.format(value) for name, value in source.values.items()}
-            return source_values
+            return self.values(source, self.project.source_language if fell_back else language)
         # Bidi isolation, unbreakable values and Korean words for this page (one render at a time).
         self._layout = TextLayout(language, page_dir, medium)
         self._source_layout = TextLayout(self.project.source_language,
@@ -190,6 +181,34 @@ class Renderer:
         except (jinja2.TemplateError, Exception) as exc:  # a template's own mistake, shown at its line
             raise template_error(exc, self.project) from None
         return page
+
+    def values(self, source: Source, language: str) -> dict[str, str]:
+        """The release's values written the way of ``language``, each formatted once per release and locale.
+
+        Text shown in the source language (a fallback) takes the source language's values, on a page
+        and on the language index alike: its figures are written the source language's way too.
+        """
+        if self._values_of is not source:
+            self._values_of, self._values = source, {}
+        if language not in self._values:
+            formatter = self.formatter(language)
+            try:
+                self._values[language] = {name: formatter.format(value) for name, value in source.values.items()}
+            except RenderError as exc:
+                raise RenderError(exc.message, source.path, exc.line) from None
+        return self._values[language]
+
+    def field_text(self, source: Source, language: str, translations: Translations, name: str) -> str | None:
+        """A text field of the release (``title``, ``summary``…) as plain text in ``language``, typeset and
+        filled: the translation, or the source text with the source language's values when it falls back."""
+        msgid = source.fields.get(name)
+        if not isinstance(msgid, str):
+            return None
+        translated = translations.get(name, msgid)
+        if translated:
+            return fill(self.typeset(language, translated), self.values(source, language))
+        source_language = self.project.source_language
+        return fill(self.typeset(source_language, msgid), self.values(source, source_language))
 
     def typeset(self, language: str, text: str) -> str:
         """``text`` with the typography of ``language`` unless the project switched it off there."""

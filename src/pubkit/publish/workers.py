@@ -1,0 +1,210 @@
+"""Rendering a plan's jobs: in this process or in pools of forked workers, each output written atomically.
+
+This module is imported only when something is to be rendered: it brings Jinja, Babel's catalogs and
+the Markdown parser; WeasyPrint comes with the first PDF (render/pdf.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import safefs
+from ..catalog.pofile import shorten
+from ..catalog.translations import Translations
+from ..errors import Diagnostic
+from ..fileio import write_atomic
+from ..machine import require_fonts
+from ..render.render import Renderer
+from ..render.resources import check_screen_stylesheet
+from ..source.templates import template_files
+from .links import page_head
+from .paths import page_dir, pdf_path
+from .plan import PRINT_STYLESHEETS, SCREEN_ASSETS, UI_DOMAIN, Job, Plan
+
+@dataclass
+class JobResult:
+    job: Job
+    outputs: dict[str, list] = field(default_factory=dict)  # relative path → [size, mtime_ns, sha256]
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+
+
+RECYCLE_AFTER = 100
+
+
+def run_jobs(plan: Plan, todo: list[Job], jobs: int, renderer: Renderer | None) -> Iterator[JobResult]:
+    """Yield each job's result as it finishes: in this process, or in pools of ``jobs`` workers.
+
+    A pool costs a WeasyPrint import per worker; for a single PDF it is cheaper to stay here. The
+    first job of each page reports the messages it shows in the source language.
+    """
+    pdfs = sum(job.format == "pdf" for job in todo)
+    if not todo:
+        return
+    report = {(j.slug, j.language): j.format for j in reversed(todo)}  # one report per page
+    if pdfs < 2 or (jobs <= 1 and pdfs <= RECYCLE_AFTER):
+        worker = _Worker(plan, renderer)
+        for job in todo:
+            yield worker.run(job, report[(job.slug, job.language)] == job.format)
+        return
+    yield from _pool(plan, todo, jobs, renderer, report)
+
+
+def _pool(plan: Plan, todo: list[Job], jobs: int, renderer: Renderer | None, report: dict) -> Iterator[JobResult]:
+    """The jobs in pools of forked workers, each pool replaced after ``RECYCLE_AFTER`` documents a worker."""
+    from concurrent.futures import ProcessPoolExecutor, as_completed  # only a parallel build pays for it
+
+    from ..render import pdf  # noqa: F401  imported once here, inherited by every forked worker
+
+    workers = max(1, min(jobs, len(todo)))
+    generation = workers * RECYCLE_AFTER
+    for start in range(0, len(todo), generation):
+        batch = todo[start : start + generation]
+        # Forked workers inherit the compiled templates and parsed sources without pickling them.
+        with ProcessPoolExecutor(max_workers=min(workers, len(batch)), mp_context=_fork_context(),
+                                 initializer=_init_worker, initargs=(plan, renderer)) as pool:
+            futures = [pool.submit(_run_in_worker, job, report[(job.slug, job.language)] == job.format)
+                       for job in batch]
+            try:
+                # Each result as soon as it is ready, so progress moves with the work (waiting for the
+                # first exception returned only when every job of the batch was done).
+                for future in as_completed(futures):
+                    yield future.result()  # re-raises a worker's PubkitError with its path and line
+            finally:
+                for future in futures:
+                    future.cancel()
+
+
+def _fork_context():
+    import multiprocessing
+
+    try:
+        return multiprocessing.get_context("fork")
+    except ValueError:  # pragma: no cover - no fork on this platform
+        return None
+
+
+_worker: "_Worker | None" = None
+
+
+def _init_worker(plan: Plan, renderer: Renderer | None) -> None:
+    global _worker
+    _die_with_parent()
+    _worker = _Worker(plan, renderer)
+
+
+def _die_with_parent() -> None:
+    """A worker must not outlive a build that was killed (Ctrl-C twice, a CI timeout, SIGKILL)."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: Linux only; elsewhere the pool's pipes end it
+    except (OSError, AttributeError):  # pragma: no cover
+        pass
+
+
+def _run_in_worker(job: Job, report_fallbacks: bool) -> JobResult:
+    assert _worker is not None
+    return _worker.run(job, report_fallbacks)
+
+
+class _Worker:
+    """Renders jobs; one per process, so templates are compiled and WeasyPrint imported once."""
+
+    def __init__(self, plan: Plan, renderer: Renderer | None):
+        self.project = plan.project
+        self.publication = plan.publication
+        self.preview = plan.preview
+        self.renderer = renderer
+        self.index = plan.sources
+        self.assets = template_files(self.project)
+        self._ui: dict[str, Translations] = {}
+        self._print_styles: list | None = None
+        self._screen: dict[str, bytes] = {}
+        self._last: tuple[tuple[str, str], Translations] | None = None
+
+    def screen_asset(self, name: str) -> bytes:
+        """A stylesheet copied beside every web page, checked once: it must not reach the network or a disk."""
+        if name not in self._screen:
+            self._screen[name] = check_screen_stylesheet(self.assets[name], self.project.allow_network)
+        return self._screen[name]
+
+    def translations(self, language: str, slug: str) -> "Translations":
+        # The HTML and PDF jobs of a page usually follow each other: read its catalog once.
+        if self._last is None or self._last[0] != (language, slug):
+            self._last = ((language, slug), Translations.load(self.project, language, slug))
+        return self._last[1]
+
+    def run(self, job: Job, report_fallbacks: bool) -> JobResult:
+        project, source = self.project, self.index.source(job.slug)
+        translations = self.translations(job.language, source.slug)
+        if job.language not in self._ui:
+            self._ui[job.language] = Translations.load(project, job.language, UI_DOMAIN)
+        ui = self._ui[job.language]
+        folder = page_dir(project, source.slug, job.language)
+        files: dict[Path, bytes | str] = {}
+        result = JobResult(job)
+        site = page_head(project, source.slug, job.language, self.publication, self.renderer.formatter(job.language))
+        if job.format == "html":
+            page = self.renderer.render(source, job.language, translations, ui, "screen", self.preview, site)
+            files[folder / "index.html"] = page.html
+            for name in SCREEN_ASSETS:
+                files[folder / name] = self.screen_asset(name)
+            for relative, real in page.images:
+                files[folder / relative] = real.read_bytes()
+        else:
+            # WeasyPrint and Pyphen's dictionaries are imported only when a PDF is made
+            from ..render.hyphenation import preload
+            from ..render.pdf import load_stylesheets, write_pdf
+
+            if self._print_styles is None:
+                paths = [self.assets[name] for name in PRINT_STYLESHEETS]
+                self._print_styles = load_stylesheets(paths, self.renderer.policy)
+            page = self.renderer.render(source, job.language, translations, ui, "print", self.preview, site)
+            preload(job.language)
+            if page.fallbacks:
+                preload(project.source_language)
+            data, warnings = write_pdf(
+                page.html,
+                base_url=source.path.parent,
+                stylesheets=self._print_styles,
+                policy=self.renderer.policy,
+                referrer=source.path,
+                variant=project.pdf_variant,
+                max_pages=project.max_pages,
+                max_seconds=project.max_render_seconds,
+            )
+            files[pdf_path(project, source.slug, job.language)] = data
+            result.diagnostics.extend(Diagnostic(f"{job.language}: {w}", source.path) for w in warnings)
+        if report_fallbacks and page.fallbacks:
+            shown = "; ".join(f"'{shorten(msgid)}'" for _, msgid in page.fallbacks[:3])
+            more = f" and {len(page.fallbacks) - 3} more" if len(page.fallbacks) > 3 else ""
+            count = len(page.fallbacks)
+            result.diagnostics.append(Diagnostic(
+                f"{count} {'message' if count == 1 else 'messages'} not translated into {job.language} "
+                f"(missing, fuzzy or not usable), published in {project.source_language}: {shown}{more}",
+                translations.path or source.path,
+            ))
+        for path, data in files.items():
+            safefs.check_write(project.output_dir, path)  # never through a link such as dist/<slug> → /etc
+            write_atomic(path, data)
+            info = path.stat()
+            digest = hashlib.sha256(data.encode() if isinstance(data, str) else data).hexdigest()
+            result.outputs[path.relative_to(project.output_dir).as_posix()] = [info.st_size, info.st_mtime_ns, digest]
+        return result
+
+
+def make_renderer(plan: Plan, todo: list[Job]) -> Renderer | None:
+    """The renderer of a build with something to render: every template compiled here, so that a
+    template mistake is reported once, plainly."""
+    if not todo:
+        return None
+    if any(job.format == "pdf" for job in todo):
+        require_fonts()  # without any font, Pango crashes the process instead of reporting it
+    return Renderer(plan.project)
