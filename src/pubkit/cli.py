@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Sequence
 
 from . import __version__
-from .errors import EXIT_BAD_INPUT, EXIT_CHECKS_FAILED, EXIT_OK, PubkitError, UsageError, display_path
+from .errors import EXIT_BAD_INPUT, EXIT_CHECKS_FAILED, EXIT_OK, Diagnostic, PubkitError, UsageError, display_path
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -409,9 +409,9 @@ def _import(args: argparse.Namespace) -> int:
     project = _project(args)
     result = import_files(project, [Path.cwd() / f for f in args.files])
     for path, line, message in result.notes:
-        print(f"{_show(path, project)}:{line}: note: {message}", file=sys.stderr)
+        print(Diagnostic(message, path, line, "note").format(project.root), file=sys.stderr)
     for path, line, message, check in result.refused:
-        print(f"{_show(path, project)}:{line}: error: {message} [{check}]", file=sys.stderr)
+        print(Diagnostic(message, path, line, "error", check).format(project.root), file=sys.stderr)
     for report in result.catalogs:
         state = "" if report.changed else " (unchanged)"
         print(f"{_show(report.path, project)}: {report.imported} imported, {report.refused} refused, "

@@ -18,7 +18,7 @@ from babel import Locale
 from babel.numbers import NumberFormatError, parse_decimal
 from markdown_it import MarkdownIt
 
-from ..errors import PubkitError, display_path
+from ..errors import Diagnostic, PubkitError
 from ..locales import cldr_locale
 from .pofile import plural_count, read_catalog, shorten
 from ..source.sources import PLACEHOLDER_RE, placeholders_in
@@ -38,24 +38,6 @@ _NO_FULL_STOP = ("th", "lo")
 # Closing quotes and brackets of every convention (German „…“ and »…«, French « … », CJK 「…」),
 # and bidi marks.
 _CLOSERS = "\"')]}»«”“’‘›‹」』）】〉》\u200f\u200e"
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One problem in a catalog: ``path:line: severity: message [check-id]``."""
-
-    path: Path
-    line: int
-    severity: str
-    message: str
-    check: str
-
-    def format(self, relative_to: Path | None = None) -> str:
-        return f"{display_path(self.path, relative_to)}:{self.line}: {self.severity}: {self.message} [{self.check}]"
-
-    def as_dict(self, relative_to: Path) -> dict[str, object]:
-        return {"path": display_path(self.path, relative_to), "line": self.line, "severity": self.severity,
-                "message": self.message, "check": self.check}
 
 
 Check = Callable[["EntryContext"], Iterator[tuple[str, str, str]]]
@@ -298,12 +280,12 @@ def translation_verdict(entry: polib.POEntry, locale: Locale, source_locale: Loc
 # --- running them ------------------------------------------------------------------------------
 
 
-def check_catalog(path: Path, language: str, source_language: str = "en") -> list[Finding]:
+def check_catalog(path: Path, language: str, source_language: str = "en") -> list[Diagnostic]:
     try:
         catalog = read_catalog(path)
     except PubkitError as error:
-        return [Finding(path, error.line or 1, "error", error.message, "syntax")]
-    findings: list[Finding] = []
+        return [Diagnostic(error.message, path, error.line or 1, "error", "syntax")]
+    findings: list[Diagnostic] = []
     header = catalog.metadata.get("Plural-Forms", "")
     nplurals = plural_count(header, path) if header else 2
     lines = path.read_text(encoding="utf-8", errors="replace").split("\n")
@@ -311,8 +293,8 @@ def check_catalog(path: Path, language: str, source_language: str = "en") -> lis
     checks = ENTRY_CHECKS
     if locale is None or source_locale is None:
         unknown = language if locale is None else source_language
-        findings.append(Finding(path, 1, "info", f"language '{unknown}' is not in CLDR: syntax, placeholders "
-                                "and markup are checked, numbers and punctuation are not", "unknown-language"))
+        findings.append(Diagnostic(f"language '{unknown}' is not in CLDR: syntax, placeholders "
+                                "and markup are checked, numbers and punctuation are not", path, 1, "info", "unknown-language"))
         locale = source_locale = Locale("root")
         checks = tuple(c for c in ENTRY_CHECKS if c not in (check_numbers, check_end_punctuation))
     rejected_lines: set[int] = set()
@@ -321,14 +303,14 @@ def check_catalog(path: Path, language: str, source_language: str = "en") -> lis
             continue
         line = msgstr_line(lines, entry.linenum)
         if "fuzzy" in entry.flags:
-            findings.append(Finding(path, line, "warning", f"fuzzy: '{shorten(entry.msgid)}' needs review", "fuzzy"))
+            findings.append(Diagnostic(f"fuzzy: '{shorten(entry.msgid)}' needs review", path, line, "warning", "fuzzy"))
             continue
         if not entry.translated():
-            findings.append(Finding(path, line, "warning", f"untranslated: '{shorten(entry.msgid)}'", "untranslated"))
+            findings.append(Diagnostic(f"untranslated: '{shorten(entry.msgid)}'", path, line, "warning", "untranslated"))
             continue
         # Errors come from the verdict alone, so check and build can never disagree; the rest only warn.
         for message, check_id in translation_verdict(entry, locale, source_locale, nplurals):
-            findings.append(Finding(path, line, "error", message, check_id))
+            findings.append(Diagnostic(message, path, line, "error", check_id))
             rejected_lines.add(line)
         translations = [entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural)] if entry.msgid_plural \
             else [entry.msgstr]
@@ -337,29 +319,29 @@ def check_catalog(path: Path, language: str, source_language: str = "en") -> lis
             for check in checks:
                 for severity, message, check_id in check(context):
                     if severity != "error":
-                        findings.append(Finding(path, line, severity, message, check_id))
+                        findings.append(Diagnostic(message, path, line, severity, check_id))
     # One problem is reported once: msgfmt's words for an entry pubkit already rejected add nothing.
     findings.extend(f for f in _msgfmt(path) if not (f.line in rejected_lines and f.severity == "error"))
     return sorted(set(findings), key=lambda f: (f.line, f.check, f.message))
 
 
-def _msgfmt(path: Path) -> Iterator[Finding]:
+def _msgfmt(path: Path) -> Iterator[Diagnostic]:
     """GNU msgfmt -c's verdict in its own words: what it rejects is an error, what it only warns of a warning."""
     if shutil.which("msgfmt") is None:
-        yield Finding(path, 1, "info", "msgfmt is not installed: GNU gettext's checks were skipped", "msgfmt")
+        yield Diagnostic("msgfmt is not installed: GNU gettext's checks were skipped", path, 1, "info", "msgfmt")
         return
     result = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True)
     # msgfmt writes in the locale's charset, or quotes the file's bytes: decode without ever failing.
-    found: list[Finding] = []
+    found: list[Diagnostic] = []
     for line in result.stderr.decode("utf-8", errors="replace").splitlines():
         match = re.match(rf"^(?:msgfmt: )?{re.escape(str(path))}:(?:(\d+):)? (warning: )?(.*)$", line)
         if match:
             severity = "warning" if match.group(2) or result.returncode == 0 else "error"
-            found.append(Finding(path, int(match.group(1) or 1), severity, f"msgfmt: {match.group(3)}", "msgfmt"))
+            found.append(Diagnostic(f"msgfmt: {match.group(3)}", path, int(match.group(1) or 1), severity, "msgfmt"))
     if result.returncode != 0 and not any(f.severity == "error" for f in found):
         # msgfmt -c counts some of its warnings as fatal (a missing header): its verdict decides.
-        found = [Finding(f.path, f.line, "error", f.message, f.check) for f in found] or [
-            Finding(path, 1, "error", "msgfmt -c rejects this catalog", "msgfmt")]
+        found = [Diagnostic(f.message, f.path, f.line, "error", f.check) for f in found] or [
+            Diagnostic("msgfmt -c rejects this catalog", path, 1, "error", "msgfmt")]
     yield from found
 
 
