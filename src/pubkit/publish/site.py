@@ -165,8 +165,7 @@ def _organization(listings: dict[str, list[Listing]]) -> str:
 
 def _render(renderer, language: str, template: str, context: dict) -> bytes:
     ui = Translations.load(renderer.project, language, TEMPLATES_DOMAIN)
-    renderer._install_gettext(ui)
-    return renderer.env.get_template(template).render(context).encode()
+    return renderer.render_template(template, context, ui).encode()
 
 
 def _size(size: int, locale: Locale) -> str:
