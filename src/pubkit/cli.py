@@ -45,7 +45,14 @@ def _parser() -> argparse.ArgumentParser:
     after.add_argument("-C", "--project", metavar="DIR", type=Path, default=argparse.SUPPRESS,
                        help="the project folder (default: here)")
     commands = _Commands(parser.add_subparsers(dest="command", metavar="COMMAND"), after)
+    _catalog_commands(commands)
+    _build_command(commands)
+    _exchange_commands(commands)
+    return parser
 
+
+def _catalog_commands(commands: _Commands) -> None:
+    """``new`` and the catalog lifecycle: ``extract``, ``init``, ``update``, ``status``, ``check``."""
     new = commands.add_parser("new", help="create a working project to start from")
     new.add_argument("folder", type=Path, metavar="DIR", help="the folder to create (must not exist)")
     new.add_argument("--source-language", default="en", metavar="LANG", help="the language releases are written in")
@@ -80,6 +87,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="counts per catalog and check instead of every finding, for long runs")
     check.set_defaults(run=_check)
 
+
+def _build_command(commands: _Commands) -> None:
     build = commands.add_parser("build", help="render every release in every language: the site in dist/")
     build.add_argument("--lang", action="append", metavar="LANG", help="only this language (repeatable)")
     build.add_argument("--source", action="append", metavar="SLUG", help="only this release (repeatable)")
@@ -97,6 +106,9 @@ def _parser() -> argparse.ArgumentParser:
     _embargo_options(build)
     build.set_defaults(run=_build)
 
+
+def _exchange_commands(commands: _Commands) -> None:
+    """XLIFF ``export`` and ``import``, the ``bundle`` and the review desk (``serve``)."""
     export = commands.add_parser("export", help="write the catalogs as XLIFF for CAT tools: DIR/<lang>/<slug>.xlf")
     export.add_argument("--format", choices=("xliff",), default="xliff", help="the exchange format (XLIFF)")
     export.add_argument("--xliff-version", choices=("1.2", "2.1"), default="1.2",
@@ -127,7 +139,6 @@ def _parser() -> argparse.ArgumentParser:
                        help="the address to listen on (default 127.0.0.1: this machine only)")
     serve.add_argument("--open", action="store_true", help="open the desk in the web browser")
     serve.set_defaults(run=_serve)
-    return parser
 
 
 class _Commands:

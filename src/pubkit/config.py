@@ -216,22 +216,7 @@ def _validate(data: dict[str, Any], root: Path, path: Path, text: str, section_l
         if key not in data:
             raise ConfigError(f"missing required key '{key}'", path, section_line + 1)
 
-    try:
-        source_language = normalize_language(data["source_language"])
-    except ValueError as exc:
-        raise fail(str(exc), "source_language") from None
-    languages: list[str] = []
-    for tag in data["languages"]:
-        try:
-            language = normalize_language(tag)
-        except ValueError as exc:
-            start = _key_line(text, "languages", section_line) - 1
-            line = _first_line(text, rf".*[\"']{re.escape(str(tag))}[\"']", start) if isinstance(tag, str) else None
-            raise ConfigError(str(exc), path, line or start + 1) from None
-        if language in languages:
-            raise fail(f"language '{tag}' is listed twice", "languages")
-        languages.append(language)
-
+    source_language, languages = _languages(data, fail, path, text, section_line)
     for key in ("max_pages", "max_render_seconds"):
         if key in data and (isinstance(data[key], bool) or not 0 < data[key] <= 100_000):
             raise fail(f"'{key}' must be a positive number", key)
@@ -251,27 +236,7 @@ def _validate(data: dict[str, Any], root: Path, path: Path, text: str, section_l
         calendar=data.get("calendar", "auto"),
         typography=data.get("typography", True),
     )
-    per_language: dict[str, LanguageSettings] = {}
-    for tag, table in data.get("language", {}).items():
-        where = f"[language.{tag}]"
-        try:
-            language = normalize_language(tag)
-        except ValueError as exc:
-            raise ConfigError(str(exc), path, _table_line(text, tag, section_line)) from None
-        if not isinstance(table, dict):
-            raise ConfigError(f"'language.{tag}' must be a table such as {where}", path, _table_line(text, tag, section_line))
-        for key, value in table.items():
-            line = _table_line(text, tag, section_line)
-            if key not in LANGUAGE_KEYS:
-                raise ConfigError(f"unknown key '{key}' in {where} (known: {', '.join(LANGUAGE_KEYS)})", path, line)
-            expected = _KEYS[key][0]
-            if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
-                raise ConfigError(f"'{key}' in {where} must be a {_type_name(expected)}", path, line)
-            _check_setting(key, value, lambda message, _key: ConfigError(message, path, line), key)
-        per_language[language] = replace(
-            defaults, **{k: float(v) if k == "min_completeness" else v for k, v in table.items()}
-        )
-
+    per_language = _per_language(data.get("language", {}), defaults, path, text, section_line)
     _check_calendars(languages, source_language, defaults, per_language, path, text, section_line)
     _check_folders([source_language, *languages], per_language, path, text, section_line)
 
@@ -308,6 +273,52 @@ def _validate(data: dict[str, Any], root: Path, path: Path, text: str, section_l
         defaults=defaults,
         per_language=per_language,
     )
+
+
+def _languages(data: dict[str, Any], fail, path: Path, text: str, section_line: int) -> tuple[str, list[str]]:
+    """``source_language`` and ``languages``, normalized; an unknown or doubled one at its own line."""
+    try:
+        source_language = normalize_language(data["source_language"])
+    except ValueError as exc:
+        raise fail(str(exc), "source_language") from None
+    languages: list[str] = []
+    for tag in data["languages"]:
+        try:
+            language = normalize_language(tag)
+        except ValueError as exc:
+            start = _key_line(text, "languages", section_line) - 1
+            line = _first_line(text, rf".*[\"']{re.escape(str(tag))}[\"']", start) if isinstance(tag, str) else None
+            raise ConfigError(str(exc), path, line or start + 1) from None
+        if language in languages:
+            raise fail(f"language '{tag}' is listed twice", "languages")
+        languages.append(language)
+    return source_language, languages
+
+
+def _per_language(tables: dict[str, Any], defaults: LanguageSettings, path: Path, text: str,
+                  section_line: int) -> dict[str, LanguageSettings]:
+    """The ``[language.<tag>]`` tables: each language's settings over the project's defaults."""
+    per_language: dict[str, LanguageSettings] = {}
+    for tag, table in tables.items():
+        where = f"[language.{tag}]"
+        try:
+            language = normalize_language(tag)
+        except ValueError as exc:
+            raise ConfigError(str(exc), path, _table_line(text, tag, section_line)) from None
+        if not isinstance(table, dict):
+            raise ConfigError(f"'language.{tag}' must be a table such as {where}", path, _table_line(text, tag, section_line))
+        for key, value in table.items():
+            line = _table_line(text, tag, section_line)
+            if key not in LANGUAGE_KEYS:
+                raise ConfigError(f"unknown key '{key}' in {where} (known: {', '.join(LANGUAGE_KEYS)})", path, line)
+            expected = _KEYS[key][0]
+            if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
+                raise ConfigError(f"'{key}' in {where} must be a {_type_name(expected)}", path, line)
+            _check_setting(key, value, lambda message, _key: ConfigError(message, path, line), key)
+        per_language[language] = replace(
+            defaults, **{k: float(v) if k == "min_completeness" else v for k, v in table.items()}
+        )
+    return per_language
 
 
 def _check_output_dir(folders: dict[str, Path], fail) -> None:
