@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
@@ -352,8 +353,6 @@ def _build(args: argparse.Namespace) -> int:
     now = _now(args)
     project = _project(args)
     if args.pseudo:
-        from dataclasses import replace
-
         from .publish.pseudo import OUTPUT_FOLDER, build_pseudo
 
         if args.lang or args.preview or shard:

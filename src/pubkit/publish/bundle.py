@@ -15,7 +15,8 @@ from pathlib import Path
 from .. import __version__, safefs
 from .build import Progress, build
 from .plan import Job, Plan, plan_build
-from ..catalog.extract import TEMPLATES_DOMAIN, domains
+from ..catalog.checks import check_catalog
+from ..catalog.extract import TEMPLATES_DOMAIN
 from ..catalog.translations import Translations
 from ..config import Project
 from ..errors import UsageError
@@ -24,7 +25,6 @@ from ..machine import source_date_epoch
 from ..catalog.pofile import read_catalog
 from .shards import collect
 from .site import site_files
-from ..source.sources import read_sources
 from ..catalog.status import catalog_status
 
 BUNDLE_NAME = "bundle.zip"
@@ -47,7 +47,7 @@ def bundle(project: Project, output: Path | None = None, jobs: int = 1, progress
     # Checked like a shard (the folder may be a download), and the site made from what was checked.
     files, listed = collect(project, [project.output_dir], result.plan, include_embargoed)
     files.update(_site(project, listed, result.plan))
-    manifest = _manifest(project, files)
+    manifest = _manifest(project, files, result.plan)
     if result.embargoed:
         manifest["embargoed"] = {slug: moment.isoformat() for slug, moment in sorted(result.embargoed.items())}
     _write_zip(target, files, manifest)
@@ -66,7 +66,7 @@ def merge_bundle(project: Project, folders: list[Path], output: Path | None = No
     plan = plan_build(project, now=now, include_embargoed=include_embargoed)
     files, listed = collect(project, folders, plan, include_embargoed)  # every shard is hostile until checked
     files.update(_site(project, listed, plan))  # never a shard's own site: made here, as a whole build makes it
-    manifest = _manifest(project, files)  # the same manifest, and bundle, as an unsharded build
+    manifest = _manifest(project, files, plan)  # the same manifest, and bundle, as an unsharded build
     embargoed = plan.publication.embargoed
     if embargoed:
         manifest["embargoed"] = {slug: moment.isoformat() for slug, moment in sorted(embargoed.items())}
@@ -94,10 +94,9 @@ def _site(project: Project, listed: dict[str, dict], plan: Plan) -> dict[str, tu
             for relative, data in site_files(project, listed, plan.sources, plan.now).items()}
 
 
-def _manifest(project: Project, files: dict[str, tuple[Job, bytes]]) -> dict:
-    from ..catalog.checks import check_catalog
-
-    sources = read_sources(project)
+def _manifest(project: Project, files: dict[str, tuple[Job, bytes]], plan: Plan) -> dict:
+    sources = [plan.sources.source(slug) for slug in plan.sources.paths]  # parsed once, by the plan
+    catalogs = [*plan.sources.paths, TEMPLATES_DOMAIN]
     languages: dict[str, dict] = {}
     for language in project.output_languages:
         translated = total = fuzzy = untranslated = errors = warnings = 0
@@ -110,7 +109,7 @@ def _manifest(project: Project, files: dict[str, tuple[Job, bytes]]) -> dict:
             not_used += [f for f in translations.rejected() if (f.context, f.msgid) in set(keys)]
         not_used += Translations.load(project, language, TEMPLATES_DOMAIN).rejected()
         if language != project.source_language:
-            for domain in domains(project):
+            for domain in catalogs:
                 path = project.po_path(language, domain)
                 if not path.exists():
                     continue

@@ -21,7 +21,7 @@ from ..config import Project
 from ..errors import PubkitError, UsageError
 from .paths import page_relative, pdf_relative
 from ..render.resources import image_digest
-from ..source.templates import template_files
+from ..source.templates import BUILTIN_DIR, template_files
 
 #: The largest state file and the largest single output read from a shard.
 MAX_STATE_BYTES = 64 * 1024 * 1024
@@ -203,8 +203,6 @@ def _stale(folder: Path, state: dict, current: dict[str, str]) -> str:
 
 def _project_images(project: Project) -> dict[str, Path]:
     """``images/<digest>-<name>`` → the project file a page copies under that name."""
-    from ..source.templates import BUILTIN_DIR
-
     roots = tuple(Path(os.path.realpath(p)) for p in (project.root, BUILTIN_DIR))
     found: dict[str, Path] = {}
     if project.sources_dir.is_dir():

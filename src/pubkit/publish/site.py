@@ -20,6 +20,7 @@ from ..catalog.extract import TEMPLATES_DOMAIN
 from ..catalog.translations import Translations
 from ..config import Project
 from ..fileio import write_atomic
+from ..render.render import Renderer
 from ..locales import base_locale, bcp47, language_name
 from ..render.formatting import text_direction
 from .paths import (
@@ -87,8 +88,6 @@ def write_site(project: Project, listed: dict[str, dict], index, now: dt.datetim
 def site_files(project: Project, listed: dict[str, dict], index, now: dt.datetime, renderer=None) -> dict[str, bytes]:
     """Relative path → bytes of every file of the site around the pages."""
     if renderer is None:
-        from ..render.render import Renderer
-
         renderer = Renderer(project)
     listings = _listings(project, listed, index, now, renderer)
     languages = [language for language in project.output_languages if listings.get(language)]

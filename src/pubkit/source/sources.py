@@ -15,6 +15,7 @@ from markdown_it.tree import SyntaxTreeNode
 from ..config import Project, is_valid_slug
 from ..errors import SourceError
 from ..fileio import read_limited
+from .embargo import parse_moment
 from .values import Value, mapping_items, parse_date_node, parse_values
 
 #: Front-matter fields whose text is translated; each becomes a message with the field name as context.
@@ -340,8 +341,6 @@ def _read_fields(node: yaml.MappingNode, path: Path):
 
 def _embargo(node: yaml.Node, path: Path):
     """``embargo: 2023-07-25T10:00:00+02:00``: a moment with its zone (embargo.py)."""
-    from .embargo import parse_moment
-
     if not isinstance(node, yaml.ScalarNode):
         raise SourceError("'embargo' must be a date and time such as 2023-07-25T10:00:00+02:00", path, node.line)
     try:
