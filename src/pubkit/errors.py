@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-#: Exit statuses shared by every command (see CONTRACT.md, "Errors and exit codes").
+#: Exit statuses shared by every command (docs/reference.md, "Exit codes").
 EXIT_OK = 0
 EXIT_CHECKS_FAILED = 1
 EXIT_BAD_INPUT = 2

@@ -160,15 +160,21 @@ def remove_beneath(root: Path, name: str) -> bool:
     return True
 
 
+def real_inside(path: Path, *roots: Path) -> Path | str:
+    """The real path of ``path`` (links, ``..`` resolved) when it lies inside one of ``roots`` (real paths);
+    else that real path as text, for the message that refuses it."""
+    real = Path(os.path.realpath(path))
+    return real if any(real.is_relative_to(root) for root in roots) else str(real)
+
+
 def confined_input(path: Path, root: Path, error: type[PubkitError], what: str, *extra_roots: Path) -> Path:
     """``path`` if its real path is a regular file inside ``root`` (or ``extra_roots``), else ``error``.
 
     The door for the project's own inputs (templates, stylesheets, sources): a ``templates/base.css``
     or ``sources/x.md`` that is a link to a file elsewhere on the machine is refused, not read.
     """
-    real = Path(os.path.realpath(path))
-    roots = [Path(os.path.realpath(r)) for r in (root, *extra_roots)]
-    if not any(real.is_relative_to(r) for r in roots):
+    real = real_inside(path, *(Path(os.path.realpath(r)) for r in (root, *extra_roots)))
+    if isinstance(real, str):
         raise error(f"refused {what}: it is a link to {real}, outside the project", path, 1)
     try:
         info = real.stat()

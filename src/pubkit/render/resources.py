@@ -12,6 +12,7 @@ from typing import IO
 from urllib.parse import unquote, urlsplit
 
 from ..errors import RenderError
+from ..safefs import real_inside
 
 #: The largest file a document may pull in (an image, a stylesheet).
 MAX_RESOURCE_BYTES = 32 * 1024 * 1024
@@ -59,8 +60,8 @@ class ResourcePolicy:
         return self.check_file(candidate, reference, referrer, line)
 
     def check_file(self, candidate: Path, reference: str, referrer: Path | None, line: int | None = None) -> Path:
-        real = Path(os.path.realpath(candidate))
-        if not any(real.is_relative_to(root) for root in self.roots):
+        real = real_inside(candidate, *self.roots)
+        if isinstance(real, str):
             raise RenderError(f"refused resource '{reference}': it is outside the project", referrer, line)
         try:
             info = real.stat()
