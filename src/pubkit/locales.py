@@ -53,6 +53,11 @@ def bcp47(language: str) -> str:
     return language.replace("_", "-")
 
 
+def tag_key(tag: str) -> str:
+    """A tag in either spelling, as a key to compare by: ``zh-CN``, ``zh_cn`` → ``zh_cn``."""
+    return tag.replace("-", "_").lower()
+
+
 def default_folder(language: str) -> str:
     """A language's folder in the site unless ``pubkit.toml`` gives it one: ``zh-cn``."""
     return bcp47(language).lower()

@@ -10,7 +10,7 @@ from ..catalog.pofile import read_catalog
 from ..catalog.status import catalog_status
 from ..config import Project
 from ..errors import PubkitError
-from ..locales import language_name
+from ..locales import language_name, tag_key
 from ..safefs import confined
 from ..source.sources import read_sources
 from .paths import page_relative, pdf_relative
@@ -65,8 +65,8 @@ def link(preview: Project, relative: str) -> str | None:
 
 def url_language(project: Project, language: str) -> str | None:
     """The project's language a URL names (``zh_CN`` or ``zh-CN``), or None."""
-    wanted = language.replace("-", "_").casefold()
-    return next((lang for lang in project.output_languages if lang.casefold() == wanted), None)
+    wanted = tag_key(language)
+    return next((lang for lang in project.output_languages if tag_key(lang) == wanted), None)
 
 
 def release_pdf(preview: Project, slug: str, language: str) -> Path | None:
