@@ -23,7 +23,7 @@ def test_python_dash_m_and_console_script(mini: Path) -> None:
 def test_help_lists_the_commands(tmp_path: Path) -> None:
     result = pubkit_program("--help", cwd=tmp_path)
     assert result.returncode == 0
-    for command in ("new", "extract", "init", "update", "status", "check", "build", "bundle"):
+    for command in ("new", "extract", "init", "update", "status", "check", "build", "bundle", "verify"):
         assert command in result.stdout
 
 

@@ -15,6 +15,7 @@ import pytest
 
 from conftest import DATA, PROJECTS, pubkit_program
 from pubkit.catalog.checks import check_catalog
+from pubkit.catalog.plurals import plural_forms
 
 TRANSLATIONS = sorted((DATA / "translations").glob("*.po"))
 
@@ -58,7 +59,7 @@ def findings(tmp_path: Path, language: str, msgid: str, msgstr: str) -> list[str
     """`pubkit check`'s own findings for one translation, in a real catalog file."""
     catalog = polib.POFile()
     catalog.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": language,
-                        "Plural-Forms": "nplurals=2; plural=(n != 1);"}
+                        "Plural-Forms": plural_forms(language)[1]}  # what `pubkit init` writes
     catalog.append(polib.POEntry(msgid=msgid, msgstr=msgstr))
     path = tmp_path / f"{language}.po"
     catalog.save(str(path))

@@ -109,7 +109,7 @@ def _build_command(commands: _Commands) -> None:
 
 
 def _exchange_commands(commands: _Commands) -> None:
-    """XLIFF ``export`` and ``import``, the ``bundle`` and the review desk (``serve``)."""
+    """XLIFF ``export`` and ``import``, the ``bundle`` and its ``verify``, and the review desk (``serve``)."""
     export = commands.add_parser("export", help="write the catalogs as XLIFF for CAT tools: DIR/<lang>/<slug>.xlf")
     export.add_argument("--format", choices=("xliff",), default="xliff", help="the exchange format (XLIFF)")
     export.add_argument("--xliff-version", choices=("1.2", "2.1"), default="1.2",
@@ -133,6 +133,13 @@ def _exchange_commands(commands: _Commands) -> None:
                         help="exit 1 when a translation was not used because `pubkit check` rejects it")
     _embargo_options(bundle)
     bundle.set_defaults(run=_bundle)
+
+    verify = commands.add_parser("verify", help="rebuild a bundle from the sources and say whether the bytes match")
+    verify.add_argument("bundle", type=Path, metavar="BUNDLE", help="a zip written by `pubkit bundle`")
+    verify.add_argument("-j", "--jobs", type=_positive, default=None, metavar="N",
+                        help="render N documents at a time (default: the number of cores)")
+    verify.add_argument("--now", metavar="TIME", help="the moment embargoes are judged at, as given to `bundle`")
+    verify.set_defaults(run=_verify)
 
     serve = commands.add_parser("serve", help="the review desk: every language side by side in a browser, live")
     serve.add_argument("--port", type=_port, default=8000, metavar="N", help="the port (default 8000; 0: any free one)")
@@ -401,6 +408,24 @@ def _bundle(args: argparse.Namespace) -> int:
         print(f"{item['where']}: warning: translation not used: {item['why']}", file=sys.stderr)
     print(f"wrote {_show(path, project)} ({_count(len(manifest['files']), 'file')})")
     return EXIT_CHECKS_FAILED if args.strict and not_used else EXIT_OK
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from .publish.build import default_jobs
+    from .publish.verify import read_bundle, verify
+
+    path = Path.cwd() / args.bundle
+    read_bundle(path)  # bad input is refused before the project is even read
+    verdict = verify(_project(args), path, jobs=args.jobs or default_jobs(),
+                     now=_now(args) if args.now else None)
+    shown = display_path(path)
+    for line in verdict.differences:
+        print(f"{shown}: {line}")
+    if verdict.identical:
+        print(f"{shown}: identical to a rebuild from the sources ({_count(verdict.files, 'file')})")
+        return EXIT_OK
+    print(f"{shown}: differs from a rebuild from the sources ({_count(len(verdict.differences), 'difference')})")
+    return EXIT_CHECKS_FAILED
 
 
 def _export(args: argparse.Namespace) -> int:

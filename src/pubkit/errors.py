@@ -71,6 +71,15 @@ class UsageError(PubkitError):
     """The command line asks for something impossible (an unknown language, a file that exists)."""
 
 
+class BundleError(PubkitError):
+    """A file given as a bundle is not one pubkit made, or is not safe to read; a zip has no lines to point at."""
+
+    def format(self, relative_to: Path | None = None) -> str:
+        if self.path is not None and self.line is None:
+            return f"{display_path(self.path, relative_to)}: error: {self.message}"
+        return super().format(relative_to)
+
+
 @dataclass(frozen=True)
 class Diagnostic:
     """The one shape of everything pubkit reports about a file: ``path:line: severity: message [check]``.

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import polib
 from babel import Locale
-from babel.messages.plurals import get_plural
 
 from .. import __version__
 from ..config import Project
@@ -21,18 +20,13 @@ from ..fileio import write_atomic
 from .extract import TEMPLATES_DOMAIN, WrittenFile, build_template, domains, extract, project_templates, timestamp
 from .memory import fill, language_memory, origin_of
 from .merge import MergeReport, merge, untranslated_entry
+from .plurals import plural_forms
 from .pofile import WRAP_WIDTH, plural_count, read_catalog, render
 from .translations import Fallback, Translations
 
 __all__ = ["TEMPLATES_DOMAIN", "Fallback", "Translations", "UpdatedFile", "WrittenFile", "build_template", "domains",
            "extract", "init_language", "new_catalog", "plural_forms", "project_templates", "read_catalog",
            "read_template", "render", "update"]
-
-
-def plural_forms(language: str) -> tuple[int, str]:
-    """``(nplurals, header value)`` for a language, from Babel's plural table (CLDR-derived)."""
-    count, expression = get_plural(language)
-    return count, f"nplurals={count}; plural={expression};"
 
 
 def new_catalog(template: polib.POFile, language: str, domain: str) -> polib.POFile:

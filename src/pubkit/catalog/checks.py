@@ -20,6 +20,7 @@ from markdown_it import MarkdownIt
 
 from ..errors import Diagnostic, PubkitError
 from ..locales import cldr_locale
+from .plurals import gettext_plural_forms, gettext_version, same_rule
 from .pofile import plural_count, read_catalog, shorten
 from ..source.sources import PLACEHOLDER_RE, placeholders_in
 
@@ -289,6 +290,7 @@ def check_catalog(path: Path, language: str, source_language: str = "en") -> lis
     header = catalog.metadata.get("Plural-Forms", "")
     nplurals = plural_count(header, path) if header else 2
     lines = path.read_text(encoding="utf-8", errors="replace").split("\n")
+    findings.extend(_plural_forms_table(header, language, path, lines))
     locale, source_locale = cldr_locale(language), cldr_locale(source_language)
     checks = ENTRY_CHECKS
     if locale is None or source_locale is None:
@@ -323,6 +325,16 @@ def check_catalog(path: Path, language: str, source_language: str = "en") -> lis
     # One problem is reported once: msgfmt's words for an entry pubkit already rejected add nothing.
     findings.extend(f for f in _msgfmt(path) if not (f.line in rejected_lines and f.severity == "error"))
     return sorted(set(findings), key=lambda f: (f.line, f.check, f.message))
+
+
+def _plural_forms_table(header: str, language: str, path: Path, lines: list[str]) -> Iterator[Diagnostic]:
+    """A Plural-Forms other than GNU gettext's for the language: msgfmt, Poedit and Weblate disagree with it."""
+    expected = gettext_plural_forms(language)
+    if not header or expected is None or same_rule(header, expected):
+        return
+    line = next((number for number, text in enumerate(lines, 1) if text.startswith('"Plural-Forms:')), 1)
+    yield Diagnostic(f"Plural-Forms '{header}' differs from GNU gettext {gettext_version()}'s for {language}: "
+                     f"'{expected}'", path, line, "warning", "plural-forms-table")
 
 
 def _msgfmt(path: Path) -> Iterator[Diagnostic]:

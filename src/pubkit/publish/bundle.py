@@ -23,6 +23,7 @@ from ..errors import UsageError
 from ..fileio import write_atomic
 from ..machine import source_date_epoch
 from ..catalog.pofile import read_catalog
+from .provenance import provenance
 from .shards import collect
 from .site import site_files
 from ..catalog.status import catalog_status
@@ -127,10 +128,14 @@ def _manifest(project: Project, files: dict[str, tuple[Job, bytes]], plan: Plan)
             # Translations the checks refused: published in the source language instead, and why.
             "not_used": [{"where": f.where(project.root), "msgid": f.msgid, "why": f.finding} for f in not_used],
         }
+    pdfs = [data for _relative, (job, data) in sorted(files.items()) if job.format == "pdf"]
     return {
         "pubkit": __version__,
         "revision": _revision(project.root),
+        "provenance": provenance(pdfs, project.templates_dir),
         "source_date_epoch": _epoch(),
+        # Without it the dates come from the clock: `pubkit verify` must rebuild the same way.
+        "source_date_epoch_given": source_date_epoch() is not None,
         "languages": languages,
         "files": [
             {"path": relative, "source": job.slug or None, "language": job.language or None, "format": job.format,

@@ -182,7 +182,7 @@ def _image(page: PageRender, src: str, referrer: Path, line: int | None = None) 
     if real is None:  # data: URL, or the network where the project allows it
         return src
     if page.medium == "print":
-        return real.as_uri()
+        return policy.portable_uri(real)
     digest = image_digest(real, policy.roots)
     relative = f"images/{digest}-{real.name}"
     page.out.images.append((relative, real))

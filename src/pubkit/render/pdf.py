@@ -82,7 +82,9 @@ class ConfinedFetcher(URLFetcher):
         scheme = urlsplit(url).scheme.lower()
         try:
             if scheme == "file":
-                path = self.policy.check_file(Path(unquote(urlsplit(url).path)), url, self.referrer)
+                candidate = self.policy.from_portable(Path(unquote(urlsplit(url).path)))
+                path = self.policy.check_file(candidate, candidate.as_uri() if candidate.is_absolute() else url,
+                                              self.referrer)
                 media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
                 return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": media_type})
             self.policy.local_file(url, self.referrer.parent, self.referrer)  # refuses what is not allowed
@@ -149,7 +151,9 @@ def load_stylesheets(paths: list[Path], policy: ResourcePolicy) -> list:
         for reference, line in stylesheet_references(path.read_text(encoding="utf-8", errors="replace")):
             policy.local_file(reference, path.parent, path, line)
         with _weasyprint_errors(path, "read this stylesheet"):
-            styles.append(weasyprint.CSS(filename=str(path), url_fetcher=ConfinedFetcher(policy, path)))
+            # Read here, with a base URL that names no folder of this machine (ResourcePolicy.portable_uri).
+            styles.append(weasyprint.CSS(string=path.read_text(encoding="utf-8"), base_url=policy.portable_uri(path),
+                                         url_fetcher=ConfinedFetcher(policy, path)))
     return styles
 
 
@@ -175,7 +179,7 @@ def write_pdf(
     logger.addHandler(collector)
     try:
         with _weasyprint_errors(referrer, "render this page"), _time_limit(max_seconds):
-            document = weasyprint.HTML(string=html, base_url=base_url.as_uri() + "/", url_fetcher=fetcher)
+            document = weasyprint.HTML(string=html, base_url=policy.portable_uri(base_url) + "/", url_fetcher=fetcher)
             rendered = document.render(stylesheets=stylesheets, pdf_variant=variant or None)
             if len(rendered.pages) > max_pages:
                 raise RenderError(
@@ -195,3 +199,31 @@ def write_pdf(
         shown = ", ".join(f"'{m.group(1)}' (U+{m.group(2)})" for m in missing[:5])
         raise RenderError(f"no installed font has a glyph for {shown}: install a font for this script", referrer)
     return data, [m for m in collector.messages if ".notdef" not in m]
+
+
+def engine_versions() -> dict[str, str]:
+    """The versions of what typesets a PDF: WeasyPrint, pydyf, and the Pango and HarfBuzz it has loaded."""
+    from importlib.metadata import version
+
+    from weasyprint.text.ffi import pango
+
+    packed = pango.pango_version()  # major * 10000 + minor * 100 + micro
+    return {"weasyprint": weasyprint.__version__, "pydyf": version("pydyf"),
+            "pango": f"{packed // 10000}.{packed // 100 % 100}.{packed % 100}", "harfbuzz": _harfbuzz_version()}
+
+
+def _harfbuzz_version() -> str:
+    # WeasyPrint's cffi declarations lack hb_version_string; the library is already loaded through Pango,
+    # so this opens the same one.
+    import ctypes
+    import ctypes.util
+
+    for name in ("libharfbuzz.so.0", ctypes.util.find_library("harfbuzz")):
+        try:
+            library = ctypes.CDLL(name) if name else None
+        except OSError:
+            continue
+        if library is not None:
+            library.hb_version_string.restype = ctypes.c_char_p
+            return library.hb_version_string().decode()
+    return "unknown"

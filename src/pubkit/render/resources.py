@@ -7,7 +7,7 @@ import os
 import re
 import stat
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import IO
 from urllib.parse import unquote, urlsplit
 
@@ -16,6 +16,8 @@ from ..safefs import real_inside
 
 #: The largest file a document may pull in (an image, a stylesheet).
 MAX_RESOURCE_BYTES = 32 * 1024 * 1024
+#: The folder a print document's roots appear under (``/pubkit-root/0/`` is the project): see portable_uri.
+PORTABLE_ROOT = "/pubkit-root"
 #: The most pixels a raster image may have: 50 million (say 8660 × 5773), 200 MB once decoded to RGBA.
 #: A few hundred KB of PNG can declare billions of pixels (a decompression bomb); the header is read first.
 MAX_IMAGE_PIXELS = 50_000_000
@@ -58,6 +60,26 @@ class ResourcePolicy:
         else:
             candidate = base / unquote(parts.path)
         return self.check_file(candidate, reference, referrer, line)
+
+    def portable_uri(self, path: Path) -> str:
+        """A ``file:`` URI for a file or folder inside a root that names no folder of this machine.
+
+        WeasyPrint names each image of a PDF after its URL, so a URL with the project's folder in it would
+        make the same sources give other bytes in another folder. :meth:`from_portable` maps it back.
+        """
+        real = Path(os.path.realpath(path))
+        for index, root in enumerate(self.roots):
+            if real.is_relative_to(root):
+                return (PurePosixPath(PORTABLE_ROOT) / str(index) / real.relative_to(root).as_posix()).as_uri()
+        return real.as_uri()
+
+    def from_portable(self, path: Path) -> Path:
+        """The real path of a path made by :meth:`portable_uri` (any other path is returned as it is)."""
+        parts = PurePosixPath(path).parts
+        if len(parts) >= 3 and parts[:2] == ("/", PORTABLE_ROOT[1:]) and parts[2].isdigit() \
+                and int(parts[2]) < len(self.roots):
+            return self.roots[int(parts[2])].joinpath(*parts[3:])
+        return path
 
     def check_file(self, candidate: Path, reference: str, referrer: Path | None, line: int | None = None) -> Path:
         real = real_inside(candidate, *self.roots)
