@@ -19,6 +19,7 @@ from pathlib import Path
 import polib
 
 from pubkit.catalog.catalogs import render
+from pubkit.catalog.checks import translation_errors
 from pubkit.catalog.memory import Memory, fill, remember_catalog
 from pubkit.catalog.merge import merge
 
@@ -72,7 +73,7 @@ def main() -> None:
     # close, as `pubkit update` does after merging.
     other, _ = make_inputs(args.messages, 0, 0, seed=8)
     started = time.perf_counter()
-    memory = Memory()
+    memory = Memory(rejects=lambda entry, text: bool(translation_errors(entry, text, "de", "en")))  # as `update`
     remember_catalog(memory, other, "other.po", (1,))
     filled = fill(merged, memory, "this.po")
     recall = time.perf_counter() - started

@@ -115,3 +115,21 @@ def pdf_file(root: Path, slug: str, language: str, output: str | None = None) ->
 
     project = load_project(root)
     return pdf_path(replace(project, output_dir=root / output) if output else project, slug, language)
+
+
+def schema_folder() -> Path:
+    """The OASIS XSDs at ``../shared/xliff-schemas`` from the repository's root (CI's fresh clone has
+    ``shared/`` beside it); in a git worktree, the root is the main checkout's. Missing is a failure."""
+    roots = [ROOT]
+    try:
+        common = subprocess.run(["git", "rev-parse", "--path-format=absolute", "--git-common-dir"], cwd=ROOT,
+                                capture_output=True, text=True, check=False).stdout.strip()
+    except FileNotFoundError:  # no git: a plain copy of the repository
+        common = ""
+    if common:
+        roots.append(Path(common).parent)
+    for root in roots:
+        folder = root.parent / "shared" / "xliff-schemas"
+        if (folder / "xliff-core-1.2-strict.xsd").is_file():
+            return folder
+    pytest.fail(f"the OASIS XLIFF schemas are missing: expected {ROOT.parent / 'shared' / 'xliff-schemas'}")

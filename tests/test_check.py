@@ -58,6 +58,8 @@ def test_a_correct_catalog_is_clean(checked, run) -> None:
         ("Opening on {day}", "Eröffnung am", "error", "placeholders", "placeholder {day} is missing from the translation"),
         ("Opening on {day}", "Eröffnung am {day} {cost}", "error", "placeholders", "placeholder {cost} is not in the source"),
         ("Opening on {day}", "Eröffnung am {tag}", "error", "placeholders", "placeholder {day} was renamed to {tag}"),
+        ("Opening on {day}", "Eröffnung am {day} ({day})", "error", "placeholders",
+         "placeholder {day} appears twice in the translation but once in the source"),
         (PARAGRAPH, GOOD_PARAGRAPH.replace("https://example.com/plant", "https://evil.example/x"), "error",
          "link-target", "link target 'https://evil.example/x' is not in the source (source has 'https://example.com/plant')"),
         (PARAGRAPH, GOOD_PARAGRAPH.replace("`{code}`", "`{kode}`"), "error", "inline-code", "inline code `{kode}` is not in the source (source has `{code}`)"),

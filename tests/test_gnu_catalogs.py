@@ -157,12 +157,18 @@ def test_what_msgfmt_rejects_is_rejected_at_its_line(tmp_path: Path, name: str, 
     assert message in raised.value.message and raised.value.line == gnu_line
 
 
-def test_a_broken_plural_forms_is_reported_at_its_own_line(wild: Path) -> None:
-    text = WILD.replace("plural=(n != 1);", "plural=(n != 1) ? 2 : 0;")
+@pytest.mark.parametrize("expression", ["(n != 1) ? 2 : 0", "n / 0", "n %% 2 +"])
+def test_a_broken_plural_forms_is_reported_at_msgfmts_line(wild: Path, expression: str) -> None:
+    text = WILD.replace("plural=(n != 1);", f"plural={expression};").replace("#, fuzzy\n", "")
     wild.write_text(text, encoding="utf-8")
+    verdict = gnu("msgfmt", "-c", "-o", "/dev/null", wild)
+    assert verdict.returncode != 0
+    gnu_line = int(re.search(rb":(\d+): (?!warning)", verdict.stderr).group(1))
     with pytest.raises(CatalogError) as raised:
         read_catalog(wild)
-    assert raised.value.line == text.split("\n").index('"Plural-Forms: nplurals=2; plural=(n != 1) ? 2 : 0;\\n"') + 1
+    assert raised.value.line == gnu_line == text.split("\n").index('msgstr ""') + 1
+    field = text.split("\n").index(f'"Plural-Forms: nplurals=2; plural={expression};\\n"') + 1
+    assert raised.value.message.endswith(f"(Plural-Forms at line {field})")
 
 
 # --- GNU's layout, property-tested against the real msgcat ------------------------------------
@@ -300,3 +306,25 @@ def test_every_catalog_pubkit_writes_survives_msgcat(mini: Path, run) -> None:
     assert len(written) >= 4
     for path in written:
         assert gnu("msgcat", path).stdout == path.read_bytes(), path
+
+
+def test_an_empty_translator_comment_survives_update_as_msgmerge_keeps_it(mini: Path, run) -> None:
+    # GNOME's kk.po: "# " lines in the header's comment and above entries, translated or not.
+    run("extract", cwd=mini)
+    run("update", cwd=mini)
+    path = mini / "locale/de/LC_MESSAGES/launch.po"
+    text = path.read_text(encoding="utf-8")
+    text = "# Kazakh-style header.\n# \n# Translator, 2010.\n" + text
+    text = text.replace('msgctxt "place"', '# \nmsgctxt "place"').replace('msgctxt "title"', '# \n# \nmsgctxt "title"')
+    text = text.replace('msgctxt "title"\nmsgid "A new plant opens"\nmsgstr ""',
+                        'msgctxt "title"\nmsgid "A new plant opens"\nmsgstr "Ein neues Werk"')
+    path.write_text(text, encoding="utf-8")
+    expected = gnu("msgcat", path).stdout.decode("utf-8")
+    assert expected.count("#\n") >= 4
+
+    assert run("update", cwd=mini).code == 0
+
+    assert path.read_text(encoding="utf-8") == expected
+    template = mini / "locale/launch.pot"
+    merged = gnu("msgmerge", "--quiet", "--previous", "-o", "-", path, template).stdout.decode("utf-8")
+    assert merged == expected

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import polib
 import pytest
+from lxml import etree
 from translate.storage import tmx as tt_tmx
 
 from conftest import msgfmt_check, snapshot
@@ -160,3 +162,119 @@ def test_an_unreadable_memory_changes_nothing(released: Path, run, name, text, l
     assert result.code == 2
     assert result.err.startswith(f"{name}:{line}: error: {message}"), result.err
     assert snapshot(released / "locale") == before
+
+
+# --- TMX out, and back in --------------------------------------------------------------------------
+
+LINKED = "Read the [annual report](https://example.com/report.pdf) and **our figures**: {people} staff."
+LINKED_DE = "Lesen Sie den [Jahresbericht](https://example.com/report.pdf) und **unsere Zahlen**: {people} Beschäftigte."
+
+
+def _approved_and_not(released: Path) -> None:
+    """German: the boilerplate approved, a linked paragraph approved, a fuzzy title, a rejected subtitle."""
+    catalog = polib.pofile(str(po(released, "de", "launch")))
+    catalog.find(LINKED).msgstr = LINKED_DE
+    title = catalog.find("A new plant opens", msgctxt="title")
+    title.msgstr, title.flags = "Ein neues Werk", ["fuzzy"]
+    record = catalog.find("Share of exports: {share}")
+    record.msgstr = "Exportanteil: {Anteil}"  # check rejects it: a renamed placeholder
+    catalog.save()
+
+
+@pytest.fixture
+def linked(mini: Path, run) -> Path:
+    source = mini / "sources/launch.md"
+    source.write_text(source.read_text(encoding="utf-8") + f"\n{LINKED}\n", encoding="utf-8")
+    return mini
+
+
+def test_tmx_export_holds_approved_translations_only_and_tools_read_it(linked: Path, run, tmp_path: Path,
+                                                                       request) -> None:
+    released = request.getfixturevalue("released")
+    _approved_and_not(released)
+
+    result = run("export", "--format", "tmx", "-o", str(tmp_path / "press.tmx"), cwd=released)
+
+    assert result.code == 0, result.err
+    store = tt_tmx.tmxfile.parsefile(str(tmp_path / "press.tmx"))
+    german = {u.source: u.target for u in _tmx(tmp_path / "press.tmx", "de").units}
+    assert german[ABOUT] == TRANSLATED["de"][ABOUT] and german[CONTACT] == TRANSLATED["de"][CONTACT]
+    assert german[LINKED] == LINKED_DE  # the link's address and the placeholder, as written
+    assert "A new plant opens" not in german  # fuzzy
+    assert "Share of exports: {share}" not in german  # rejected by check
+    assert len(store.units) == 3
+    chinese = {u.source: u.target for u in _tmx(tmp_path / "press.tmx", "zh-CN").units}
+    assert chinese[ABOUT] == TRANSLATED["zh_CN"][ABOUT]
+    # The link is a bpt/ept pair holding its Markdown, so tools protect the address.
+    ends = [e.text for e in etree.parse(str(tmp_path / "press.tmx")).iter("ept")]
+    assert "](https://example.com/report.pdf)" in ends
+
+
+def _tmx(path: Path, language: str) -> tt_tmx.tmxfile:
+    """translate-toolkit's reading of a TMX file for English into ``language``."""
+    with path.open("rb") as handle:
+        return tt_tmx.tmxfile(handle, "en", language)
+
+
+def test_tmx_export_comes_back_losslessly_through_update_memory(linked: Path, run, tmp_path: Path, request) -> None:
+    released = request.getfixturevalue("released")
+    _approved_and_not(released)
+    assert run("export", "--format", "tmx", "--lang", "de", "-o", str(tmp_path / "de.tmx"), cwd=released).code == 0
+    approved = {(e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(str(po(released, "de", "launch")))
+                if e.msgstr and "fuzzy" not in e.flags and e.msgid != "Share of exports: {share}"}
+    # A fresh copy of the project that never saw these translations.
+    fresh = tmp_path / "fresh"
+    shutil.copytree(released / "sources", fresh / "sources")
+    shutil.copy(released / "pubkit.toml", fresh / "pubkit.toml")
+    if (released / "templates").exists():
+        shutil.copytree(released / "templates", fresh / "templates")
+    run("extract", cwd=fresh)
+
+    result = run("update", "--lang", "de", "--memory", str(tmp_path / "de.tmx"), cwd=fresh)
+
+    assert result.code == 0, result.err
+    filled = {(e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(str(po(fresh, "de", "launch")))
+              if e.msgstr and "fuzzy" not in e.flags}
+    assert filled == approved  # every approved translation, contexts included, character for character
+
+
+def test_the_memory_never_offers_a_translation_check_rejects(released: Path, run) -> None:
+    catalog = polib.pofile(str(po(released, "de", "launch")))
+    catalog.find(ABOUT).msgstr = TRANSLATED["de"][ABOUT].replace("{people}", "{Leute}")  # renamed: rejected
+    catalog.save()
+    (released / "sources/second.md").write_text(SECOND.replace("employs {people}", "employs over {people}"),
+                                                  encoding="utf-8")
+    run("extract", cwd=released)
+
+    assert run("update", cwd=released).code == 0
+
+    german = polib.pofile(str(po(released, "de", "second")))
+    about = next(e for e in german if e.msgid.startswith("About Example GmbH"))
+    assert about.msgstr == "" and "fuzzy" not in about.flags  # no suggestion from the rejected text
+    chinese = polib.pofile(str(po(released, "zh_CN", "second")))
+    assert next(e for e in chinese if e.msgid.startswith("About Example GmbH")).msgstr  # the good one is offered
+
+
+def test_a_memory_outside_the_project_is_named_as_given(released: Path, run) -> None:
+    agency = released.parent / "agency"
+    agency.mkdir()
+    (agency / "old.tmx").write_text("<?xml version='1.0'?>\n<xliff/>", encoding="utf-8")
+
+    result = run("update", "--memory", "sources/../../agency/old.tmx", cwd=released)
+
+    assert result.code == 2
+    assert result.err.strip() == "../agency/old.tmx:2: error: not a TMX file: the root element is <xliff>"
+
+
+def test_tmx_export_to_a_file_outside_the_project(released: Path, run) -> None:
+    result = run("export", "--format", "tmx", "--lang", "zh_CN", "-o", "../out/zh.tmx", cwd=released)
+
+    assert result.code == 0, result.err
+    assert result.out.strip() == "wrote ../out/zh.tmx (2 units in zh_CN)"
+    assert (released.parent / "out/zh.tmx").read_text(encoding="utf-8").count("<tu ") == 2
+
+
+def test_tmx_export_takes_no_xliff_version(released: Path, run) -> None:
+    result = run("export", "--format", "tmx", "--xliff-version", "2.1", cwd=released)
+    assert result.code == 2 and not (released / "memory.tmx").exists()
+    assert result.err.strip() == "pubkit: error: --xliff-version is for --format xliff; a TMX file is TMX 1.4b"

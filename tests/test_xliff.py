@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from translate.storage import poxliff as tt_poxliff
 from translate.storage import xliff as tt_xliff
 from translate.storage import xliff2 as tt_xliff2
 
-from conftest import msgfmt_check, snapshot
+from conftest import msgfmt_check, schema_folder, snapshot
 from pubkit.source.inline import Code, Pair, original, parse
 from pubkit.catalog.xliff import NS2, NS12, unit_id
 
@@ -238,18 +237,21 @@ def test_inline_split_is_lossless_and_finds_codes() -> None:
         assert original(parse(text)) == text
 
 
-SCHEMAS = os.environ.get("PUBKIT_XLIFF_SCHEMAS")
-
-
-@pytest.mark.skipif(not SCHEMAS, reason="set PUBKIT_XLIFF_SCHEMAS to a folder with the OASIS XSDs (docs/translators.md)")
 @pytest.mark.parametrize("version,schema", [("1.2", "xliff-core-1.2-strict.xsd"), ("2.1", "xliff_core_2.0.xsd")])
 def test_exported_files_validate_against_the_oasis_schemas(plural_project: Path, run, version: str,
                                                            schema: str) -> None:
-    project = plural_project  # plural messages included
-    validator = etree.XMLSchema(etree.parse(str(Path(SCHEMAS) / schema)))
+    project = plural_project  # plural messages, links and example values included
+    validator = etree.XMLSchema(etree.parse(str(schema_folder() / schema)))
     run("export", "--xliff-version", version, cwd=project)
-    for path in (project / "xliff").rglob("*.xlf"):
+    files = list((project / "xliff").rglob("*.xlf"))
+    assert len(files) == 4
+    for path in files:
         assert validator.validate(etree.parse(str(path))), (path, validator.error_log)
+    # The validator is strict: a unit without its source is refused.
+    broken = etree.parse(str(files[0]))
+    source = next(broken.getroot().iter(f"{{{NS12}}}source", f"{{{NS2}}}source"))
+    source.getparent().remove(source)
+    assert not validator.validate(broken)
 
 
 def test_link_targets_and_emphasis_come_from_the_source(project: Path, run) -> None:
@@ -460,3 +462,19 @@ def test_a_broken_placeholder_in_one_plural_form_is_refused_at_its_line(plural_p
     assert result.err.strip() == (f"xliff/de/templates.xlf:{line}: error: placeholder {{count}} was renamed "
                                   "to {Anzahl} [placeholders]")
     assert snapshot(plural_project / "locale") == before  # neither form is taken
+
+
+def test_translators_see_where_links_point_and_how_values_read(project: Path, run) -> None:
+    paragraph = next(e.msgid for e in polib.pofile(str(project / DE)) if e.msgid.startswith("The plant covers"))
+    run("export", cwd=project)
+    store = tt_xliff.xlifffile.parsefile(str(project / "xliff/de/launch.xlf"))
+    unit = next(u for u in store.units if u.getid().endswith(unit_id(None, paragraph)))
+    notes = unit.getnotes()
+    assert "“our link” links to https://example.com/plant" in notes
+    assert "{area} reads “12,5 Hektar”" in notes and "{people} reads “2.500”" in notes  # German, from CLDR
+
+    run("export", "--xliff-version", "2.1", cwd=project)
+    source = _units(project / "xliff/zh_CN/launch.xlf")[unit_id(None, paragraph)].find(f".//{{{NS2}}}source")
+    displayed = {code.get("equiv") or code.get("equivStart"): code.get("disp") or code.get("dispStart")
+                 for code in source if code.tag in (f"{{{NS2}}}ph", f"{{{NS2}}}pc")}
+    assert displayed["{area}"] == "{area} = 12.5公顷" and displayed["["] == "[→ https://example.com/plant]"

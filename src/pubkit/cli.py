@@ -109,14 +109,17 @@ def _build_command(commands: _Commands) -> None:
 
 
 def _exchange_commands(commands: _Commands) -> None:
-    """XLIFF ``export`` and ``import``, the ``bundle`` and its ``verify``, and the review desk (``serve``)."""
-    export = commands.add_parser("export", help="write the catalogs as XLIFF for CAT tools: DIR/<lang>/<slug>.xlf")
-    export.add_argument("--format", choices=("xliff",), default="xliff", help="the exchange format (XLIFF)")
-    export.add_argument("--xliff-version", choices=("1.2", "2.1"), default="1.2",
+    """XLIFF and TMX ``export``, ``import``, the ``bundle`` and its ``verify``, and the review desk (``serve``)."""
+    export = commands.add_parser(
+        "export", help="write the catalogs as XLIFF for CAT tools (DIR/<lang>/<slug>.xlf), or as one TMX memory")
+    export.add_argument("--format", choices=("xliff", "tmx"), default="xliff",
+                        help="XLIFF files for CAT tools, or one TMX 1.4b memory of the approved translations")
+    export.add_argument("--xliff-version", choices=("1.2", "2.1"), default=None,
                         help="XLIFF 1.2 (most CAT tools) or 2.1 (default: 1.2)")
     export.add_argument("--lang", action="append", metavar="LANG", help="only this language (repeatable)")
-    export.add_argument("-o", "--output", type=Path, default=None, metavar="DIR",
-                        help="the folder to write into (default: the project's xliff/)")
+    export.add_argument("-o", "--output", type=Path, default=None, metavar="DIR|FILE",
+                        help="XLIFF: the folder to write into (default: the project's xliff/); "
+                             "TMX: the file (default: the project's memory.tmx)")
     export.set_defaults(run=_export)
 
     import_ = commands.add_parser("import", help="bring the translations of XLIFF files back into the catalogs")
@@ -231,7 +234,7 @@ def _update(args: argparse.Namespace) -> int:
     from .catalog.catalogs import update
 
     project = _project(args)
-    for result in update(project, _languages(args.lang), [Path.cwd() / m for m in args.memory]):
+    for result in update(project, _languages(args.lang), list(args.memory)):
         report = result.report
         if result.created:
             summary = f"created ({report.new} messages, {result.from_memory} from memory)"
@@ -432,17 +435,51 @@ def _export(args: argparse.Namespace) -> int:
     from .catalog.xliff import export
 
     project = _project(args)
-    folder = Path.cwd() / args.output if args.output else project.root / "xliff"
-    for written in export(project, _languages(args.lang), folder, args.xliff_version):
+    if args.format == "tmx":
+        from .catalog.tmx import export_tmx
+
+        if args.xliff_version:
+            raise UsageError("--xliff-version is for --format xliff; a TMX file is TMX 1.4b")
+        target = args.output or project.root / "memory.tmx"
+        memory = export_tmx(project, _languages(args.lang), target)
+        print(f"wrote {_show(memory.path, project)} ({_count(memory.units, 'unit')} in "
+              f"{', '.join(memory.languages)})")
+        return EXIT_OK
+    folder = args.output or project.root / "xliff"
+    examples = _placeholder_examples(project)
+    for written in export(project, _languages(args.lang), folder, args.xliff_version or "1.2", examples):
         print(f"wrote {_show(written.path, project)} ({written.units} units)")
     return EXIT_OK
 
 
+def _placeholder_examples(project):
+    """``examples(catalog, language)``: each value of a release as its readers in the language see it."""
+    from babel import Locale
+
+    from .render.formatting import Formatter
+    from .source.sources import read_sources
+
+    values = {source.slug: source.values for source in read_sources(project)}
+
+    def examples(domain: str, language: str) -> dict[str, str]:
+        formatter = Formatter(Locale.parse(language), project.settings(language).calendar)
+        shown = {}
+        for name, value in values.get(domain, {}).items():
+            try:
+                shown[name] = formatter.format(value)
+            except PubkitError:
+                continue  # a value CLDR cannot format: the translator sees the placeholder alone
+        return shown
+
+    return examples
+
+
 def _import(args: argparse.Namespace) -> int:
-    from .catalog.xliff import import_files
+    from .catalog.xliff_import import import_files
 
     project = _project(args)
-    result = import_files(project, [Path.cwd() / f for f in args.files])
+    # The paths as given: they are shown as typed (normalised), not made absolute.
+    result = import_files(project, list(args.files))
     for path, line, message in result.notes:
         print(Diagnostic(message, path, line, "note").format(project.root), file=sys.stderr)
     for path, line, message, check in result.refused:

@@ -115,4 +115,4 @@ def display_path(path: Path, relative_to: Path | None = None) -> str:
     try:
         return str(Path(os.path.abspath(path)).relative_to(os.path.abspath(base)))
     except ValueError:
-        return str(path)
+        return os.path.normpath(path)  # as given, without "folder/../": the file the user meant

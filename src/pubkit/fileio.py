@@ -48,11 +48,12 @@ def write_atomic(path: Path, data: bytes | str) -> bool:
     return True
 
 
-def read_limited(path: Path, limit: int, error: type[PubkitError], what: str) -> bytes:
+def read_limited(path: Path, limit: int, error: type[PubkitError], what: str, nul_ok: bool = False) -> bytes:
     """The bytes of an input file, or ``error`` saying in one line why it cannot be used.
 
     A file over ``limit`` bytes, a folder, a missing or unreadable file, and a NUL byte (a binary
-    file given by mistake) are refused; ``what`` names the kind of file in the message.
+    file given by mistake, unless ``nul_ok``: UTF-16 text has them) are refused; ``what`` names the
+    kind of file in the message.
     """
     try:
         size = path.stat().st_size
@@ -65,7 +66,7 @@ def read_limited(path: Path, limit: int, error: type[PubkitError], what: str) ->
         raise error(f"is a folder, not a {what}", path, 1) from None
     except OSError as exc:
         raise error(f"cannot read {what}: {exc.strerror}", path, 1) from None
-    if b"\x00" in data:
+    if b"\x00" in data and not nul_ok:
         raise error("contains a NUL byte: is this a text file?", path, data[: data.index(b"\x00")].count(b"\n") + 1)
     return data
 

@@ -17,6 +17,7 @@ from .. import __version__
 from ..config import Project
 from ..errors import CatalogError, UsageError
 from ..fileio import write_atomic
+from .checks import translation_errors
 from .extract import TEMPLATES_DOMAIN, WrittenFile, build_template, domains, extract, project_templates, timestamp
 from .memory import fill, language_memory, origin_of
 from .merge import MergeReport, merge, untranslated_entry
@@ -118,7 +119,7 @@ def update(project: Project, languages: Iterable[str] | None = None,
         language: language_memory(
             project.locale_dir / language / "LC_MESSAGES", project.root,
             {path: catalog for path, catalog, lang, _ in plan if lang == language},
-            external, language, project.source_language,
+            external, language, project.source_language, _verdict(language, project.source_language),
         )
         for language in chosen
     }
@@ -141,6 +142,14 @@ def update(project: Project, languages: Iterable[str] | None = None,
         changed = write_atomic(path, render(merged))
         results.append(UpdatedFile(path, changed, False, report, filled))
     return results
+
+
+def _verdict(language: str, source_language: str):
+    """``rejects(entry, translation)``: whether the checks' verdict refuses ``translation`` of ``entry``."""
+    def rejects(entry: polib.POEntry, translation: str) -> bool:
+        return bool(translation_errors(entry, translation, language, source_language))
+
+    return rejects
 
 
 def _nplurals(catalog: polib.POFile, language: str, path: Path) -> int:

@@ -128,9 +128,21 @@ def check_placeholders(ctx: EntryContext):
         yield "error", f"placeholder {{{old}}} was renamed to {{{new}}}", "placeholders"
         return
     for name in missing:
-        yield "error", f"placeholder {{{name}}} is missing from the translation", "placeholders"
+        if name in target:
+            yield "error", f"placeholder {{{name}}} appears {_times(target[name])} in the translation but " \
+                           f"{_times(source[name])} in the source", "placeholders"
+        else:
+            yield "error", f"placeholder {{{name}}} is missing from the translation", "placeholders"
     for name in added:
-        yield "error", f"placeholder {{{name}}} is not in the source", "placeholders"
+        if name in source:  # a placeholder repeated: it is in the source, only not this often
+            yield "error", f"placeholder {{{name}}} appears {_times(target[name])} in the translation but " \
+                           f"{_times(source[name])} in the source", "placeholders"
+        else:
+            yield "error", f"placeholder {{{name}}} is not in the source", "placeholders"
+
+
+def _times(count: int) -> str:
+    return {1: "once", 2: "twice"}.get(count, f"{count} times")
 
 
 def check_markdown(ctx: EntryContext):
@@ -405,3 +417,16 @@ def _end_mark(text: str) -> str | None:
     return None
 
 
+
+
+def translation_errors(entry: polib.POEntry, translation: str, language: str,
+                       source_language: str) -> list[tuple[str, str]]:
+    """The errors ``pubkit check`` would report for ``translation`` of ``entry``: (message, check-id).
+
+    Import, the memory and TMX export ask here, so that they follow ``check`` and the publish gate. A
+    language CLDR lacks is judged as ``check`` judges it: placeholders and markup still count.
+    """
+    locale, source_locale = cldr_locale(language) or Locale("root"), cldr_locale(source_language) or Locale("root")
+    context = EntryContext(entry, translation, locale, source_locale)
+    return [(message, check_id) for check in VERDICT_CHECKS for severity, message, check_id in check(context)
+            if severity == "error"]

@@ -12,6 +12,7 @@ filled this way gets a translator comment starting with ``MEMORY_NOTE``, which `
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +47,11 @@ class Memory:
 
     exact: dict[Key, list[Candidate]] = field(default_factory=dict)
     entries: list[tuple[polib.POEntry, Candidate]] = field(default_factory=list)
+    #: ``rejects(entry, translation)``: whether ``pubkit check`` rejects it; such a text is never offered.
+    rejects: Callable[[polib.POEntry, str], bool] | None = None
+
+    def rejected(self, entry: polib.POEntry, translation: str) -> bool:
+        return self.rejects is not None and self.rejects(entry, translation)
 
     def add(self, entry: polib.POEntry, candidate: Candidate) -> None:
         key = (entry.msgctxt, entry.msgid)
@@ -106,6 +112,8 @@ def _read_tmx(path: Path, language: str, source_language: str) -> list[polib.POE
     default_source = header.get("srclang", "") if header is not None else ""
     found: list[polib.POEntry] = []
     for unit in root.iter("tu"):
+        # pubkit's own TMX carries a message's context; other tools' units have none.
+        context = next((p.text or "" for p in unit.findall("prop") if p.get("type") == "x-context"), None)
         texts: dict[str, str] = {}
         for variant in unit.findall("tuv"):
             tag = variant.get(_XML_LANG) or variant.get("lang") or ""
@@ -123,7 +131,7 @@ def _read_tmx(path: Path, language: str, source_language: str) -> list[polib.POE
             # A memory in de-DE serves a project that translates into plain de.
             target = next((text for tag, text in texts.items() if tag.split("_")[0] == language.lower()), None)
         if source and target:
-            found.append(polib.POEntry(msgid=source, msgstr=target))
+            found.append(polib.POEntry(msgid=source, msgstr=target, msgctxt=context))
     return found
 
 
@@ -135,7 +143,8 @@ def fill(catalog: polib.POFile, memory: Memory, own_origin: str) -> int:
     filled = 0
     close: list[polib.POEntry] = []
     for entry in waiting:
-        candidates = [c for c in memory.exact.get((entry.msgctxt, entry.msgid), []) if c.origin != own_origin]
+        candidates = [c for c in memory.exact.get((entry.msgctxt, entry.msgid), [])
+                      if c.origin != own_origin and not memory.rejected(entry, c.translation)]
         if not candidates:
             close.append(entry)
             continue
@@ -157,7 +166,7 @@ def fill(catalog: polib.POFile, memory: Memory, own_origin: str) -> int:
         matches = closest_translations([entry for entry, _ in pool], close)
         origins = {id(entry): candidate for entry, candidate in pool}
         for entry, match in zip(close, matches):
-            if match is None:
+            if match is None or memory.rejected(match, match.msgstr):
                 continue
             entry.msgstr = match.msgstr
             entry.flags.append("fuzzy")
@@ -178,10 +187,12 @@ def filled_count(catalog: polib.POFile) -> int:
 
 
 def language_memory(locale_folder: Path, root: Path, catalogs: dict[Path, polib.POFile | None],
-                    external: list[Path], language: str, source_language: str) -> Memory:
+                    external: list[Path], language: str, source_language: str,
+                    rejects: Callable[[polib.POEntry, str], bool] | None = None) -> Memory:
     """The memory of one language: ``catalogs`` already read, every other ``.po`` in ``locale_folder``
-    (catalogs of releases no longer in the sources), then the external memories."""
-    memory = Memory()
+    (catalogs of releases no longer in the sources), then the external memories. ``rejects``: the
+    check's verdict on a translation, asked before one is offered."""
+    memory = Memory(rejects=rejects)
     known = dict(catalogs)
     if locale_folder.is_dir():
         for path in sorted(locale_folder.glob("*.po")):

@@ -173,6 +173,8 @@ class _FuzzyMatcher:
 def _carry_over(new: polib.POEntry, old: polib.POEntry, nplurals: int, fuzzy_source: bool) -> polib.POEntry:
     entry = untranslated_entry(new, nplurals)
     entry.tcomment = old.tcomment
+    # A lone "# " line (an empty translator comment) is the translator's too, as msgmerge keeps it.
+    entry.blank_comments |= {"#"} & getattr(old, "blank_comments", set())
     fuzzy = fuzzy_source or "fuzzy" in old.flags
     if bool(new.msgid_plural) == bool(old.msgid_plural):
         entry.msgstr = old.msgstr
@@ -200,7 +202,7 @@ def _carry_over(new: polib.POEntry, old: polib.POEntry, nplurals: int, fuzzy_sou
 
 def untranslated_entry(new: polib.POEntry, nplurals: int) -> polib.POEntry:
     """A template's entry as an empty catalog entry: its text, context, references and flags, no translation."""
-    return polib.POEntry(
+    entry = polib.POEntry(
         msgid=new.msgid,
         msgctxt=new.msgctxt,
         msgid_plural=new.msgid_plural,
@@ -210,10 +212,12 @@ def untranslated_entry(new: polib.POEntry, nplurals: int) -> polib.POEntry:
         comment=new.comment,
         flags=[f for f in new.flags if f != "fuzzy"],
     )
+    entry.blank_comments = {"#."} & getattr(new, "blank_comments", set())
+    return entry
 
 
 def _obsolete(old: polib.POEntry) -> polib.POEntry:
-    return polib.POEntry(
+    entry = polib.POEntry(
         msgid=old.msgid,
         msgctxt=old.msgctxt,
         msgid_plural=old.msgid_plural,
@@ -223,3 +227,5 @@ def _obsolete(old: polib.POEntry) -> polib.POEntry:
         flags=list(old.flags),
         obsolete=True,
     )
+    entry.blank_comments = {"#"} & getattr(old, "blank_comments", set())
+    return entry

@@ -222,6 +222,7 @@ class _Parser:
                 raise self.error("an entry with 'msgid_plural' needs 'msgstr[N]', not 'msgstr'"
                                  if "msgid_plural" in entry else "a second 'msgstr' in one entry", number)
             entry["msgstr"] = value
+            entry["msgstr_line"] = number
         else:
             if "msgid_plural" not in entry:
                 raise self.error(f"missing 'msgid_plural' section before 'msgstr[{index}]'", entry["line"])
@@ -286,6 +287,7 @@ class _Parser:
         if "msgid" not in entry:
             raise self.error("missing 'msgid' section", entry["line"])
         comments = entry["comments"]
+        self.msgstr_line = entry.get("msgstr_line", entry["line"])
         made = polib.POEntry(
             msgid=entry["msgid"],
             msgstr=entry["msgstr"] if "msgstr_plural" not in entry else "",
@@ -326,6 +328,7 @@ class _Parser:
         # The header's own text, line by line, so that writing it back changes only the fields that changed.
         self.catalog.header_fields = raw
         self.catalog.header_line = entry.linenum
+        self.catalog.header_msgstr_line = self.msgstr_line
 
 
 def _unescape(escape: str) -> str:
@@ -344,7 +347,14 @@ def _first_word(text: str) -> str:
 def _check_entries(catalog: polib.POFile, path: Path, text: str) -> None:
     header = catalog.metadata.get("Plural-Forms")
     if header:  # an empty field is no field, as for msgfmt
-        plural_count(header, path, _field_line(text, "Plural-Forms"))
+        # Reported where msgfmt reports it, the header's msgstr line; the message names the field's own line.
+        line = getattr(catalog, "header_msgstr_line", 1)
+        try:
+            plural_count(header, path, line)
+        except CatalogError as error:
+            field = _field_line(text, "Plural-Forms")
+            raise CatalogError(f"{error.message} (Plural-Forms at line {field})" if field != line else error.message,
+                               path, line) from None
     seen: dict[tuple[str | None, str], int] = {}
     for entry in catalog:
         if entry.obsolete:
