@@ -4,9 +4,9 @@
     .venv/bin/python benchmarks/run.py --quick         # skip GNU msgmerge (it takes about 100 s)
     .venv/bin/python benchmarks/run.py --releases 200  # the memory target: 200 releases × 8 languages
 
-Figures: full build (-j1, -j2) against the floor (bare WeasyPrint write_pdf over the same HTML with
-the same parallelism), a no-op rebuild, a rebuild after one .po changed, `update` on 10,000 messages
-against GNU msgmerge, peak memory, and the start-up time of `pubkit --help` and `pubkit status`; on the
+Figures: full build (-j1, -j2) against the floor (bare WeasyPrint write_pdf of tagged PDF/UA-1 over the
+same HTML with the same parallelism), what tagging costs against an untagged build, a no-op rebuild, a
+rebuild after one .po changed, `update` on 10,000 messages against GNU msgmerge, peak memory, and the start-up time of `pubkit --help` and `pubkit status`; on the
 repository's sample: a no-op build, and how soon `pubkit serve` shows a saved catalog change.
 """
 
@@ -116,7 +116,9 @@ def _floor_one(item: tuple[str, str]) -> int:
 
     html, base = item
     text = Path(html).read_text(encoding="utf-8")
-    return len(weasyprint.HTML(string=text, base_url=Path(base).as_uri() + "/").write_pdf(stylesheets=_STYLES))
+    # The same kind of PDF pubkit writes by default: tagged PDF/UA-1.
+    return len(weasyprint.HTML(string=text, base_url=Path(base).as_uri() + "/").write_pdf(
+        stylesheets=_STYLES, pdf_variant="pdf/ua-1"))
 
 
 def floor(pages: list[tuple[Path, Path]], stylesheets: list[str], jobs: int) -> float:
@@ -317,6 +319,18 @@ def desk_latency(project: Path) -> tuple[float, float, int]:
         server.wait(30)
 
 
+def tagging_cost(project: Path, tagged: float) -> float:
+    """Seconds a tagged PDF/UA-1 build (the default) takes over an untagged one (``pdf_variant = "none"``)."""
+    config = project / "pubkit.toml"
+    settings = config.read_text(encoding="utf-8")
+    config.write_text(settings + 'pdf_variant = "none"\n', encoding="utf-8")
+    try:
+        untagged = wall(PUBKIT + ["build", "--format", "pdf", "--force", "-j", "1"], project)
+    finally:
+        config.write_text(settings, encoding="utf-8")
+    return tagged - untagged
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--releases", type=int, default=5)
@@ -362,6 +376,9 @@ def main() -> None:
         cost, noise = layout_cost(project, Path(tmp), stylesheets)
         row("layout rules (bidi, line breaks, ActualText)", f"{cost:+.2f} s",
             f"{100 * cost / build1:+.1f} % ± {100 * noise / build1:.1f} % of a full build -j1 (target < 3 %)")
+        tagging = tagging_cost(project, build1)
+        row("tagging (PDF/UA-1 against untagged)", f"{tagging:+.2f} s",
+            f"{100 * tagging / build1:+.1f} % of a full build -j1 (target ≤ 10 %)")
         floor2 = floor(pages, stylesheets, 2)
         build2 = wall(PUBKIT + ["build", "--format", "pdf", "--force", "-j", "2"], project)
         row("full build -j2 (PDF)", f"{build2:.2f} s", f"-j2/-j1 {build2 / build1:.2f} (target ≤ 0.60)")

@@ -35,7 +35,7 @@ _KEYS: dict[str, tuple[type | tuple[type, ...], Any]] = {
     "calendar": (str, "auto"),
     "typography": (bool, True),
     # print options for every language
-    "pdf_variant": (str, ""),
+    "pdf_variant": (str, "pdf/ua-1"),
     "crop_marks": (bool, False),
     "bleed": (str, "0mm"),
     "allow_network": (bool, False),
@@ -55,7 +55,8 @@ LANGUAGE_KEYS = ("paper_size", "min_completeness", "font_family", "calendar", "t
 CALENDARS = ("auto", "gregorian", "buddhist")
 #: Paper sizes by name (CSS ``@page size`` keywords); "auto" picks A4 or US Letter from the locale.
 PAPER_SIZES = ("auto", "A3", "A4", "A5", "B4", "B5", "JIS-B4", "JIS-B5", "Letter", "Legal", "Ledger")
-PDF_VARIANTS = ("", "pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-4b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u", "pdf/ua-1", "pdf/ua-2")
+#: "none" (or the older "") is an untagged PDF; every other variant is tagged (render/pdf.py).
+PDF_VARIANTS = ("pdf/ua-1", "pdf/ua-2", "none", "", "pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-4b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u")
 _LENGTH_RE = re.compile(r"^(0|\d+(\.\d+)?(mm|cm|in|pt|px))$")
 _FONT_FAMILY_RE = re.compile(r"^[\w \-,\"']+$")
 
@@ -89,7 +90,7 @@ class Project:
     templates_dir: Path
     output_dir: Path
     preview_dir: Path | None = None  # None: dist-preview/ in the project
-    pdf_variant: str = ""
+    pdf_variant: str = "pdf/ua-1"  # tagged for screen readers; "none" for an untagged PDF
     crop_marks: bool = False
     bleed: str = "0mm"
     allow_network: bool = False
@@ -262,7 +263,7 @@ def _validate(data: dict[str, Any], root: Path, path: Path, text: str, section_l
         templates_dir=folders["templates_dir"],
         output_dir=folders["output_dir"],
         preview_dir=folder("preview_dir"),
-        pdf_variant=data.get("pdf_variant", ""),
+        pdf_variant=data.get("pdf_variant", "pdf/ua-1"),
         crop_marks=data.get("crop_marks", False),
         bleed=data.get("bleed", "0mm"),
         allow_network=data.get("allow_network", False),

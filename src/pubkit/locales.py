@@ -16,6 +16,7 @@ from importlib import resources
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 
 #: Pseudo-locale (gettext spelling, as folder names) → the real locale its values are formatted in.
 PSEUDO_LOCALES = {"en_XA": "en", "ar_XB": "ar"}
@@ -96,6 +97,17 @@ def language_name(language: str) -> str:
         return name
     pattern = _DISPLAY_PATTERNS.get(locale.language, "{0} ({1})")
     return pattern.format(name, ", ".join(details))
+
+
+def og_locale(language: str) -> str:
+    """Open Graph's ``language_TERRITORY`` for a language: its own territory, else CLDR's likeliest
+    ("de" is de_DE, "ar" ar_EG), so social sites do not take every page for en_US."""
+    locale = Locale.parse(base_locale(language))
+    territory = locale.territory
+    if not territory:
+        likely = get_global("likely_subtags").get(locale.language)
+        territory = Locale.parse(likely).territory if likely else None
+    return f"{locale.language}_{territory}" if territory else locale.language
 
 
 # --- CLDR tables Babel does not ship -------------------------------------------------------------

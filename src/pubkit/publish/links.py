@@ -8,7 +8,7 @@ from babel import Locale
 from babel.dates import format_time, get_timezone_gmt
 
 from ..config import Project
-from ..locales import base_locale, bcp47, language_name
+from ..locales import base_locale, bcp47, language_name, og_locale
 from ..render.formatting import Formatter, text_direction
 from .paths import SITE_INDEX, Publication, index_relative, link, page_relative, pdf_relative, public_url
 
@@ -35,10 +35,12 @@ def page_head(project: Project, slug: str, language: str, publication: Publicati
         "pdf": link(here, pdf_relative(project, slug, language)),
         "chooser": link(here, SITE_INDEX) + "#choose",
         "index": link(here, index_relative(project, language)),
-        "og_locale": language if "_" in language else None,
+        "og_locale": og_locale(language),
+        "og_locale_alternates": [og_locale(other) for other in languages if other != language],
         "translation_of": None if language == default else default_url,
         "translations": [a["url"] for a in alternates if not a["current"]] if language == default else [],
         "logo": link(here, publication.brand["logo"]) if "logo" in publication.brand else None,
+        "logo_url": public_url(project, publication.brand["logo"], here) if "logo" in publication.brand else None,
         "favicon": link(here, publication.brand["favicon"]) if "favicon" in publication.brand else None,
         "embargo": embargo_time(embargo, formatter.locale, formatter.date(embargo.date())) if embargo else None,
     }

@@ -105,8 +105,10 @@ def site_files(project: Project, listed: dict[str, dict], index, now: dt.datetim
         "logo": link(SITE_INDEX, brand["logo"]) if "logo" in brand else None,
         "languages": [{"lang": bcp47(language), "name": language_name(language),
                        "dir": text_direction(Locale.parse(base_locale(language))),
-                       "href": link(SITE_INDEX, index_relative(project, language))}
+                       "href": link(SITE_INDEX, index_relative(project, language)),
+                       "url": public_url(project, index_relative(project, language), SITE_INDEX)}
                       for language in languages],
+        "canonical": absolute_url(project, SITE_INDEX),
     })
     for language in languages:
         files.update(_language_index(project, language, listings[language], renderer, languages, brand))

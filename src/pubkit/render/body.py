@@ -41,10 +41,14 @@ def write_body(page: PageRender) -> Markup:
     blocks = {id(block.node.token): block for block in source.blocks}
     tokens: list[Token] = []
     closing_figure = False  # the paragraph_close after a captioned image closes its <figure>
+    demote = _heading_offset(source.tokens)
     for token in source.tokens:
         if token.type == "html_block":
             continue  # directives and raw HTML are not published
         if token.type != "inline":
+            if demote and token.type in ("heading_open", "heading_close"):
+                token = copy.copy(token)
+                token.tag = f"h{min(int(token.tag[1]) + demote, 6)}"
             if closing_figure and token.type == "paragraph_close":
                 token = _as_figure(token, "figure_close")
                 closing_figure = False
@@ -187,6 +191,12 @@ def _image(page: PageRender, src: str, referrer: Path, line: int | None = None) 
     relative = f"images/{digest}-{real.name}"
     page.out.images.append((relative, real))
     return relative
+
+
+def _heading_offset(tokens: list[Token]) -> int:
+    """How many levels the body's headings go down so that the release's title is the page's only <h1>."""
+    levels = [int(token.tag[1]) for token in tokens if token.type == "heading_open"]
+    return max(0, 2 - min(levels)) if levels else 0
 
 
 def _as_figure(token: Token, kind: str) -> Token:

@@ -148,6 +148,7 @@ class PageRender:
             "organization": source.fields.get("organization", ""),
             "description": fields.get("summary") or fields.get("subtitle"),
             "body": body,
+            "images": [relative for relative, _ in self.out.images],  # the first is the page's og:image
             "shown": shown,  # the text fields marked up for the page's body (plain text above is for metadata)
             "medium": self.medium,
             "preview": self.preview,

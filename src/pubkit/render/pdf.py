@@ -14,6 +14,11 @@ from urllib.parse import unquote, urlsplit
 import pydyf
 import weasyprint
 import weasyprint.draw
+import weasyprint.draw.text
+import weasyprint.pdf.tags
+from weasyprint.formatting_structure.boxes import MarginBox
+from weasyprint.matrix import Matrix
+from weasyprint.text.ffi import FROM_UNITS, ffi, pango
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from ..errors import PubkitError, RenderError
@@ -29,17 +34,28 @@ _DROPPED_RE = re.compile(r"^(Failed to load image at .*|Font-face .* cannot be l
 # maps each glyph to the text of its cluster, once per font, so their text layer comes out of order;
 # the whole run's text fixes that.
 _REORDERING_SCRIPTS = re.compile("[\u0900-\u0eff\u1000-\u109f\u1780-\u17ff\ua8e0-\ua8ff]")
+# Right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko, Samaritan, Mandaic and their presentation forms).
+_RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+
+
+def _letter_spaced(textbox) -> bool:
+    """Whether a run is tracked (a label in spaced capitals): readers take the gaps for spaces and
+    read "N OTA D E P R E N S A" unless the run carries its text."""
+    spacing = getattr(textbox, "style", {}).get("letter_spacing", "normal")  # "normal" or a computed length
+    return spacing != "normal" and getattr(spacing, "value", spacing) != 0
 
 
 def _with_actual_text(draw_text):
-    """WeasyPrint's text drawing, wrapping each run of a reordering script in ``/Span <</ActualText …>>``.
+    """WeasyPrint's text drawing, wrapping each run of a reordering script, and each letter-spaced run,
+    in ``/Span <</ActualText …>>``.
 
     A PDF reader (search, copy, pdftotext, screen readers) then takes the run's characters in logical
     order instead of guessing them from the glyphs. Other scripts keep WeasyPrint's own mapping."""
 
     def draw(stream, textbox, *args, **kwargs):
         text = getattr(textbox, "text", "")
-        if not _REORDERING_SCRIPTS.search(text):
+        # A right-to-left run gets its ActualText in visual order, run by run (_with_visual_text).
+        if not _REORDERING_SCRIPTS.search(text) and (not _letter_spaced(textbox) or _RIGHT_TO_LEFT.search(text)):
             return draw_text(stream, textbox, *args, **kwargs)
         stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": pydyf.String(text)}))
         try:
@@ -56,6 +72,149 @@ def _with_actual_text(draw_text):
 _draw_text = getattr(weasyprint.draw, "draw_text", None)
 if _draw_text is not None and not getattr(_draw_text, "pubkit_actual_text", False):
     weasyprint.draw.draw_text = _with_actual_text(_draw_text)
+
+
+def _run_text(textbox, item) -> str:
+    """A Pango run's text in the order its glyphs stand: a right-to-left run's characters reversed."""
+    piece = textbox.pango_layout.text.encode()[item.offset:item.offset + item.length].decode("utf-8", "replace")
+    return piece[::-1] if item.analysis.level % 2 else piece
+
+
+@contextmanager
+def _actual_text(stream, text: str):
+    stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": pydyf.String(text)}))
+    try:
+        yield
+    finally:
+        stream.end_marked_content()
+
+
+class _OneRun:
+    """A stand-in for a Pango layout line holding one of its runs, for WeasyPrint to draw alone."""
+
+    def __init__(self, glyph_item) -> None:
+        self.runs = ffi.new("GSListRuns *", {"data": glyph_item, "next": ffi.NULL})
+
+
+def _draw_runs_in_logical_order(draw_first_line, runs, stream, textbox, text_overflow, block_ellipsis, matrix):
+    """Draw a line's runs (Arabic words, a number, a Latin name) in the order they are read, each at its
+    place and with its own ActualText: readers that ignore ActualText (pypdf) join the runs in the order
+    they are drawn, and poppler places a span's text between its first and last glyph."""
+    starts, x = [], 0  # each run's distance from the line's left edge, in Pango units
+    for item in runs:
+        starts.append(x)
+        x += sum(item.glyphs.glyphs[i].geometry.width for i in range(item.glyphs.num_glyphs))
+    layout, emojis = textbox.pango_layout, []
+    try:
+        for index in sorted(range(len(runs)), key=lambda i: runs[i].item.offset):
+            shift = starts[index] * FROM_UNITS
+            layout.get_first_line = lambda one=_OneRun(runs[index]): (one, None)
+            with _actual_text(stream, _run_text(textbox, runs[index].item)):
+                drawn = draw_first_line(stream, textbox, text_overflow, block_ellipsis, Matrix(e=shift) @ matrix)
+            emojis += [[*emoji[:4], emoji[4] + shift, *emoji[5:]] for emoji in drawn]
+    finally:
+        layout.__dict__.pop("get_first_line", None)  # WeasyPrint's own method again
+    return emojis
+
+
+def _with_visual_text(draw_first_line):
+    """WeasyPrint's glyph drawing of Arabic and Hebrew lines, readable by text extraction.
+
+    Arabic marks (tanwin, shadda) are glyphs of their own, set above the letter: readers took them for
+    lines of their own and broke headings into fragments in reverse order. Each run of a line gets its
+    text as ActualText; readers place those characters left to right over the glyphs and read them back
+    in the line's direction, so the text given is the run's visual order. The runs are drawn in logical
+    order. A line WeasyPrint may cut with an ellipsis (it lays the line out again) is one span."""
+
+    def draw(stream, textbox, text_overflow, block_ellipsis, matrix):
+        text = getattr(textbox, "text", "")
+        if not _RIGHT_TO_LEFT.search(text) or _REORDERING_SCRIPTS.search(text):  # (those have one span)
+            return draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix)
+        pango.pango_layout_set_single_paragraph_mode(textbox.pango_layout.layout, True)  # as WeasyPrint does
+        line, runs = textbox.pango_layout.get_first_line()[0], []
+        run = line.runs[0]
+        while run != ffi.NULL:
+            runs.append(run.data)
+            run = run.next
+        if len(runs) > 1 and text_overflow != "ellipsis" and block_ellipsis == "none":
+            return _draw_runs_in_logical_order(draw_first_line, runs, stream, textbox, text_overflow,
+                                               block_ellipsis, matrix)
+        with _actual_text(stream, "".join(_run_text(textbox, item.item) for item in runs)):
+            return draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix)
+
+    draw.pubkit_visual_text = True
+    return draw
+
+
+def _with_languages(build_box_tree):
+    """WeasyPrint's structure tree, with ``/Lang`` on every element whose HTML element names its language.
+
+    WeasyPrint writes the document's language only (the catalog's ``/Lang``); a screen reader would read
+    an English fallback sentence, alt text or caption in a French PDF with a French voice. The margin
+    boxes (running header, footer) get no element at all: they are drawn as artifacts (below)."""
+
+    def build(box, parent, pdf, *args):
+        if isinstance(box, MarginBox):
+            return
+        element = box.element
+        own = element.get("lang") if element is not None else None
+        # The languages of the elements being built, innermost last, kept on the document being written
+        # (elements from lxml-less ElementTree know no parent). The tree is built depth first.
+        languages = pdf.__dict__.setdefault("pubkit_languages", [])
+        languages.append(own or (languages[-1] if languages else None))
+        try:
+            for tagged in build_box_tree(box, parent, pdf, *args):
+                _describe(tagged, element, own if box.element_tag not in ("html", "body") else None, languages[-1])
+                yield tagged
+        finally:
+            languages.pop()
+
+    build.pubkit_languages = True
+    return build
+
+
+def _describe(tagged, element, own: str | None, inherited: str | None) -> None:
+    """Add a structure element's language, and the header cells' scope, which WeasyPrint leaves out."""
+    # Alt text is read on its own, out of its paragraph: a figure names its language itself.
+    lang = inherited if tagged["S"] == "/Figure" else own
+    if lang and "Lang" not in tagged:
+        tagged["Lang"] = pydyf.String(lang)
+    if tagged["S"] == "/TH" and "A" in tagged:  # which cells a header heads, for every checker
+        tagged["A"]["Scope"] = "/Row" if element is not None and element.get("scope") == "row" else "/Column"
+
+
+def _with_artifact_margins(draw_stacking_context):
+    """WeasyPrint's drawing, with the page's margin boxes (running header, footer) marked as pagination
+    artifacts, so assistive technology skips them, as PDF/UA requires, instead of reading them on every page."""
+
+    def draw(stream, stacking_context, *args, **kwargs):
+        box = stacking_context.box
+        if not isinstance(box, MarginBox) or stream._tags is None:
+            return draw_stacking_context(stream, stacking_context, *args, **kwargs)
+        where = "/Header" if box.at_keyword.startswith("@top") else "/Footer"
+        if not box.at_keyword.startswith(("@top", "@bottom")):
+            where = None
+        properties = pydyf.Dictionary({"Type": "/Pagination", **({"Subtype": where} if where else {})})
+        tags, stream._tags = stream._tags, None  # no marked content of its own inside an artifact
+        stream.begin_marked_content("Artifact", properties)
+        try:
+            return draw_stacking_context(stream, stacking_context, *args, **kwargs)
+        finally:
+            stream.end_marked_content()
+            stream._tags = tags
+
+    draw.pubkit_artifacts = True
+    return draw
+
+
+# WeasyPrint has no hooks for these: wrap the functions it calls, once per process (each looks the
+# other up by its module's name, recursion included). tests/test_accessibility.py fails if they move.
+if not getattr(weasyprint.pdf.tags._build_box_tree, "pubkit_languages", False):
+    weasyprint.pdf.tags._build_box_tree = _with_languages(weasyprint.pdf.tags._build_box_tree)
+if not getattr(weasyprint.draw.text.draw_first_line, "pubkit_visual_text", False):
+    weasyprint.draw.text.draw_first_line = _with_visual_text(weasyprint.draw.text.draw_first_line)
+if not getattr(weasyprint.draw.draw_stacking_context, "pubkit_artifacts", False):
+    weasyprint.draw.draw_stacking_context = _with_artifact_margins(weasyprint.draw.draw_stacking_context)
 
 
 def _clean_bookmarks(pages) -> None:
@@ -143,6 +302,14 @@ def _weasyprint_errors(referrer: Path, doing: str):
         raise RenderError(f"WeasyPrint cannot {doing}: {type(exc).__name__}: {exc}", referrer) from None
 
 
+def pdf_options(variant: str) -> dict:
+    """WeasyPrint's options for a ``pdf_variant``: every PDF is tagged (PDF/A included: every part allows a
+    structure tree) unless the project asks for ``none``."""
+    if variant in ("", "none"):
+        return {"pdf_variant": None, "pdf_tags": False}
+    return {"pdf_variant": variant, "pdf_tags": True}
+
+
 def load_stylesheets(paths: list[Path], policy: ResourcePolicy) -> list:
     """Parse the print stylesheets once, for every document a process renders."""
     styles = []
@@ -163,7 +330,7 @@ def write_pdf(
     stylesheets: list,
     policy: ResourcePolicy,
     referrer: Path,
-    variant: str = "",
+    variant: str = "pdf/ua-1",
     max_pages: int = 300,
     max_seconds: float = 120,
 ) -> tuple[bytes, list[str]]:
@@ -180,13 +347,14 @@ def write_pdf(
     try:
         with _weasyprint_errors(referrer, "render this page"), _time_limit(max_seconds):
             document = weasyprint.HTML(string=html, base_url=policy.portable_uri(base_url) + "/", url_fetcher=fetcher)
-            rendered = document.render(stylesheets=stylesheets, pdf_variant=variant or None)
+            options = pdf_options(variant)
+            rendered = document.render(stylesheets=stylesheets, **options)
             if len(rendered.pages) > max_pages:
                 raise RenderError(
                     f"the document has {len(rendered.pages)} pages, over the limit of {max_pages} (max_pages)", referrer
                 )
             _clean_bookmarks(rendered.pages)
-            data = rendered.write_pdf(pdf_variant=variant or None)
+            data = rendered.write_pdf(**options)
     except _TimeUp:
         raise RenderError(f"rendering took longer than {max_seconds:g} s (max_render_seconds)", referrer) from None
     finally:
