@@ -430,3 +430,62 @@ def test_a_no_op_build_does_not_remake_the_site(mini: Path, run) -> None:
             "r = build(load_project('.'), formats=('html',)); print(len(r.written), len(r.site), 'pubkit.publish.site' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], cwd=mini, capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["0", "0", "False"], "the site's inputs did not change: it is not generated"
+
+
+def site_bytes(root: Path) -> dict[str, bytes]:
+    """Every file of the site around the pages: indexes, feeds, sitemap, robots.txt, assets."""
+    return {p.relative_to(root / "dist").as_posix(): p.read_bytes() for p in (root / "dist").rglob("*")
+            if p.is_file() and ".pubkit" not in p.parts and (p.parent.parent == root / "dist" or p.parent == root / "dist")}
+
+
+def test_a_changed_catalog_remakes_its_own_language_of_the_site_only(tmp_path: Path, monkeypatch) -> None:
+    from pubkit.catalog.catalogs import Translations
+
+    root = copy_sample(tmp_path / "sample", whole=True)
+    build(load_project(root), formats=("html",))
+    import polib
+
+    catalog = polib.pofile(str(root / "locale" / "de" / "LC_MESSAGES" / f"{LAB}.po"))
+    catalog.find("Weiqiao's joint science and technology laboratory opens its Weihai Base",
+                 msgctxt="title").msgstr = "Neu: Weiqiaos Labor eröffnet seine Basis in Weihai"
+    catalog.save()
+    read: list[tuple[str, str]] = []
+    load = Translations.load.__func__
+
+    def recorded(cls, project, language, domain):  # the real reader, noting what it is asked for
+        read.append((language, domain))
+        return load(cls, project, language, domain)
+
+    monkeypatch.setattr(Translations, "load", classmethod(recorded))
+    result = build(load_project(root), formats=("html",))
+
+    assert sorted(p.relative_to(root / "dist").as_posix() for p in result.site) == ["de/feed.xml", "de/index.html"]
+    assert "Neu: Weiqiaos Labor" in (root / "dist" / "de" / "index.html").read_text(encoding="utf-8")
+    # No other language's catalog is read, nor that of the German release that did not change.
+    assert set(read) <= {("de", LAB), ("de", "templates")}, read
+    incremental = site_bytes(root)
+    # The site made part by part is the site a build from nothing makes.
+    monkeypatch.undo()
+    fresh = copy_sample(tmp_path / "fresh", whole=True)
+    for name in (f"locale/de/LC_MESSAGES/{LAB}.po",):
+        (fresh / name).write_bytes((root / name).read_bytes())
+    build(load_project(fresh), formats=("html",))
+    assert site_bytes(fresh) == incremental
+
+
+def test_a_changed_date_or_a_damaged_site_file_remakes_what_shows_it(tmp_path: Path) -> None:
+    root = copy_sample(tmp_path / "sample", whole=True)
+    build(load_project(root), formats=("html",))
+    source = root / "sources" / f"{LAB}.md"
+    text = source.read_text(encoding="utf-8")
+    date = next(line for line in text.splitlines() if line.startswith("date:"))
+    source.write_text(text.replace(date, "date: 2031-01-02"), encoding="utf-8")
+    (root / "dist" / "fr" / "index.html").write_text("damaged", encoding="utf-8")
+    result = build(load_project(root), formats=("html",))
+    changed = {p.relative_to(root / "dist").as_posix() for p in result.site}
+    assert {"sitemap.xml", "fr/index.html", "de/index.html", "ja/feed.xml"} <= changed
+    fresh = copy_sample(tmp_path / "fresh", whole=True)
+    for name in (f"sources/{LAB}.md",):
+        (fresh / name).write_bytes((root / name).read_bytes())
+    build(load_project(fresh), formats=("html",))
+    assert site_bytes(fresh) == site_bytes(root)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -127,9 +129,21 @@ class Project:
         """Every release source, in a stable (sorted) order."""
         if not self.sources_dir.is_dir():
             raise ConfigError(f"no sources folder '{self.sources_dir.name}/' in the project", self.config_path)
-        # A source that links out of the project is refused like an image that does.
-        return sorted(p for p in self.sources_dir.glob("*.md")
-                      if (p.is_file() or p.is_symlink()) and confined_input(p, self.root, SourceError, "source"))
+        # A source that links out of the project is refused like an image that does. A plain file lies
+        # where its folder does: only links (and a folder outside the project) need resolving one by one.
+        inside = Path(os.path.realpath(self.sources_dir)).is_relative_to(os.path.realpath(self.root))
+        found = []
+        for path in self.sources_dir.glob("*.md"):
+            try:
+                mode = path.lstat().st_mode
+            except FileNotFoundError:  # removed while listing
+                continue
+            if stat.S_ISLNK(mode) or (stat.S_ISREG(mode) and not inside):
+                confined_input(path, self.root, SourceError, "source")
+            elif not stat.S_ISREG(mode):
+                continue
+            found.append(path)
+        return sorted(found)
 
 
 def parse_languages(tags: list[str]) -> list[str]:

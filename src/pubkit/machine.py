@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 from functools import cache
 
 from .errors import PubkitError, UsageError
@@ -35,6 +33,9 @@ def require_fonts() -> None:
     Pango crashes the process (SIGSEGV) instead of reporting this, so it is asked first, with
     ``fc-list`` from the same fontconfig library and configuration (``FONTCONFIG_FILE`` included).
     """
+    import shutil
+    import subprocess  # here, not at the top: a no-op build asks fontconfig nothing (issue 21)
+
     install = f"install fonts, on Debian or Ubuntu: apt-get install {' '.join(FONT_PACKAGES)}"
     program = shutil.which("fc-list")
     if program is None:

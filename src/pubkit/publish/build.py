@@ -243,7 +243,54 @@ def _update_site(plan: Plan, result: BuildResult, finished: dict[str, dict], sit
         return site_state
     from .site import write_site  # only when the site changed: a no-op build imports none of it
 
-    return write_site(project, listed, plan.sources, plan.now, digest, site_state, renderer, result)
+    parts = _site_part_digests(project, plan.inputs.templates_digest, listed)
+    return write_site(project, listed, plan.sources, plan.now, digest, site_state, renderer, result, parts,
+                      _stale_site_parts(project, site_state, parts))
+
+
+def _site_part_digests(project: Project, templates_digest: str, listed: dict[str, dict]) -> dict[str, str]:
+    """What each part of the site is made from (site.py: COMMON, and one part per language).
+
+    A language's indexes and feed show its pages' titles, dates and PDF sizes: its pages' digests
+    (source, its catalogs, configuration, templates) and sizes, and the languages the site lists. The
+    chooser, sitemap and robots.txt show which pages exist and the releases' dates and organization,
+    which come from the sources alone: the digests of the source language's pages. So a changed
+    catalog re-makes its own language's part only.
+    """
+    languages = sorted({key.split("/")[1] for key in listed if key.endswith("/html")})
+    head = f"site\0{templates_digest}\0{','.join(languages)}\0"
+    by_language: dict[str, list[str]] = {}
+    common = []
+    # A release whose source-language page was never built: any of its pages' digests speaks for its source.
+    unsourced = {key.split("/")[0] for key in listed} - {key.split("/")[0] for key in listed
+                                                          if key.split("/")[1] == project.source_language}
+    for key in sorted(listed):
+        slug, language, _kind = key.split("/")
+        sizes = sorted((rel, size) for rel, (size, *_rest) in listed[key].get("outputs", {}).items())
+        by_language.setdefault(language, []).append(f"{key}={listed[key].get('digest')}:{sizes}\n")
+        sourced = language == project.source_language or slug in unsourced
+        common.append(f"{key}={listed[key].get('digest')}\n" if sourced else f"{key}\n")
+    parts = {"": hashlib.sha256((head + "".join(common)).encode()).hexdigest()}
+    for language in languages:
+        parts[language] = hashlib.sha256((head + "".join(by_language.get(language, []))).encode()).hexdigest()
+    return parts
+
+
+def _stale_site_parts(project: Project, site_state: dict | None, parts: dict[str, str]) -> set[str]:
+    """The parts of the site to make again: those whose inputs changed, or whose files the last build
+    did not leave as they are now (changed, removed, or never recorded part by part)."""
+    old = site_state.get("parts") if isinstance(site_state, dict) else None
+    outputs = site_state.get("outputs") if isinstance(site_state, dict) else None
+    if not isinstance(old, dict) or not isinstance(outputs, dict):
+        return set(parts)
+    stale = set()
+    for part, digest in parts.items():
+        entry = old.get(part)
+        files = entry.get("files") if isinstance(entry, dict) else None
+        if (not isinstance(files, list) or not all(isinstance(f, str) for f in files) or entry.get("digest") != digest
+                or not up_to_date(project, {"digest": digest, "outputs": {f: outputs.get(f) for f in files}}, digest)):
+            stale.add(part)
+    return stale
 
 
 def _site_digest(templates_digest: str, listed: dict[str, dict]) -> str:

@@ -20,8 +20,8 @@ from ..catalog.extract import TEMPLATES_DOMAIN
 from ..catalog.translations import Translations
 from ..config import Project
 from ..fileio import write_atomic
-from ..render.render import Renderer
 from ..locales import base_locale, bcp47, language_name
+from ..render.render import Renderer
 from ..render.formatting import text_direction
 from .paths import (
     ROBOTS,
@@ -62,38 +62,100 @@ class Listing:
     moment: dt.datetime  # the Atom "updated": the embargo's end, else the release date at midnight UTC
     pdf_size: int | None
     organization: str = ""
+    dated: bool = True  # False: listed as of now, for want of a date
+
+
+#: The part of the site every language shares (chooser, sitemap, robots.txt, assets); each language's own
+#: part is its indexes and feed, named by the language.
+COMMON = ""
 
 
 def write_site(project: Project, listed: dict[str, dict], index, now: dt.datetime, digest: str,
-               old_state: dict | None, renderer, result) -> dict:
-    """Write the site's files; only those whose bytes changed are rewritten. Returns the new site state."""
-    files = site_files(project, listed, index, now, renderer)
+               old_state: dict | None, renderer, result, parts: dict[str, str], stale: set[str]) -> dict:
+    """Write the site's files; only those whose bytes changed are rewritten. Returns the new site state.
+
+    ``parts`` gives the digest of each part of the site (COMMON, and each language); only the ``stale``
+    ones are made again, the files of the others are kept as the last build wrote them (build.py
+    decides which: a changed catalog re-makes its language's indexes and feed, not every language's).
+    Each release's listing (title, summary, date) is remembered by its page's digest, so re-making a
+    language's index reads only the catalogs that changed.
+    """
+    old_state = old_state if isinstance(old_state, dict) else {}
+    remembered = old_state.get("entries") if isinstance(old_state.get("entries"), dict) else {}
+    made, entries = site_parts(project, listed, index, now, renderer, stale, remembered)
+    old_outputs = old_state.get("outputs") if isinstance(old_state.get("outputs"), dict) else {}
+    old_parts = old_state.get("parts") if isinstance(old_state.get("parts"), dict) else {}
     outputs: dict[str, list] = {}
-    for relative, data in sorted(files.items()):
-        path = project.output_dir / relative
-        raw = data.encode() if isinstance(data, str) else data
-        safefs.check_write(project.output_dir, path)  # never through a link out of the output folder
-        if not path.is_file() or path.read_bytes() != raw:
-            write_atomic(path, raw)
-            result.site.append(path)
-        info = path.stat()
-        # As a page's outputs: size, time and sha256 (build._up_to_date, shards.py).
-        outputs[relative] = [info.st_size, info.st_mtime_ns, hashlib.sha256(raw).hexdigest()]
-    for relative in (old_state or {}).get("outputs", {}):
-        if relative not in files:  # a page of the index that is no longer needed, a feed without base_url
+    new_parts: dict[str, dict] = {}
+    for part in parts:
+        if part not in stale:  # build.py checked these files are as the last build left them
+            new_parts[part] = old_parts[part]
+            outputs.update({name: old_outputs[name] for name in old_parts[part]["files"]})
+            continue
+        files = made.get(part, {})
+        for relative, data in sorted(files.items()):
+            outputs[relative] = _write(project, relative, data, result)
+        new_parts[part] = {"digest": parts[part], "files": sorted(files)}
+    for relative in old_outputs:
+        if relative not in outputs:  # a page of the index that is no longer needed, a feed without base_url
             safefs.remove_beneath(project.output_dir, relative)
-    return {"digest": digest, "outputs": outputs}
+    return {"digest": digest, "outputs": outputs, "parts": new_parts, "entries": entries}
+
+
+def _write(project: Project, relative: str, data: bytes | str, result) -> list:
+    path = project.output_dir / relative
+    raw = data.encode() if isinstance(data, str) else data
+    safefs.check_write(project.output_dir, path)  # never through a link out of the output folder
+    if not path.is_file() or path.read_bytes() != raw:
+        write_atomic(path, raw)
+        result.site.append(path)
+    info = path.stat()
+    # As a page's outputs: size, time and sha256 (build._up_to_date, shards.py).
+    return [info.st_size, info.st_mtime_ns, hashlib.sha256(raw).hexdigest()]
 
 
 def site_files(project: Project, listed: dict[str, dict], index, now: dt.datetime, renderer=None) -> dict[str, bytes]:
     """Relative path → bytes of every file of the site around the pages."""
+    made, _ = site_parts(project, listed, index, now, renderer, None, {})
+    return {relative: data for files in made.values() for relative, data in files.items()}
+
+
+def listed_languages(project: Project, listed: dict[str, dict]) -> list[str]:
+    """The languages the site lists: those with at least one web page, in the configuration's order."""
+    having = {key.split("/")[1] for key in listed if key.endswith("/html")}
+    return [language for language in project.output_languages if language in having]
+
+
+def site_parts(project: Project, listed: dict[str, dict], index, now: dt.datetime, renderer, stale: set[str] | None,
+               remembered: dict) -> tuple[dict[str, dict[str, bytes]], dict[str, dict]]:
+    """Part → its files (relative path → bytes), for the ``stale`` parts (None: all); and the listings
+    to remember, by the key of their page."""
     if renderer is None:
         renderer = Renderer(project)
-    listings = _listings(project, listed, index, now, renderer)
-    languages = [language for language in project.output_languages if listings.get(language)]
+    languages = listed_languages(project, listed)
+    wanted = set(languages) | {COMMON} if stale is None else stale
+    if COMMON in wanted:  # the chooser and the sitemap need every release's date, not its text
+        needed = {language: language in wanted for language in languages}
+    else:
+        needed = {language: True for language in languages if language in wanted}
+    listings, entries = _listings(project, listed, index, now, renderer, needed, remembered)
+    brand = brand_assets(project)
+    made: dict[str, dict[str, bytes]] = {}
+    if COMMON in wanted:
+        made[COMMON] = _common_files(project, listings, languages, renderer, brand)
+    for language in languages:
+        if language in wanted:
+            files = _language_index(project, language, listings[language], renderer, languages, brand)
+            if project.base_url:
+                files[feed_relative(project, language)] = _feed(project, language, listings[language])
+            made[language] = files
+    return made, entries
+
+
+def _common_files(project: Project, listings: dict[str, list[Listing]], languages: list[str], renderer,
+                  brand: dict[str, str]) -> dict[str, bytes]:
     assets = template_files(project)
     files: dict[str, bytes] = {f"assets/{name}": assets[name].read_bytes() for name in ASSETS}
-    brand = brand_assets(project)
     for relative in brand.values():
         files[relative] = assets[relative.split("/", 1)[1]].read_bytes()
     files[SITE_INDEX] = _render(renderer, project.source_language, CHOOSER_TEMPLATE, {
@@ -110,11 +172,7 @@ def site_files(project: Project, listed: dict[str, dict], index, now: dt.datetim
                       for language in languages],
         "canonical": absolute_url(project, SITE_INDEX),
     })
-    for language in languages:
-        files.update(_language_index(project, language, listings[language], renderer, languages, brand))
     if project.base_url:
-        for language in languages:
-            files[feed_relative(project, language)] = _feed(project, language, listings[language])
         files[SITEMAP] = _sitemap(project, listings)
     robots = "User-agent: *\nAllow: /\n"
     if project.base_url:
@@ -123,39 +181,81 @@ def site_files(project: Project, listed: dict[str, dict], index, now: dt.datetim
     return files
 
 
-def _listings(project: Project, listed: dict[str, dict], index, now: dt.datetime, renderer) -> dict[str, list[Listing]]:
+def _listings(project: Project, listed: dict[str, dict], index, now: dt.datetime, renderer, needed: dict[str, bool],
+              remembered: dict) -> tuple[dict[str, list[Listing]], dict[str, dict]]:
+    """Per language in ``needed``, its releases newest first, with their text (title, summary, date in the
+    language) where ``needed`` says so. A listing remembered for a page of the same digest is used as it
+    is; the listings to remember next time are returned beside them."""
     by_language: dict[str, list[Listing]] = {}
+    entries: dict[str, dict] = {}
     for key in sorted(listed):
         slug, language, kind = key.split("/")
         if kind != "html":
             continue
-        source = index.source(slug)
-        formatter = renderer.formatter(language)
-        translations = Translations.load(project, language, slug)
-
-        def text(name: str) -> str | None:
-            # As the page shows it (render.py): a field in the source language keeps its figures the same way.
-            shown = renderer.field_text(source, language, translations, name)
-            return None if shown is None else _NOT_XML.sub("", shown)
-
-        date = source.fields.get("date")
-        embargo = source.fields.get("embargo")
-        if isinstance(embargo, dt.datetime):
-            moment = embargo.astimezone(dt.timezone.utc)
-        elif isinstance(date, dt.date):
-            moment = dt.datetime(date.year, date.month, date.day, tzinfo=dt.timezone.utc)
-        else:
-            moment = now.astimezone(dt.timezone.utc).replace(microsecond=0)
+        digest = listed[key].get("digest")
+        listing = _remembered_listing(remembered.get(key), digest, slug, language)
+        if listing is not None:
+            entries[key] = remembered[key]
+        if language not in needed:
+            continue
+        if listing is None:
+            listing = _listing(project, slug, language, index, now, renderer, needed[language])
+            if needed[language] and listing.dated and isinstance(digest, str):
+                entries[key] = {"digest": digest, "listing": _as_record(listing)}
         pdf = listed.get(f"{slug}/{language}/pdf", {}).get("outputs", {}).get(pdf_relative(project, slug, language))
-        by_language.setdefault(language, []).append(Listing(
-            slug, language, text("title") or slug, text("summary") or text("subtitle"),
-            date if isinstance(date, dt.date) else None,
-            formatter.date(date) if isinstance(date, dt.date) else None,
-            moment, pdf[0] if pdf else None, str(source.fields.get("organization") or ""),
-        ))
-    for entries in by_language.values():
-        entries.sort(key=lambda e: (e.moment, e.slug), reverse=True)  # newest first
-    return by_language
+        listing.pdf_size = pdf[0] if pdf else None
+        by_language.setdefault(language, []).append(listing)
+    for entries_of_language in by_language.values():
+        entries_of_language.sort(key=lambda e: (e.moment, e.slug), reverse=True)  # newest first
+    return by_language, entries
+
+
+def _listing(project: Project, slug: str, language: str, index, now: dt.datetime, renderer, text: bool) -> Listing:
+    source = index.source(slug)
+    date = source.fields.get("date")
+    embargo = source.fields.get("embargo")
+    dated = True
+    if isinstance(embargo, dt.datetime):
+        moment = embargo.astimezone(dt.timezone.utc)
+    elif isinstance(date, dt.date):
+        moment = dt.datetime(date.year, date.month, date.day, tzinfo=dt.timezone.utc)
+    else:  # a release without a date is listed as of now: never remembered
+        moment, dated = now.astimezone(dt.timezone.utc).replace(microsecond=0), False
+    organization = str(source.fields.get("organization") or "")
+    if not text:
+        return Listing(slug, language, slug, None, None, None, moment, None, organization, dated)
+    formatter = renderer.formatter(language)
+    translations = Translations.load(project, language, slug)
+
+    def shown(name: str) -> str | None:
+        # As the page shows it (render.py): a field in the source language keeps its figures the same way.
+        text = renderer.field_text(source, language, translations, name)
+        return None if text is None else _NOT_XML.sub("", text)
+
+    return Listing(slug, language, shown("title") or slug, shown("summary") or shown("subtitle"),
+                   date if isinstance(date, dt.date) else None,
+                   formatter.date(date) if isinstance(date, dt.date) else None,
+                   moment, None, organization, dated)
+
+
+def _as_record(listing: Listing) -> list:
+    return [listing.title, listing.summary, listing.date.isoformat() if listing.date else None, listing.date_text,
+            listing.moment.isoformat(), listing.organization]
+
+
+def _remembered_listing(known: object, digest: object, slug: str, language: str) -> Listing | None:
+    """The listing remembered for a page of this very digest; None if there is none or it is damaged."""
+    if not isinstance(known, dict) or known.get("digest") != digest or not isinstance(digest, str):
+        return None
+    try:
+        title, summary, date, date_text, moment, organization = known["listing"]
+        if not all(isinstance(x, str) or x is None for x in (summary, date, date_text)) or not all(
+                isinstance(x, str) for x in (title, moment, organization)):
+            return None
+        return Listing(slug, language, title, summary, dt.date.fromisoformat(date) if date else None, date_text,
+                       dt.datetime.fromisoformat(moment), None, organization)
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def _organization(listings: dict[str, list[Listing]]) -> str:

@@ -16,6 +16,7 @@ from ..catalog.pofile import shorten
 from ..catalog.translations import Translations
 from ..errors import Diagnostic
 from ..fileio import write_atomic
+from ..locales import bcp47, language_name
 from ..machine import require_fonts
 from ..render.render import Renderer
 from ..render.resources import check_screen_stylesheet
@@ -58,15 +59,16 @@ def _pool(plan: Plan, todo: list[Job], jobs: int, renderer: Renderer | None, rep
     """The jobs in pools of forked workers, each pool replaced after ``RECYCLE_AFTER`` documents a worker."""
     from concurrent.futures import ProcessPoolExecutor, as_completed  # only a parallel build pays for it
 
-    from ..render import pdf  # noqa: F401  imported once here, inherited by every forked worker
-
     workers = max(1, min(jobs, len(todo)))
     generation = workers * RECYCLE_AFTER
+    parent = _Worker(plan, renderer)
+    _warm_up(parent, todo)
     for start in range(0, len(todo), generation):
         batch = todo[start : start + generation]
-        # Forked workers inherit the compiled templates and parsed sources without pickling them.
+        # Forked workers inherit the compiled templates, parsed sources, stylesheets, fonts and hyphenation
+        # dictionaries of this process without pickling or loading them again.
         with ProcessPoolExecutor(max_workers=min(workers, len(batch)), mp_context=_fork_context(),
-                                 initializer=_init_worker, initargs=(plan, renderer)) as pool:
+                                 initializer=_init_worker, initargs=(parent,)) as pool:
             futures = [pool.submit(_run_in_worker, job, report[(job.slug, job.language)] == job.format)
                        for job in batch]
             try:
@@ -91,10 +93,34 @@ def _fork_context():
 _worker: "_Worker | None" = None
 
 
-def _init_worker(plan: Plan, renderer: Renderer | None) -> None:
+def _init_worker(worker: _Worker) -> None:
     global _worker
     _die_with_parent()
-    _worker = _Worker(plan, renderer)
+    _worker = worker  # the parent's, warmed up (forked, not pickled)
+
+
+def _warm_up(worker: _Worker, todo: list[Job]) -> None:
+    """Load here, once, before the workers fork, what each worker (and each worker that replaces one,
+    RECYCLE_AFTER) would otherwise load for itself: the sources of the jobs, the CLDR data of every
+    language a page names or formats, the print stylesheets, the hyphenation dictionaries and
+    WeasyPrint's own start with a line in each language (fonts). Each worker's first document then
+    costs what its others do."""
+    for slug in dict.fromkeys(job.slug for job in todo):
+        worker.index.source(slug)
+    for language in worker.project.output_languages:
+        language_name(language)  # the language switcher of every page
+    for language in dict.fromkeys(job.language for job in todo):
+        worker.renderer.formatter(language)
+    printed = list(dict.fromkeys(job.language for job in todo if job.format == "pdf"))
+    if not printed:
+        return
+    from ..render.hyphenation import preload  # WeasyPrint and Pyphen: only for a build with PDFs
+    from ..render.pdf import warm_up
+
+    for language in printed:
+        preload(language)
+    warm_up(worker.print_styles(), [(bcp47(language), language_name(language)) for language in printed],
+            worker.project.pdf_variant)
 
 
 def _die_with_parent() -> None:
@@ -135,6 +161,15 @@ class _Worker:
             self._screen[name] = check_screen_stylesheet(self.assets[name], self.project.allow_network)
         return self._screen[name]
 
+    def print_styles(self) -> list:
+        """The print stylesheets, parsed once per process (and before the workers fork, by _warm_up)."""
+        if self._print_styles is None:
+            from ..render.pdf import load_stylesheets  # WeasyPrint: only when a PDF is made
+
+            paths = [self.assets[name] for name in PRINT_STYLESHEETS]
+            self._print_styles = load_stylesheets(paths, self.renderer.policy)
+        return self._print_styles
+
     def translations(self, language: str, slug: str) -> "Translations":
         # The HTML and PDF jobs of a page usually follow each other: read its catalog once.
         if self._last is None or self._last[0] != (language, slug):
@@ -161,11 +196,9 @@ class _Worker:
         else:
             # WeasyPrint and Pyphen's dictionaries are imported only when a PDF is made
             from ..render.hyphenation import preload
-            from ..render.pdf import load_stylesheets, write_pdf
+            from ..render.pdf import write_pdf
 
-            if self._print_styles is None:
-                paths = [self.assets[name] for name in PRINT_STYLESHEETS]
-                self._print_styles = load_stylesheets(paths, self.renderer.policy)
+            styles = self.print_styles()
             page = self.renderer.render(source, job.language, translations, ui, "print", self.preview, site)
             preload(job.language)
             if page.fallbacks:
@@ -173,7 +206,7 @@ class _Worker:
             data, warnings = write_pdf(
                 page.html,
                 base_url=source.path.parent,
-                stylesheets=self._print_styles,
+                stylesheets=styles,
                 policy=self.renderer.policy,
                 referrer=source.path,
                 variant=project.pdf_variant,

@@ -324,6 +324,24 @@ def load_stylesheets(paths: list[Path], policy: ResourcePolicy) -> list:
     return styles
 
 
+def warm_up(stylesheets: list, samples: list[tuple[str, str]], variant: str = "pdf/ua-1") -> None:
+    """Render a short document with ``stylesheets`` and a line per (language tag, text), as a ``variant``
+    PDF (tagged, as the build's), and drop it.
+
+    WeasyPrint imports modules on its first document, fontconfig reads its font list, Pango builds its
+    font map and loads the fonts of each script, cffi parses the C types WeasyPrint asks for. Done once
+    in the build's process before its workers fork, every worker inherits all of it.
+    """
+    from html import escape
+
+    lines = "".join(f'<p lang="{escape(tag)}">{escape(text)}</p>' for tag, text in samples)
+    try:
+        options = pdf_options(variant)
+        weasyprint.HTML(string=f"<p>pubkit</p>{lines}").render(stylesheets=stylesheets, **options).write_pdf(**options)
+    except Exception:  # noqa: BLE001  only a head start: a real document reports any problem at its own path
+        pass
+
+
 def write_pdf(
     html: str,
     base_url: Path,
