@@ -29,8 +29,11 @@ from pubkit.source.values import Value
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLE = Path(__file__).resolve().parent / "golden" / "values.tsv"
-#: Besides the sample's languages: those whose CLDR forms changed between releases (CLDR 47 → 48).
-MORE_LANGUAGES = ("hi", "ko", "pt_BR", "ru", "th", "tr", "vi", "zh_TW")
+#: Besides the sample's languages: those whose CLDR forms changed between releases (CLDR 47 → 48), and
+#: those of the long tail, with their own digits and calendars (issue 24, tests/projects/longtail).
+MORE_LANGUAGES = ("hi", "ko", "pt_BR", "ru", "th", "tr", "vi", "zh_TW",
+                  "fa", "fa_AF", "ps", "ur", "ar_EG", "ar_SA", "bn", "mr", "ne", "my", "am", "km", "si", "ta",
+                  "ka", "hy", "uk")
 DAY = dt.date(2025, 3, 10)
 #: Every kind and option a release can give a value (docs/reference.md), beyond what the sample uses.
 SPECS = [

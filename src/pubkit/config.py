@@ -15,7 +15,7 @@ from babel import Locale
 from .errors import ConfigError, PubkitError, SourceError, UsageError
 from .fileio import read_limited
 from .safefs import confined_input
-from .locales import buddhist_calendar, buddhist_locales, default_folder, normalize_language
+from .locales import calendar_data, calendar_locales, default_folder, normalize_language
 
 CONFIG_FILE = "pubkit.toml"
 MAX_CONFIG_BYTES = 1024 * 1024
@@ -35,6 +35,8 @@ _KEYS: dict[str, tuple[type | tuple[type, ...], Any]] = {
     "min_completeness": ((int, float), 0),
     "font_family": (str, ""),
     "calendar": (str, "auto"),
+    "digits": (str, "auto"),
+    "gregorian_beside": (bool, False),  # a date in another calendar is followed by its Gregorian date
     "typography": (bool, True),
     # print options for every language
     "pdf_variant": (str, "pdf/ua-1"),
@@ -52,9 +54,14 @@ _KEYS: dict[str, tuple[type | tuple[type, ...], Any]] = {
 }
 _REQUIRED = ("source_language", "languages")
 #: Settings a ``[language.<lang>]`` table may override.
-LANGUAGE_KEYS = ("paper_size", "min_completeness", "font_family", "calendar", "typography", "folder")
-#: Calendars for dates ("auto": Buddhist for Thai, Gregorian elsewhere); docs/typesetting.md.
-CALENDARS = ("auto", "gregorian", "buddhist")
+LANGUAGE_KEYS = ("paper_size", "min_completeness", "font_family", "calendar", "digits", "gregorian_beside",
+                 "typography", "folder")
+#: Calendars for dates ("auto": Buddhist for Thai, Persian for Persian and Pashto, Gregorian elsewhere;
+#: "islamic-umalqura", the Saudi Hijri calendar, is offered in Arabic).
+CALENDARS = ("auto", "gregorian", "buddhist", "persian", "islamic-umalqura")
+#: Digits of figures and dates: "auto" (CLDR's default numbering system of the locale: Arabic-Indic in
+#: ar_EG, Bengali in bn), "native" (CLDR's native system, Arabic-Indic even in plain ar), "latn" (0-9).
+DIGITS = ("auto", "native", "latn")
 #: Paper sizes by name (CSS ``@page size`` keywords); "auto" picks A4 or US Letter from the locale.
 PAPER_SIZES = ("auto", "A3", "A4", "A5", "B4", "B5", "JIS-B4", "JIS-B5", "Letter", "Legal", "Ledger")
 #: "none" (or the older "") is an untagged PDF; every other variant is tagged (render/pdf.py).
@@ -71,6 +78,9 @@ class LanguageSettings:
     min_completeness: float = 0
     font_family: str = ""
     calendar: str = "auto"
+    digits: str = "auto"
+    #: "١٠ رمضان ١٤٤٦ هـ (١٠ مارس ٢٠٢٥)": the Gregorian date after one in another calendar.
+    gregorian_beside: bool = False
     #: Locale typography (quotes, French spacing, CJK punctuation) at render time.
     typography: bool = True
     #: The language's folder in the site; "" for its lowercase BCP 47 tag (paths.py).
@@ -241,7 +251,7 @@ def _validate(data: dict[str, Any], root: Path, path: Path, text: str, section_l
                                       or not 1 <= data["index_page_size"] <= 10_000):
         raise fail("'index_page_size' must be a whole number from 1 to 10000", "index_page_size")
     base_url = _base_url(data.get("base_url", ""), fail)
-    for key in ("paper_size", "pdf_variant", "bleed", "font_family", "min_completeness", "calendar"):
+    for key in ("paper_size", "pdf_variant", "bleed", "font_family", "min_completeness", "calendar", "digits"):
         if key in data:
             _check_setting(key, data[key], fail, key)
     defaults = LanguageSettings(
@@ -249,6 +259,8 @@ def _validate(data: dict[str, Any], root: Path, path: Path, text: str, section_l
         min_completeness=float(data.get("min_completeness", 0)),
         font_family=data.get("font_family", ""),
         calendar=data.get("calendar", "auto"),
+        digits=data.get("digits", "auto"),
+        gregorian_beside=data.get("gregorian_beside", False),
         typography=data.get("typography", True),
     )
     per_language = _per_language(data.get("language", {}), defaults, path, text, section_line)
@@ -361,6 +373,8 @@ def _check_setting(key: str, value: Any, fail, where: str) -> None:
         raise fail(f"bleed '{value}' is not a length such as 3mm", where)
     if key == "calendar" and value not in CALENDARS:
         raise fail(f"calendar '{value}' is not one of {', '.join(CALENDARS)}", where)
+    if key == "digits" and value not in DIGITS:
+        raise fail(f"digits '{value}' is not one of {', '.join(DIGITS)}", where)
     if key == "font_family" and value and not _FONT_FAMILY_RE.match(value):
         raise fail(f"font_family '{value}' must be a list of font names separated by commas", where)
 
@@ -404,15 +418,18 @@ def _check_folders(languages: list[str], per_language: dict[str, LanguageSetting
 
 def _check_calendars(languages: list[str], source_language: str, defaults: LanguageSettings,
                      per_language: dict[str, LanguageSettings], path: Path, text: str, section_line: int) -> None:
-    """``calendar = "buddhist"`` needs CLDR data pubkit ships (Thai): say so at the line that asks."""
+    """A calendar other than the Gregorian needs CLDR data pubkit ships (Buddhist: Thai; Persian: Persian,
+    Pashto; Umm al-Qura: Arabic): say so at the line that asks."""
     for language in dict.fromkeys([source_language, *languages]):
-        if per_language.get(language, defaults).calendar != "buddhist":
+        calendar = per_language.get(language, defaults).calendar
+        if calendar in ("auto", "gregorian"):
             continue
-        if buddhist_calendar(Locale.parse(language)) is None:
+        if calendar_data(calendar, Locale.parse(language)) is None:
             own = language in per_language and per_language[language].calendar != defaults.calendar
             line = _table_line(text, language, section_line) if own else _key_line(text, "calendar", section_line)
-            raise ConfigError(f"no Buddhist calendar data for '{language}' (pubkit has it for: "
-                              f"{', '.join(buddhist_locales())})", path, line)
+            name = {"islamic-umalqura": "Umm al-Qura"}.get(calendar, calendar.capitalize())
+            raise ConfigError(f"no {name} calendar data for '{language}' (pubkit has it for: "
+                              f"{', '.join(calendar_locales(calendar))})", path, line)
 
 
 def _table_line(text: str, tag: str, section_line: int) -> int:

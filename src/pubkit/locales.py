@@ -2,9 +2,9 @@
 
 A language is spelled the gettext way inside pubkit (``zh_CN``: folders, ``Language`` headers) and the
 BCP 47 way towards readers (``zh-CN``: ``lang``, ``hreflang``). CLDR comes from Babel, and the tables
-Babel does not ship (narrow currency symbols, currency spacing, quotation marks, the Thai Buddhist
-calendar) from ``data/cldr.json`` (written by ``tools/cldr-extract``); ``cldr_version`` names
-the CLDR release each table comes from.
+Babel does not ship (narrow currency symbols, currency spacing, quotation marks, the Buddhist, Persian
+and Umm al-Qura calendars, the digits of each numbering system) from ``data/cldr.json``, written by
+``tools/cldr-extract``; ``cldr_version`` names the CLDR release each table comes from.
 """
 
 from __future__ import annotations
@@ -156,10 +156,28 @@ def currency_spacing() -> dict[str, dict[str, str]]:
     return _data()["currency_spacing"]
 
 
-def buddhist_calendar(locale: Locale) -> dict[str, Any] | None:
-    """Eras, date styles and skeleton patterns of the Buddhist calendar, where pubkit ships them."""
-    return _lookup(_data()["buddhist"], locale)
+def calendar_data(calendar: str, locale: Locale) -> dict[str, Any] | None:
+    """Eras, date styles, skeleton patterns and month names of a calendar pubkit ships ("buddhist" for
+    Thai, "persian" for Persian and Pashto) in ``locale``, or None where it has none."""
+    return _lookup(_data()["calendars"].get(calendar, {}), locale)
 
 
-def buddhist_locales() -> tuple[str, ...]:
-    return tuple(sorted(_data()["buddhist"]))
+def calendar_locales(calendar: str) -> tuple[str, ...]:
+    """The locales pubkit has ``calendar``'s data for."""
+    return tuple(sorted(_data()["calendars"].get(calendar, {})))
+
+
+def preferred_calendar(locale: Locale) -> str:
+    """CLDR's first calendar for the locale's territory (its likely one: ``fa`` is Iran), where pubkit ships
+    that calendar: "buddhist" in Thailand, "persian" in Iran and Afghanistan; "gregorian" elsewhere."""
+    territory = locale.territory
+    if not territory:
+        subtags = get_global("likely_subtags")
+        likely = subtags.get(f"{locale.language}_{locale.script}", "") or subtags.get(locale.language, "")
+        territory = likely.split("_")[-1] if likely.count("_") >= 1 else ""
+    return _data()["calendar_preferences"].get(territory, "gregorian")
+
+
+def digits(numbering_system: str) -> str | None:
+    """The ten digits of a numeric CLDR numbering system ("٠١٢٣٤٥٦٧٨٩" for ``arab``), or None."""
+    return _data()["digits"].get(numbering_system)

@@ -42,7 +42,8 @@ def page_head(project: Project, slug: str, language: str, publication: Publicati
         "logo": link(here, publication.brand["logo"]) if "logo" in publication.brand else None,
         "logo_url": public_url(project, publication.brand["logo"], here) if "logo" in publication.brand else None,
         "favicon": link(here, publication.brand["favicon"]) if "favicon" in publication.brand else None,
-        "embargo": embargo_time(embargo, formatter.locale, formatter.date(embargo.date())) if embargo else None,
+        "embargo": formatter.localize_digits(embargo_time(embargo, formatter.locale, formatter.date(embargo.date())))
+        if embargo else None,
     }
 
 

@@ -34,8 +34,9 @@ MAX_COMPACT_FRACTION_DIGITS = 3
 # (Babel does not ship this table). Every other territory uses A4.
 LETTER_TERRITORIES = frozenset("BZ CA CL CO CR GT MX NI PA PH PR SV US VE".split())
 
-# Calendars (``calendar`` in pubkit.toml): "auto" is CLDR's preference, Buddhist for Thai (where pubkit
-# ships the data), Gregorian elsewhere; "gregorian" in Thai adds the era mark a Thai reader needs.
+# Calendars (``calendar`` in pubkit.toml): "auto" is CLDR's preference where pubkit ships the calendar,
+# Buddhist in Thai, Persian in Persian and Pashto, Gregorian elsewhere; "gregorian" in Thai adds the era
+# mark a Thai reader needs.
 _BUDDHIST_ERA_OFFSET = 543
 
 # Journalistic conventions beyond CLDR (docs/typesetting.md, "Values and typography").
@@ -67,6 +68,7 @@ _NEVER_WIDENED = frozenset("hHkKjJmsSaAbBGzZOvVXx")
 _PATTERN_PART = re.compile(r"'(?:[^']|'')*'|([A-Za-z])\1*|[^A-Za-z']+")
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
 _LONG_NUMBER = re.compile(r"[0-9]{4,}")
+_ABBREVIATED_WEEKDAY = re.compile(r"(?<!E)E{1,3}(?!E)")
 
 
 class Formatter:
@@ -76,22 +78,34 @@ class Formatter:
     every call makes date formatting some 30 times slower.
     """
 
-    def __init__(self, locale: Locale | str, calendar: str = "auto"):
+    def __init__(self, locale: Locale | str, calendar: str = "auto", digits: str = "auto",
+                 gregorian_beside: bool = False):
         self.locale = locale if isinstance(locale, Locale) else Locale.parse(locale)
-        buddhist = cldr.buddhist_calendar(self.locale)
-        if calendar == "buddhist" and buddhist is None:
-            raise ValueError(f"pubkit has no Buddhist calendar data for {self.locale}")
-        #: The Buddhist calendar's CLDR data when it is in force, else None (Gregorian).
-        self._buddhist = buddhist if calendar in ("auto", "buddhist") else None
-        #: A Gregorian year in a locale whose readers assume another era gets its era mark ("ค.ศ. 2025").
-        self._gregorian_era = buddhist is not None and self._buddhist is None
+        #: The CLDR numbering system of every figure ("latn", "arab", "beng"…): docs/typesetting.md.
+        self.numbering_system = numbering_system(self.locale, digits)
+        shapes = cldr.digits(self.numbering_system)
+        self._digits = str.maketrans("0123456789", shapes) if shapes and shapes != "0123456789" else None
+        preferred = cldr.preferred_calendar(self.locale)
+        name = preferred if calendar == "auto" else calendar
+        data = None if name == "gregorian" else cldr.calendar_data(name, self.locale)
+        if data is None and calendar not in ("auto", "gregorian"):
+            raise ValueError(f"pubkit has no {name} calendar data for {self.locale}")
+        #: The calendar in force ("gregorian", "buddhist", "persian") and its CLDR data (None: Gregorian).
+        self.calendar = name if data is not None else "gregorian"
+        self._calendar = data
+        #: A Gregorian year in a locale whose readers assume the Buddhist era gets its era mark ("ค.ศ. 2025").
+        self._gregorian_era = preferred == "buddhist" and self._calendar is None
+        self._skeletons: dict[str, str] | None = None
+        #: Where asked, the same locale's Gregorian formatter, whose date follows in parentheses.
+        self._beside = (Formatter(self.locale, "gregorian", digits)
+                        if gregorian_beside and self._calendar is not None else None)
         self._latin = bool(_LATIN_LETTER.search(self.locale.months["format"]["wide"][3]))
 
     def format(self, value: Value) -> str:
         """One value as a reader of this locale expects to see it."""
         try:
             formatter = getattr(self, f"_{value.kind}")
-            return formatter(value.amount, value.options)
+            return self.localize_digits(formatter(value.amount, value.options))
         except (KeyError, ValueError, TypeError, ArithmeticError) as exc:  # a CLDR gap Babel did not cover
             raise RenderError(
                 f"cannot format value '{value.name}' for locale {self.locale}: {exc}", None, value.line
@@ -99,12 +113,17 @@ class Formatter:
 
     def date(self, day: dt.date, style: str = "long") -> str:
         """A date in one of CLDR's styles (short, medium, long, full), in the calendar in force."""
-        if self._buddhist is not None:
-            return self._format_pattern(day, self._buddhist["dateFormats"][style])
+        if self._calendar is not None:
+            text = self.localize_digits(self._format_pattern(day, self._calendar["dateFormats"][style]))
+            return text if self._beside is None else f"{text} ({self._beside.date(day, style)})"
         pattern = self.locale.date_formats[style].pattern
         if self._gregorian_era and "G" not in pattern:
             pattern = re.sub(r"(?<![A-Za-z'])y+", lambda m: "G " + m.group(0), pattern, count=1)
-        return self._format_pattern(day, pattern)
+        return self.localize_digits(self._format_pattern(day, pattern))
+
+    def localize_digits(self, text: str) -> str:
+        """``text`` with its ASCII digits written in the numbering system in force ("٢٠٢٥" for "2025")."""
+        return text.translate(self._digits) if self._digits is not None else text
 
     def skeleton_pattern(self, skeleton: str) -> str:
         """The CLDR pattern for a skeleton, fields widened as ICU's DateTimePatternGenerator does.
@@ -117,37 +136,71 @@ class Formatter:
         """
         if self._gregorian_era and "y" in skeleton and "G" not in skeleton:
             skeleton = "G" + skeleton
-        available = (self._buddhist["availableFormats"] if self._buddhist is not None
-                     else {key: p.pattern for key, p in self.locale.datetime_skeletons.items()})
-        matched = skeleton if skeleton in available else match_skeleton(skeleton, available, True)
+        available = self._skeleton_patterns()
+        if skeleton in available:
+            matched = skeleton
+        else:
+            # E, EE and EEE are one field in CLDR (the abbreviated weekday): compared as one, as ICU does.
+            by_weekday = {_ABBREVIATED_WEEKDAY.sub("EEE", key): key for key in reversed(available)}
+            closest = match_skeleton(_ABBREVIATED_WEEKDAY.sub("EEE", skeleton), by_weekday, True)
+            matched = by_weekday.get(closest) if closest else None
         if matched is None:
             raise KeyError(f"CLDR has no date pattern for skeleton '{skeleton}'")
         return _widen(available[matched], _field_widths(skeleton), _field_widths(matched))
 
+    def _skeleton_patterns(self) -> dict[str, str]:
+        """Skeleton → pattern, as ICU's DateTimePatternGenerator holds them: the date styles of the calendar
+        in force under their own skeletons ("d MMMM y" is ``yMMMMd`` in Amharic), overridden by CLDR's
+        ``availableFormats`` where both name the same skeleton."""
+        if self._skeletons is None:
+            if self._calendar is not None:
+                styles, available = self._calendar["dateFormats"], self._calendar["availableFormats"]
+            else:
+                styles = {s: self.locale.date_formats[s].pattern for s in ("full", "long", "medium", "short")}
+                available = {key: p.pattern for key, p in self.locale.datetime_skeletons.items()}
+            by_skeleton = {_pattern_skeleton(pattern): pattern for pattern in styles.values()}
+            if self.calendar == "buddhist":  # ICU's Thai Buddhist generator does not use the styles
+                by_skeleton = {}
+            self._skeletons = {**by_skeleton, **available}
+        return self._skeletons
+
     # -- one method per value type -------------------------------------------------------------
 
     def _date(self, day: dt.date, options: dict[str, str]) -> str:
-        if "skeleton" in options:
-            return self._format_pattern(day, self.skeleton_pattern(options["skeleton"]))
-        return self.date(day, options.get("style", "long"))
+        if "skeleton" not in options:
+            return self.date(day, options.get("style", "long"))
+        text = self._format_pattern(day, self.skeleton_pattern(options["skeleton"]))
+        if self._beside is not None:  # format() localizes the digits of both
+            text += f" ({self._beside._date(day, options)})"
+        return text
 
     def _format_pattern(self, day: dt.date, pattern: str) -> str:
-        if self._buddhist is not None:
-            pattern = self._buddhist_pattern(pattern, day)
+        if self._calendar is not None:
+            pattern = self._calendar_pattern(pattern, day)
         return format_date(day, format=pattern, locale=self.locale)
 
-    def _buddhist_pattern(self, pattern: str, day: dt.date) -> str:
-        """Babel knows only the Gregorian calendar: write the Buddhist year and era as literals."""
-        eras = self._buddhist["eras"]
-        year = day.year + _BUDDHIST_ERA_OFFSET
+    def _calendar_pattern(self, pattern: str, day: dt.date) -> str:
+        """Babel knows only the Gregorian calendar: write the fields another calendar changes (era, year,
+        and in the Persian calendar month and day) as literals, from CLDR's names; the weekday stays Babel's."""
+        data = self._calendar
+        year, month, date = _calendar_date(self.calendar, day)
+        months = data.get("months")
 
         def literal(match: re.Match[str]) -> str:
-            field = match.group(1)
-            width = len(match.group(0))
+            field, width = match.group(1), len(match.group(0))
+            if not field:  # a quoted literal or punctuation
+                return match.group(0)
             if field == "G":
+                eras = data["eras"]
                 text = eras["wide"] if width == 4 else eras["narrow"] if width == 5 else eras["abbreviated"]
             elif field == "y":
                 text = f"{year % 100:02d}" if width == 2 else str(year).zfill(width)
+            elif field in "ML" and months is not None:
+                names = months["format" if field == "M" else "stand-alone"]
+                text = (str(month).zfill(width) if width <= 2 else
+                        names[{3: "abbreviated", 4: "wide", 5: "narrow"}[min(width, 5)]][month - 1])
+            elif field == "d" and months is not None:
+                text = str(date).zfill(width)
             else:
                 return match.group(0)
             return "'" + text.replace("'", "''") + "'"
@@ -161,11 +214,15 @@ class Formatter:
                 figure = self._compact_figure(number, self._latin_letters_in_short(number, digits))
                 if figure is not None:
                     return figure
-        return format_decimal(number, locale=self.locale, decimal_quantization=False, numbering_system="default")
+        return format_decimal(number, locale=self.locale, decimal_quantization=False, 
+                              numbering_system=self.numbering_system)
 
     def _percent(self, number: Decimal, options: dict[str, str]) -> str:
         # decimal_quantization=False: 0.125 is "12.5 %", never "12 %".
-        return format_percent(number, locale=self.locale, decimal_quantization=False, numbering_system="default")
+        text = format_percent(number, locale=self.locale, decimal_quantization=False,
+                              numbering_system=self.numbering_system)
+        # Babel keeps the pattern's "%": CLDR's sign of the numbering system is "٪" in Persian, "‎%‎" in Arabic.
+        return text.replace("%", self.locale.number_symbols[self.numbering_system].get("percentSign", "%"))
 
     def _money(self, amount: Decimal, options: dict[str, str]) -> str:
         currency, display = options["currency"], options.get("display", "symbol")
@@ -179,7 +236,7 @@ class Formatter:
         pattern = self.locale.currency_formats["standard"].pattern
         text = format_currency(
             amount, currency, format=pattern.replace("¤", "¤¤") if display == "code" else None,
-            locale=self.locale, decimal_quantization=False, numbering_system="default",
+            locale=self.locale, decimal_quantization=False, numbering_system=self.numbering_system,
         )
         return self._symbol(text, currency, display)
 
@@ -187,8 +244,10 @@ class Formatter:
         # A press release writes "48,500,000 US dollars", never "48,500,000.00 US dollars".
         if amount != amount.to_integral_value():
             return format_currency(amount, currency, locale=self.locale, format_type="name",
-                                   decimal_quantization=False, numbering_system="default")
-        number = format_decimal(amount, locale=self.locale, numbering_system="default")
+                                   decimal_quantization=False, 
+                              numbering_system=self.numbering_system)
+        number = format_decimal(amount, locale=self.locale, 
+                              numbering_system=self.numbering_system)
         pattern = get_currency_unit_pattern(currency, count=amount, locale=self.locale)
         return pattern.format(number, get_currency_name(currency, count=amount, locale=self.locale))
 
@@ -197,7 +256,7 @@ class Formatter:
                 self.locale.language in PRESS_WORD_AFTER_FIGURE or self._latin_letters_in_short(amount, digits))):
             return self._press_money(amount, currency)
         text = format_compact_currency(
-            amount, currency, locale=self.locale, fraction_digits=digits, numbering_system="default"
+            amount, currency, locale=self.locale, fraction_digits=digits, numbering_system=self.numbering_system
         )
         if display == "code":
             text = text.replace(get_currency_symbol(currency, locale=self.locale), currency, 1)
@@ -212,7 +271,8 @@ class Formatter:
         scripted = f"{language}_{self.locale.script}"
         words = PRESS_CURRENCY_WORDS.get(scripted if scripted in PRESS_CURRENCY_WORDS else language, {})
         word = words.get(currency) or get_currency_name(currency, count=amount, locale=self.locale)
-        plain = format_decimal(amount, locale=self.locale, numbering_system="default")
+        plain = format_decimal(amount, locale=self.locale, 
+                              numbering_system=self.numbering_system)
         if language in PRESS_PREPOSITIONS and figure != plain:  # a magnitude word: "millions d’euros"
             preposition, elided = PRESS_PREPOSITIONS[language]
             word = (elided if elided and word[:1] in _VOWELS else preposition) + word
@@ -226,18 +286,17 @@ class Formatter:
         digits = self._compact_digits(number, "decimal_formats", length)
         if digits is None:
             return None
-        text = format_compact_decimal(
-            number, format_type=length, locale=self.locale, fraction_digits=digits, numbering_system="default"
-        )
+        text = format_compact_decimal(number, format_type=length, locale=self.locale, fraction_digits=digits,
+                                      numbering_system=self.numbering_system)
         return _LONG_NUMBER.sub(lambda m: format_decimal(int(m.group(0)), locale=self.locale,
-                                                         numbering_system="default"), text, count=1)
+                                                         numbering_system=self.numbering_system), text, count=1)
 
     def _latin_letters_in_short(self, number: Decimal, digits: int) -> bool:
         """True where CLDR's short compact form puts Latin letters in a non-Latin text ("375M" in Hebrew)."""
         if self._latin:
             return False
         short = format_compact_decimal(number, format_type="short", locale=self.locale, fraction_digits=digits,
-                                       numbering_system="default")
+                                       numbering_system=self.numbering_system)
         return bool(_LATIN_LETTER.search(short))
 
     def _unit(self, number: Decimal, options: dict[str, str]) -> str:
@@ -245,7 +304,8 @@ class Formatter:
         lengths = {"long": ("long", "short", "narrow"), "short": ("short", "narrow", "long"), "narrow": ("narrow", "short", "long")}
         for length in lengths[options.get("display", "long")]:
             try:
-                text = format_unit(number, unit, length=length, locale=self.locale, numbering_system="default")
+                text = format_unit(number, unit, length=length, locale=self.locale, 
+                              numbering_system=self.numbering_system)
             except (KeyError, ValueError):
                 continue
             # Babel prints the raw CLDR key ("713 area-hectare") where the locale lacks this length.
@@ -296,6 +356,36 @@ def _currency_match(char: str) -> bool:
     return unicodedata.category(char)[0] not in "SZ"
 
 
+#: ICU's canonical order of pattern fields in a skeleton (era, year, quarter, month, week, day, …).
+_CANONICAL_FIELDS = "GyYuUrQqMLwWEcdDFgaAbBhHkKjJmsSzZOvVXx"
+
+
+def _calendar_date(calendar: str, day: dt.date) -> tuple[int, int, int]:
+    """Year, month and day of a Gregorian date in another calendar."""
+    if calendar == "buddhist":
+        return day.year + _BUDDHIST_ERA_OFFSET, day.month, day.day
+    if calendar == "islamic-umalqura":
+        # hijridate holds the Umm al-Qura tables Saudi Arabia publishes (1343-1500 AH); for today's dates
+        # (1999-2029) it gives ICU's day (tests/test_long_tail.py); outside them the two sources differ.
+        from hijridate import Gregorian
+
+        hijri = Gregorian(day.year, day.month, day.day).to_hijri()
+        return hijri.year, hijri.month, hijri.day
+    # jdatetime gives the day ICU gives for every date from 1950 to 2100 (tests/test_long_tail.py), fast and
+    # arithmetically; convertdate's astronomical Persian calendar agrees but is some 50 times slower.
+    # Imported here: its 13 ms are paid only by a project that dates by the Persian calendar.
+    import jdatetime
+
+    persian = jdatetime.date.fromgregorian(date=day)
+    return persian.year, persian.month, persian.day
+
+
+def _pattern_skeleton(pattern: str) -> str:
+    """The skeleton of a date pattern ("d MMMM y" → "yMMMMd"): its fields in ICU's canonical order."""
+    fields = [m.group(0) for m in _PATTERN_PART.finditer(pattern) if m.group(1)]
+    return "".join(sorted(fields, key=lambda field: _CANONICAL_FIELDS.find(field[0])))
+
+
 def _field_widths(skeleton: str) -> dict[str, tuple[str, int]]:
     """Each field type of a skeleton or pattern: (letter, width)."""
     widths: dict[str, tuple[str, int]] = {}
@@ -326,6 +416,20 @@ def _widen(pattern: str, requested: dict[str, tuple[str, int]], matched: dict[st
         return letter * wanted
 
     return _PATTERN_PART.sub(adjust, pattern)
+
+
+def numbering_system(locale: Locale, digits: str = "auto") -> str:
+    """The numbering system for ``digits`` (pubkit.toml): "auto" is CLDR's default for the locale (Arabic-Indic
+    in ar_EG, Bengali in bn, Latin in ar and fr), "native" its native system, "latn" Latin digits.
+
+    A system without symbols in the locale's CLDR data (Babel would refuse it) falls back to Latin.
+    """
+    if digits == "latn":
+        return "latn"
+    system = locale.default_numbering_system
+    if digits == "native":
+        system = locale.other_numbering_systems.get("native", system)
+    return system if system in locale.number_symbols and cldr.digits(system) else "latn"
 
 
 def paper_size(locale: Locale) -> str:

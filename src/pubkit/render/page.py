@@ -155,7 +155,7 @@ class PageRender:
             "untranslated": bool(self.out.fallbacks),
             "ui_attrs": self.ui_attrs,
             "paper_size": settings.paper_size if settings.paper_size != "auto" else paper_size(locale),
-            "counter_style": _COUNTER_STYLES.get(locale.default_numbering_system, "decimal"),
+            "counter_style": _COUNTER_STYLES.get(self.formatter.numbering_system, "decimal"),
             "font_family": settings.font_family,
             "crop_marks": project.crop_marks,
             "bleed": project.bleed,

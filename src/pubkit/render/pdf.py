@@ -22,6 +22,7 @@ from weasyprint.text.ffi import FROM_UNITS, ffi, pango
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from ..errors import PubkitError, RenderError
+from ..machine import FONT_PACKAGES
 from .resources import ResourcePolicy, stylesheet_references
 
 _NOTDEF_RE = re.compile(r'unsupported by fonts: "(.*)" \(U\+([0-9A-F]+)\)', re.DOTALL)
@@ -383,7 +384,8 @@ def write_pdf(
     missing = [m for m in (_NOTDEF_RE.search(message) for message in collector.messages) if m]
     if missing:
         shown = ", ".join(f"'{m.group(1)}' (U+{m.group(2)})" for m in missing[:5])
-        raise RenderError(f"no installed font has a glyph for {shown}: install a font for this script", referrer)
+        raise RenderError(f"no installed font has a glyph for {shown}: install a font for this script (Debian: "
+                          f"apt-get install {' '.join(FONT_PACKAGES)} fonts-noto-extra)", referrer)
     return data, [m for m in collector.messages if ".notdef" not in m]
 
 

@@ -55,7 +55,9 @@ class Renderer:
     def formatter(self, language: str) -> Formatter:
         language = base_locale(language)  # a pseudo-locale (en_XA) formats values like its real one (en)
         if language not in self._formatters:
-            self._formatters[language] = Formatter(Locale.parse(language), self.project.settings(language).calendar)
+            settings = self.project.settings(language)
+            self._formatters[language] = Formatter(Locale.parse(language), settings.calendar, settings.digits,
+                                                   settings.gregorian_beside)
         return self._formatters[language]
 
     def render(self, source: Source, language: str, translations: Translations, ui: Translations,

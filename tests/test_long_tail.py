@@ -1,0 +1,264 @@
+"""The long tail of languages (issue 24): native digits by CLDR's numbering systems, dates as ICU writes
+them in 57 locales, and every script set in its own Noto face.
+
+ICU (PyICU, the locked pyicu-wheels) is the reference a reader's phone and browser use. Both sides state
+their CLDR release; Gregorian dates are compared in 57 locales, Solar Hijri dates (the calendar Iranian
+and Afghan media date by, and ICU's default there) in Persian, Dari and Pashto.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from babel.core import get_cldr_version
+
+from conftest import copy_project, page_file, pdf_file
+from pubkit import load_project
+from pubkit.errors import ConfigError
+from pubkit.publish.build import build
+from pubkit.render.formatting import Formatter
+from pubkit.source.values import Value
+
+icu = pytest.importorskip("icu")
+
+DAY = dt.date(2025, 3, 10)
+SLUG = "harbour-library"
+#: The locales of the issue, the 13 of tests/projects/typeset and more, 57 in all.
+ICU_LOCALES = ["fa", "ur", "bn", "mr", "ne", "my", "am", "km", "si", "ta", "ka", "hy", "ar_EG", "ar_SA", "uk",
+               "vi", "sw", "id", "en", "de", "fr", "es", "it", "pt", "pl", "ru", "cs", "zh_CN", "zh_TW", "ja",
+               "ko", "ar", "he", "hi", "tr", "el", "nl", "sv", "fi", "hu", "ro", "bg", "sr", "lt", "lv", "ms",
+               "te", "kn", "ml", "gu", "pa", "lo", "ps", "as", "az", "ca", "zu"]
+SKELETONS = ["yMMMMd", "MMMMd", "yMMMd", "yMMMMEEEEd", "yMMMM", "yMMMEd", "MMMMEd", "yMd"]
+#: Languages of tests/projects/longtail and the Noto face their script must be set in.
+FACES = {"ka": "Noto-Sans-Georgian", "hy": "Noto-Sans-Armenian", "am": "Noto-Sans-Ethiopic",
+         "km": "Noto-Sans-Khmer", "my": "Noto-Sans-Myanmar", "si": "Noto-Sans-Sinhala", "ta": "Noto-Sans-Tamil",
+         "bn": "Noto-Sans-Bengali", "mr": "Noto-Sans-Devanagari", "ne": "Noto-Sans-Devanagari",
+         "fa": "Noto-Naskh-Arabic", "ar_EG": "Noto-Naskh-Arabic", "ur": "Noto-Nastaliq-Urdu", "uk": "Noto-Sans"}
+#: The faces of the untranslated line of language names every page of the release carries.
+OTHER_SCRIPTS = ["Noto-Sans-Lao", "Noto-Sans-Telugu", "Noto-Sans-Kannada", "Noto-Sans-Malayalam",
+                 "Noto-Sans-Gujarati", "Noto-Sans-Gurmukhi", "Noto-Sans-Oriya", "Noto-Serif-Tibetan",
+                 "Noto-Sans-Mongolian", "Noto-Sans-Cherokee", "Noto-Sans-Canadian-Aboriginal", "Noto-Sans-NKo"]
+
+
+def value(kind: str, amount, **options) -> Value:
+    return Value("v", kind, amount, 1, options)
+
+
+def test_both_sides_state_their_cldr_release() -> None:
+    # Babel 2.18 and ICU 77.1 are both built from CLDR 47 (ICU 77's release notes name its CLDR; PyICU does
+    # not expose ulocdata_getCLDRVersion): the comparisons below expect that one release on both sides.
+    assert get_cldr_version() == "47"
+    assert icu.ICU_VERSION == "77.1"
+
+
+@pytest.mark.parametrize("locale, date, number", [
+    ("fa", "۲۰ اسفند ۱۴۰۳", "۱٬۲۵۰٬۰۰۰٫۵"),  # Persian digits (arabext), the Solar Hijri calendar
+    ("ar_EG", "١٠ مارس ٢٠٢٥", "١٬٢٥٠٬٠٠٠٫٥"),
+    ("ar_SA", "١٠ مارس ٢٠٢٥", "١٬٢٥٠٬٠٠٠٫٥"),
+    ("ar", "10 مارس 2025", "1,250,000.5"),  # CLDR's default for plain Arabic is Latin digits
+    ("bn", "১০ মার্চ, ২০২৫", "১২,৫০,০০০.৫"),
+    ("mr", "१० मार्च, २०२५", "१२,५०,०००.५"),
+    ("ne", "२०२५ मार्च १०", "१२,५०,०००.५"),
+    ("my", "၂၀၂၅ မတ် ၁၀", "၁,၂၅၀,၀၀၀.၅"),
+    ("hi", "10 मार्च 2025", "12,50,000.5"),  # Hindi's default numbering system is Latin
+])
+def test_digits_follow_the_locales_default_numbering_system(locale: str, date: str, number: str) -> None:
+    formatter = Formatter(locale)
+    assert formatter.format(value("date", DAY, skeleton="yMMMMd")) == date
+    assert formatter.format(value("number", Decimal("1250000.5"))) == number
+
+
+def test_digits_setting_overrides_cldr() -> None:
+    assert Formatter("fa", digits="latn").format(value("number", Decimal("1250000.5"))) == "1,250,000.5"
+    assert Formatter("bn", digits="latn").date(DAY) == "10 মার্চ, 2025"
+    # "native": CLDR's native system, Arabic-Indic digits even where the default is Latin.
+    assert Formatter("ar", digits="native").format(value("date", DAY, skeleton="yMMMMd")) == "١٠ مارس ٢٠٢٥"
+    assert Formatter("de", digits="native").date(DAY) == "10. März 2025"  # Latin is German's native system
+
+
+@pytest.mark.parametrize("locale", ICU_LOCALES)
+def test_dates_and_numbers_match_icu(locale: str) -> None:
+    formatter = Formatter(locale, calendar="gregorian")
+    gregorian = icu.Locale(locale + "@calendar=gregorian")
+    generator = icu.DateTimePatternGenerator.createInstance(gregorian)
+    calendar = icu.GregorianCalendar(icu.TimeZone.getGMT())
+    calendar.set(DAY.year, DAY.month - 1, DAY.day)
+    for skeleton in SKELETONS:
+        theirs = icu.SimpleDateFormat(generator.getBestPattern(skeleton), gregorian)
+        theirs.setTimeZone(icu.TimeZone.getGMT())
+        ours = formatter.format(value("date", DAY, skeleton=skeleton))
+        assert ours == theirs.format(calendar.getTime()), (locale, skeleton)
+    numbers = icu.NumberFormatter.withLocale(icu.Locale(locale))
+    for amount in ("1250000.5", "713", "0.25"):
+        assert formatter.format(value("number", Decimal(amount))) == str(numbers.formatDouble(float(amount))), amount
+    # CLDR's percent sign of the numbering system ("٪" in Persian, "‎%‎" in Arabic), which Babel leaves as "%".
+    percents = icu.NumberFormatter.forSkeleton("percent scale/100").locale(icu.Locale(locale))
+    for amount in ("0.125", "0.5"):
+        assert formatter.format(value("percent", Decimal(amount))) == str(percents.formatDouble(float(amount)))
+
+
+@pytest.mark.parametrize("locale", ["fa", "fa_AF", "ps"])
+def test_solar_hijri_dates_match_icu(locale: str) -> None:
+    formatter = Formatter(locale)  # "auto": CLDR prefers the Persian calendar in Iran and Afghanistan
+    assert formatter.calendar == "persian"
+    generator = icu.DateTimePatternGenerator.createInstance(icu.Locale(locale))
+    calendar = icu.GregorianCalendar(icu.TimeZone.getGMT())
+    styles = {"long": icu.DateFormat.LONG, "full": icu.DateFormat.FULL, "medium": icu.DateFormat.MEDIUM}
+    # Nowruz, the last day of a year, a day inside Esfand and one in summer.
+    for day in (dt.date(2025, 3, 21), dt.date(2025, 3, 20), DAY, dt.date(2023, 7, 25)):
+        calendar.set(day.year, day.month - 1, day.day, 12, 0)
+        for skeleton in SKELETONS:
+            theirs = icu.SimpleDateFormat(generator.getBestPattern(skeleton), icu.Locale(locale))
+            theirs.setTimeZone(icu.TimeZone.getGMT())
+            assert formatter.format(value("date", day, skeleton=skeleton)) == theirs.format(calendar.getTime())
+        for style, icu_style in styles.items():
+            theirs = icu.DateFormat.createDateInstance(icu_style, icu.Locale(locale))
+            theirs.setTimeZone(icu.TimeZone.getGMT())
+            assert formatter.date(day, style) == theirs.format(calendar.getTime()), (day, style)
+
+
+def test_solar_hijri_conversion_is_icus_every_day_for_150_years() -> None:
+    import jdatetime
+
+    persian = icu.Calendar.createInstance(icu.Locale("fa@calendar=persian"))
+    persian.setTimeZone(icu.TimeZone.getGMT())
+    gregorian = icu.GregorianCalendar(icu.TimeZone.getGMT())
+    fields = icu.UCalendarDateFields
+    day, differ = dt.date(1950, 1, 1), []
+    while day < dt.date(2100, 1, 1):
+        gregorian.set(day.year, day.month - 1, day.day, 12, 0)
+        persian.setTime(gregorian.getTime())
+        theirs = (persian.get(fields.EXTENDED_YEAR), persian.get(fields.MONTH) + 1, persian.get(fields.DATE))
+        ours = jdatetime.date.fromgregorian(date=day)
+        if (ours.year, ours.month, ours.day) != theirs:
+            differ.append(day)
+        day += dt.timedelta(days=1)
+    assert differ == []
+
+
+@pytest.mark.parametrize("locale", ["ar_SA", "ar", "ar_EG"])
+def test_umm_al_qura_dates_match_icu(locale: str) -> None:
+    formatter = Formatter(locale, calendar="islamic-umalqura")  # offered in Arabic, never the default
+    assert Formatter(locale).calendar == "gregorian"  # CLDR 47 prefers the Gregorian calendar in Saudi Arabia
+    where = icu.Locale(locale + "@calendar=islamic-umalqura")
+    generator = icu.DateTimePatternGenerator.createInstance(where)
+    calendar = icu.GregorianCalendar(icu.TimeZone.getGMT())
+    styles = {"long": icu.DateFormat.LONG, "full": icu.DateFormat.FULL, "short": icu.DateFormat.SHORT}
+    for day in (DAY, dt.date(2024, 6, 16), dt.date(2023, 7, 25)):  # in Ramadan, on Eid al-Adha, in Muharram
+        calendar.set(day.year, day.month - 1, day.day, 12, 0)
+        for skeleton in SKELETONS:
+            theirs = icu.SimpleDateFormat(generator.getBestPattern(skeleton), where)
+            theirs.setTimeZone(icu.TimeZone.getGMT())
+            assert formatter.format(value("date", day, skeleton=skeleton)) == theirs.format(calendar.getTime())
+        for style, icu_style in styles.items():
+            theirs = icu.DateFormat.createDateInstance(icu_style, where)
+            theirs.setTimeZone(icu.TimeZone.getGMT())
+            assert formatter.date(day, style) == theirs.format(calendar.getTime()), (day, style)
+
+
+def test_umm_al_qura_conversion_is_icus_for_todays_dates() -> None:
+    # hijridate follows the tables Saudi Arabia publishes, ICU its own: they agree from 1420 to 1450 AH.
+    from hijridate import Gregorian
+
+    hijri = icu.Calendar.createInstance(icu.Locale("ar@calendar=islamic-umalqura"))
+    hijri.setTimeZone(icu.TimeZone.getGMT())
+    gregorian = icu.GregorianCalendar(icu.TimeZone.getGMT())
+    fields = icu.UCalendarDateFields
+    day, differ = dt.date(1999, 4, 17), []
+    while day < dt.date(2029, 5, 14):
+        gregorian.set(day.year, day.month - 1, day.day, 12, 0)
+        hijri.setTime(gregorian.getTime())
+        theirs = (hijri.get(fields.EXTENDED_YEAR), hijri.get(fields.MONTH) + 1, hijri.get(fields.DATE))
+        ours = Gregorian(day.year, day.month, day.day).to_hijri()
+        if (ours.year, ours.month, ours.day) != theirs:
+            differ.append(day)
+        day += dt.timedelta(days=1)
+    assert differ == []
+
+
+def test_the_gregorian_date_beside_on_request() -> None:
+    saudi = Formatter("ar_SA", calendar="islamic-umalqura", gregorian_beside=True)
+    assert saudi.date(DAY) == "١٠ رمضان ١٤٤٦ هـ (١٠ مارس ٢٠٢٥)"
+    assert saudi.format(value("date", DAY, skeleton="yMMMMd")) == "١٠ رمضان ١٤٤٦ هـ (١٠ مارس ٢٠٢٥)"
+    assert Formatter("fa", gregorian_beside=True).date(DAY) == "۲۰ اسفند ۱۴۰۳ (۱۰ مارس ۲۰۲۵)"
+    assert Formatter("de", gregorian_beside=True).date(DAY) == "10. März 2025"  # nothing to add
+
+
+def test_gregorian_in_persian_on_request() -> None:
+    assert Formatter("fa", calendar="gregorian").date(DAY) == "۱۰ مارس ۲۰۲۵"
+    assert Formatter("fa", calendar="gregorian", digits="latn").date(DAY) == "10 مارس 2025"
+
+
+def test_digits_setting_is_checked(tmp_path: Path) -> None:
+    (tmp_path / "pubkit.toml").write_text(
+        'source_language = "en"\nlanguages = ["fa"]\n\n[language.fa]\ndigits = "persian"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_project(tmp_path)
+    assert caught.value.line == 4 and "digits 'persian' is not one of auto, native, latn" in str(caught.value)
+
+
+def test_persian_calendar_needs_its_data(tmp_path: Path) -> None:
+    (tmp_path / "pubkit.toml").write_text(
+        'source_language = "en"\nlanguages = ["de"]\n\n[language.de]\ncalendar = "persian"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_project(tmp_path)
+    assert caught.value.line == 4
+    assert "no Persian calendar data for 'de' (pubkit has it for: fa, fa-AF, ps)" in str(caught.value)
+
+
+@pytest.fixture(scope="module")
+def longtail(tmp_path_factory) -> Path:
+    project = copy_project("longtail", tmp_path_factory.mktemp("longtail"))
+    config = project / "pubkit.toml"
+    config.write_text(config.read_text(encoding="utf-8") + '\n[language.uk]\ndigits = "native"\n'
+                      '[language.mr]\ndigits = "latn"\n', encoding="utf-8")
+    result = build(load_project(project), jobs=2)
+    assert len(result.written) == 2 * (1 + len(FACES))
+    return project
+
+
+def fonts(pdf: Path) -> set[str]:
+    listing = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    # "ABCDEF+Noto-Sans-Georgian-Bold" → "Noto-Sans-Georgian-Bold"
+    return {line.split()[0].split("+", 1)[-1] for line in listing.splitlines()[2:] if line.strip()}
+
+
+@pytest.mark.parametrize("language", sorted(FACES))
+def test_every_script_is_set_in_its_noto_face(longtail: Path, language: str) -> None:
+    used = fonts(pdf_file(longtail, SLUG, language))
+    assert FACES[language] in used, used
+    assert not any(name.startswith("DejaVu") for name in used), used
+
+
+def test_scripts_without_a_project_language_find_their_faces(longtail: Path) -> None:
+    used = fonts(pdf_file(longtail, SLUG, "en"))
+    assert set(OTHER_SCRIPTS) <= used, sorted(set(OTHER_SCRIPTS) - used)
+    assert not any(name.startswith("DejaVu") for name in used), used
+
+
+@pytest.mark.parametrize("language, date, books", [
+    ("fa", "۲۰ اسفند ۱۴۰۳", "۱٬۲۵۰٬۰۰۰"), ("ar_EG", "١٠ مارس ٢٠٢٥", "١٬٢٥٠٬٠٠٠"), ("bn", "১০ মার্চ, ২০২৫", "১২,৫০,০০০"),
+    ("ne", "२०२५ मार्च १०", "१२,५०,०००"), ("my", "၂၀၂၅ မတ် ၁၀", "၁,၂၅၀,၀၀၀"),
+    ("mr", "10 मार्च, 2025", "12,50,000"),  # digits = "latn" in its [language.mr] table
+    ("uk", "10 березня 2025 р", "1 250 000"),  # "native" in Ukrainian is Latin; the page adds the one full stop
+])
+def test_published_pages_and_pdfs_carry_the_digits(longtail: Path, language: str, date: str, books: str) -> None:
+    html = page_file(longtail, SLUG, language).read_text(encoding="utf-8").replace("\xa0", " ").replace("\u202f", " ")
+    assert f'<bdi class="value" dir="{"rtl" if language in ("fa", "ar_EG") else "ltr"}">{date}</bdi>' in html
+    assert books in html
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf_file(longtail, SLUG, language)), "-"],
+                          capture_output=True, text=True, check=True).stdout.replace("\xa0", " ")
+    # Right-to-left lines come out of poppler in visual runs: the figures are checked, not their order.
+    year = next(token for token in date.replace(",", " ").split() if len(token) == 4 and token.isdigit())
+    assert year in text and books in text
+
+
+def test_the_dateline_follows_the_calendar(longtail: Path) -> None:
+    # The release's own date (2025-03-10) in the dateline of the Persian page is a Solar Hijri date too.
+    html = page_file(longtail, SLUG, "fa").read_text(encoding="utf-8")
+    dateline = html.split('class="dateline', 1)[1].split("</p>", 1)[0]
+    assert '<time datetime="2025-03-10"><bdi class="value" dir="rtl">۲۰ اسفند ۱۴۰۳</bdi></time>' in dateline
