@@ -133,3 +133,42 @@ def schema_folder() -> Path:
         if (folder / "xliff-core-1.2-strict.xsd").is_file():
             return folder
     pytest.fail(f"the OASIS XLIFF schemas are missing: expected {ROOT.parent / 'shared' / 'xliff-schemas'}")
+
+
+#: The press contacts of the e-mail edition's tests: the From of every message (docs/email.md).
+EMAIL_CONTACT = """
+[organization]
+name = "Nordlicht Energie AG"
+
+[[organization.contact]]
+name = "Nordlicht press office"
+email = "presse@nordlicht.example"
+
+[[organization.contact]]
+name = "مكتب الصحافة"
+email = "press-ar@nordlicht.example"
+languages = ["ar"]
+"""
+
+
+def with_contact(root: Path) -> Path:
+    """A project whose pubkit.toml names press contacts, so that it can be built as e-mail."""
+    config = root / "pubkit.toml"
+    config.write_text(config.read_text(encoding="utf-8") + EMAIL_CONTACT, encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="session")
+def email_edition(tmp_path_factory) -> Path:
+    """The typeset project (every value type, a list, a table, a link) in en, de, ar and ja, built with its
+    e-mail edition once for the e-mail, browser and sending tests (which copy it before changing it)."""
+    from pubkit import load_project
+    from pubkit.publish.build import build
+
+    root = with_contact(copy_project("typeset", tmp_path_factory.mktemp("email")))
+    config = root / "pubkit.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        'languages = ["en_US", "de", "fr", "ru", "zh_CN", "zh_TW", "ja", "ko", "ar", "he", "hi", "th"]',
+        'languages = ["de", "ar", "ja"]'), encoding="utf-8")
+    build(load_project(root), formats=("email",), jobs=2)
+    return root

@@ -207,7 +207,7 @@ def test_template_mistakes_are_one_line_at_the_template_line(translated: Path, r
         (("--lang", "it"), "pubkit: error: 'it' is not a language of this project (en, de, zh_CN)"),
         (("--lang", "xx"), "pubkit: error: unknown locale 'xx'"),
         (("--source", "nope"), "pubkit: error: no source with slug 'nope' (sources: launch)"),
-        (("--format", "docx"), "pubkit: error: --format takes html, pdf or html,pdf, not 'docx'"),
+        (("--format", "docx"), "pubkit: error: --format takes html, pdf or email, or several separated by commas, not 'docx'"),
     ],
 )
 def test_bad_build_arguments(translated: Path, run, args, message) -> None:

@@ -60,7 +60,7 @@ def test_the_bundle_and_its_manifest(sample: Path, run, monkeypatch) -> None:
     pdfs = [f for f in manifest["files"] if f["format"] == "pdf"]
     assert {(f["source"], f["language"]) for f in pdfs} == {(SLUG, l) for l in ("en", "de", "fr", "zh_CN", "ar", "ja")}
     assert manifest["pubkit"] == "0.1.0" and manifest["revision"] is None
-    assert manifest["languages"]["de"] == {"completeness": 100.0, "fuzzy": 0, "untranslated": 0,
+    assert manifest["languages"]["de"] == {"completeness": 100.0, "fuzzy": 0, "untranslated": 0, "rejected": 0,
                                            "checks": {"errors": 0, "warnings": 0}, "not_used": []}
 
 

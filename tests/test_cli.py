@@ -59,7 +59,10 @@ def test_new_scaffolds_a_working_project(tmp_path: Path) -> None:
     assert (project / "locale" / "example.pot").exists()
     built = pubkit_program("build", "--format", "html", cwd=project)
     assert built.returncode == 0, built.stderr
-    assert page_file(project, "example", "en").exists()
+    english = page_file(project, "example", "en").read_text(encoding="utf-8")
+    # The organization is written once, in pubkit.toml and organization.md, and every release gets it.
+    assert "<h2>About Example Company</h2>" in english and "press@example.com" in english
+    assert (project / "locale" / "ja" / "LC_MESSAGES" / "organization.po").exists()
     # Nothing is translated yet: English text is never published as if it were Japanese.
     assert not page_file(project, "example", "ja").parent.exists()
     assert "'example' has no usable translation into ja: not published" in built.stderr

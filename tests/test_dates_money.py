@@ -205,7 +205,7 @@ def test_a_calendar_without_data_is_refused_at_its_line(tmp_path, toml: str, lin
     ("he", 375_000_000, "EUR", "\u200f375 מיליון אירו"),
     ("th", 375_000_000, "EUR", "375 ล้านยูโร"),
     ("en", 375_000_000, "EUR", "375 million euros"),
-    ("ru", 375_000_000, "EUR", "375 миллионов евро"),
+    ("ru", 375_000_000, "EUR", "375\xa0млн евро"),  # Kommersant: "Объем инвестиций в проект — 25 млн евро"
 ])
 def test_compact_money_by_name_reads_like_the_press(locale, amount, currency, expected) -> None:
     assert money(locale, amount, currency, "name", "compact") == expected
@@ -231,7 +231,9 @@ def test_a_number_may_ask_for_compact_notation(locale: str, expected: str) -> No
     assert Formatter(locale).format(value("number", Decimal(1_250_000), notation="compact")) == expected
 
 
-@pytest.mark.parametrize("locale", sides(["ja", "zh_CN", "zh_TW", "ko", "de", "en", "fr", "ru", "ar", "hi"]))
+# Hindi is not compared: its press writes the long magnitude words ("120 करोड़"), where ICU's short form has
+# "1.2 अ॰" (tests/test_press_forms.py).
+@pytest.mark.parametrize("locale", sides(["ja", "zh_CN", "zh_TW", "ko", "de", "en", "fr", "ru", "ar"]))
 def test_compact_numbers_match_icu(locale: str) -> None:
     pytest.importorskip("icu")
     formatter = icu.NumberFormatter.forSkeleton("compact-short").locale(icu.Locale(locale))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -71,6 +72,20 @@ def test_dashboard_lists_every_language_with_its_state(desk):
     assert f'href="/review/{SLUG}?lang=en&amp;lang=de"' in german
     for link in (site_url(desk.project, SLUG, "de"), site_url(desk.project, SLUG, "de", "pdf")):
         assert request(desk, link)[0] == 200, link
+
+
+def test_the_pseudo_locales_are_shown_too(desk):
+    """Designers test layouts on en-XA (accented, longer) and ar-XB (right to left) before any translation."""
+    _, _, body = request(desk, "/")
+    release = body.decode().split(f'id="release-{SLUG}"')[1].split("</section>")[0]
+    links = dict(re.findall(r'<a href="(/pseudo/[^"]+)" hreflang="([^"]+)">', release))
+    assert sorted(links.values()) == ["ar-XB", "en-XA"]
+    for link, tag in links.items():
+        status, _, page = request(desk, link)
+        text = page.decode()
+        assert status == 200 and f'<html lang="{tag}"' in text, link
+        assert '<script src="/_pubkit/live.js"></script>' in text
+    assert not (desk.project / "dist").exists()
 
 
 def test_review_view_shows_thumbnails_of_each_pdf(desk):
@@ -149,6 +164,9 @@ def test_links_follow_a_language_folder_of_its_own(desk, tmp_path):
     "/site/.pubkit/state.json",
     "/_pubkit/../pubkit.toml",
     "/_pubkit/serve.py",
+    "/pseudo/../pubkit.toml",
+    "/pseudo/%2e%2e/pubkit.toml",
+    "/pseudo/.pubkit/state.json",
     f"/_pubkit/thumb/{SLUG}/..%2f..%2fpubkit.toml/1.png",
 ])
 def test_nothing_outside_the_preview_is_served(desk, path):

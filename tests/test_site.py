@@ -133,7 +133,7 @@ def test_a_language_index_lists_releases_newest_first(newsroom: Path) -> None:
 
 def test_an_index_is_paginated_past_its_page_size(tmp_path: Path) -> None:
     root = copy_sample(tmp_path / "sample", whole=True)
-    (root / "pubkit.toml").write_text((root / "pubkit.toml").read_text() + "index_page_size = 1\n")
+    (root / "pubkit.toml").write_text("index_page_size = 1\n" + (root / "pubkit.toml").read_text())  # before any table
     build(load_project(root), languages=["en"], formats=("html",))
     first, second = root / "dist" / "en" / "index.html", root / "dist" / "en" / "index-2.html"
     older = parse_strict(first).find(".//a[@rel='next']")

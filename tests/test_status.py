@@ -42,7 +42,8 @@ def test_status_table_for_people(mini: Path, run) -> None:
     (mini / "locale" / "zh_CN" / "LC_MESSAGES" / "templates.po").unlink()
     result = run("status", "--lang", "zh-CN", cwd=mini)
     lines = result.out.splitlines()
-    assert lines[0].split() == ["language", "catalog", "translated", "fuzzy", "untranslated", "words", "done", "percent", "from", "memory"]
+    assert lines[0].split() == ["language", "catalog", "translated", "fuzzy", "untranslated", "rejected", "words", "done",
+                                "percent", "from", "memory"]
     assert [line.split()[:2] for line in lines[1:]] == [["zh_CN", "launch"], ["zh_CN", "templates"]]
     assert "(missing)" in lines[2] and lines[2].split()[-2:] == ["0.0%", "0"]
 
@@ -128,3 +129,31 @@ def test_a_cached_status_still_refuses_a_bad_catalog_and_a_taken_slug(mini: Path
 
 def test_status_names_the_templates_catalog_as_the_catalog_code_does() -> None:
     assert UI_DOMAIN == TEMPLATES_DOMAIN
+
+
+def test_a_rejected_translation_is_not_done_in_status_and_manifest_alike(mini: Path, run) -> None:
+    """One definition of completeness: a translation the publish gate refuses (a renamed placeholder)
+    is published in English, so `status` counts it rejected, not translated, and the manifest agrees."""
+    run("extract", cwd=mini)
+    run("update", cwd=mini)
+    po = mini / "locale" / "de" / "LC_MESSAGES" / "launch.po"
+    catalog = polib.pofile(str(po))
+    for entry in catalog:
+        entry.msgstr = entry.msgid  # everything "translated" as written …
+    catalog.find("Opening on {day}").msgstr = "Eröffnung am {tag}"  # … but this one is refused
+    catalog.save()
+
+    report = json.loads(run("status", "--format", "json", "--lang", "de", cwd=mini).out)
+    row = next(r for r in report["catalogs"] if r["domain"] == "launch")
+    total = len([e for e in catalog if not e.obsolete])
+    assert (row["translated"], row["rejected"], row["fuzzy"], row["untranslated"]) == (total - 1, 1, 0, 0)
+    assert row["percent"] == round(100 * (total - 1) / total, 1) < 100
+    table = run("status", "--lang", "de", cwd=mini).out.splitlines()
+    assert table[1].split()[2:6] == [str(total - 1), "0", "0", "1"]
+
+    assert run("bundle", cwd=mini).code == 0
+    import zipfile
+
+    manifest = json.loads(zipfile.ZipFile(mini / "dist" / "bundle.zip").read("manifest.json"))
+    assert manifest["languages"]["de"]["completeness"] == row["percent"]
+    assert manifest["languages"]["de"]["rejected"] == 1

@@ -63,13 +63,17 @@ def _catalog_commands(commands: _Commands) -> None:
     extract = commands.add_parser("extract", help="write locale/<slug>.pot and locale/templates.pot from the sources")
     extract.set_defaults(run=_extract)
 
-    init = commands.add_parser("init", help="create the catalogs of a new language")
+    init = commands.add_parser("init", help="create the catalogs of a new language (or --remove one)")
     init.add_argument("language", metavar="LANG",
                       help="a locale such as de, zh_CN or pt-BR; added to 'languages' in pubkit.toml")
+    init.add_argument("--remove", action="store_true",
+                      help="remove LANG instead: from 'languages', with its catalogs (the next build removes its pages)")
     init.set_defaults(run=_init)
 
     update = commands.add_parser("update", help="merge the templates into every catalog, keeping every translation")
     update.add_argument("--lang", action="append", metavar="LANG", help="only this language (repeatable)")
+    update.add_argument("--prune", action="store_true",
+                        help="also remove the catalogs of releases that no longer exist (status lists them)")
     update.add_argument("--memory", action="append", type=Path, default=[], metavar="FILE",
                         help="also fill from this translation memory: a .po compendium or a .tmx file (repeatable)")
     update.set_defaults(run=_update)
@@ -93,7 +97,9 @@ def _build_command(commands: _Commands) -> None:
     build = commands.add_parser("build", help="render every release in every language: the site in dist/")
     build.add_argument("--lang", action="append", metavar="LANG", help="only this language (repeatable)")
     build.add_argument("--source", action="append", metavar="SLUG", help="only this release (repeatable)")
-    build.add_argument("--format", default="html,pdf", metavar="LIST", help="html, pdf or both (default: html,pdf)")
+    build.add_argument("--format", default="html,pdf", metavar="LIST",
+                       help="html, pdf and/or email, separated by commas (default: html,pdf; email: one .eml per "
+                            "language with the PDF attached, docs/email.md)")
     build.add_argument("--preview", action="store_true",
                        help="highlight text shown in the source language, and say why; writes to dist-preview/")
     build.add_argument("-j", "--jobs", type=_positive, default=None, metavar="N",
@@ -136,6 +142,24 @@ def _exchange_commands(commands: _Commands) -> None:
                         help="exit 1 when a translation was not used because `pubkit check` rejects it")
     _embargo_options(bundle)
     bundle.set_defaults(run=_bundle)
+
+    send = commands.add_parser("send", help="e-mail a release to a recipient list, each in their language "
+                                            "(a dry run without --yes)")
+    send.add_argument("slug", metavar="SLUG", help="the release to send")
+    send.add_argument("--to", required=True, type=Path, metavar="CSV",
+                      help="the recipients: a CSV file with the columns email,language (and optionally name)")
+    send.add_argument("--smtp", default="localhost:25", metavar="HOST:PORT",
+                      help="the SMTP server (default localhost:25); credentials come from the environment: "
+                           "PUBKIT_SMTP_USER, PUBKIT_SMTP_PASSWORD")
+    send.add_argument("--starttls", action="store_true", help="encrypt the connection with STARTTLS")
+    send.add_argument("--yes", action="store_true", help="really send (without it: print who would get what)")
+    send.add_argument("--missing-language", choices=("source", "skip"), default="source",
+                      help="a recipient whose language the release lacks gets the source language (default) "
+                           "or nothing")
+    send.add_argument("-j", "--jobs", type=_positive, default=None, metavar="N",
+                      help="render N documents at a time while building the messages")
+    _embargo_options(send)
+    send.set_defaults(run=_send)
 
     verify = commands.add_parser("verify", help="rebuild a bundle from the sources and say whether the bytes match")
     verify.add_argument("bundle", type=Path, metavar="BUNDLE", help="a zip written by `pubkit bundle`")
@@ -218,6 +242,8 @@ def _init(args: argparse.Namespace) -> int:
 
     project = _project(args)
     (language,) = _languages([args.language]) or []
+    if args.remove:
+        return _remove_language(project, language)
     for written in init_language(project, language):
         state = "created" if written.changed else "kept"
         print(f"{state:7} {_show(written.path, project)} ({_count(written.messages, 'message')})")
@@ -230,8 +256,23 @@ def _init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _remove_language(project, language: str) -> int:
+    from .catalog.catalogs import remove_language
+    from .configfile import remove_language as unlist
+
+    if language not in project.languages:
+        raise UsageError(f"'{language}' is not one of the project's languages ({', '.join(project.languages)})")
+    name = _show(project.config_path, project)
+    if not unlist(project, language):
+        raise UsageError(f"cannot edit {name}: take '{language}' out of 'languages' by hand")
+    print(f"removed '{language}' from 'languages' in {name}")
+    for path in remove_language(project, language):
+        print(f"removed {_show(path, project)}")
+    return EXIT_OK
+
+
 def _update(args: argparse.Namespace) -> int:
-    from .catalog.catalogs import update
+    from .catalog.catalogs import prune, update
 
     project = _project(args)
     for result in update(project, _languages(args.lang), list(args.memory)):
@@ -246,32 +287,40 @@ def _update(args: argparse.Namespace) -> int:
             if not result.changed:
                 summary += " (unchanged)"
         print(f"{_show(result.path, project)}: {summary}")
+    for path in prune(project) if args.prune else ():
+        print(f"removed {_show(path, project)} (its release no longer exists)")
     return EXIT_OK
 
 
 def _status(args: argparse.Namespace) -> int:
-    from .catalog.status import embargo_notes, status
+    from .catalog.status import catalog_domains, embargo_notes, orphan_catalogs, status
     from .publish.plan import current_time
 
     project = _project(args)
     rows = status(project, _languages(args.lang))
     for note in embargo_notes(project, current_time()):
         print(note.format(project.root), file=sys.stderr)
+    orphans = [_show(path, project) for path in orphan_catalogs(project, set(catalog_domains(project)))]
+    for orphan in orphans:
+        print(f"{orphan}:1: note: catalog of a release that no longer exists; `pubkit update --prune` removes it",
+              file=sys.stderr)
     if args.format == "json":
-        json.dump({"languages": list(dict.fromkeys(r.language for r in rows)), "catalogs": [r.as_dict() for r in rows]},
-                  sys.stdout, ensure_ascii=False, indent=2)
+        json.dump({"languages": list(dict.fromkeys(r.language for r in rows)), "catalogs": [r.as_dict() for r in rows],
+                   "orphans": orphans}, sys.stdout, ensure_ascii=False, indent=2)
         print()
         return EXIT_OK
-    header = ("language", "catalog", "translated", "fuzzy", "untranslated", "words done", "percent", "from memory")
+    header = ("language", "catalog", "translated", "fuzzy", "untranslated", "rejected", "words done", "percent",
+              "from memory")
     table = [header]
     for row in rows:
-        words = row.translated_words + row.fuzzy_words + row.untranslated_words
+        words = row.translated_words + row.fuzzy_words + row.untranslated_words + row.rejected_words
         table.append((
             row.language,
             row.domain + ("" if row.exists else " (missing)"),
             str(row.translated),
             str(row.fuzzy),
             str(row.untranslated),
+            str(row.rejected),
             f"{row.translated_words}/{words}",
             f"{row.percent:.1f}%",
             str(row.from_memory),
@@ -348,17 +397,17 @@ class _Progress:
             self.stream.flush()
         elif result is not None:
             for relative in result.outputs:
-                if relative.endswith((".html", ".pdf")):
+                if relative.endswith((".html", ".pdf", ".eml")):
                     print(f"[{done}/{total}] wrote {_show(self.project.output_dir / relative, self.project)}",
                           file=self.stream)
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .publish.build import FORMATS, build, default_jobs, not_used_diagnostics, parse_shard
+    from .publish.build import ALL_FORMATS, build, default_jobs, not_used_diagnostics, parse_shard
 
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
-    if not formats or any(f not in FORMATS for f in formats):
-        raise UsageError(f"--format takes html, pdf or html,pdf, not '{args.format}'")
+    if not formats or any(f not in ALL_FORMATS for f in formats):
+        raise UsageError(f"--format takes html, pdf or email, or several separated by commas, not '{args.format}'")
     shard = parse_shard(args.shard)
     now = _now(args)
     project = _project(args)
@@ -489,6 +538,63 @@ def _import(args: argparse.Namespace) -> int:
         print(f"{_show(report.path, project)}: {report.imported} imported, {report.refused} refused, "
               f"{report.unchanged} unchanged{state}")
     return EXIT_CHECKS_FAILED if result.refused else EXIT_OK
+
+
+def _send(args: argparse.Namespace) -> int:
+    from .publish.build import default_jobs
+    from .publish.recipients import read_recipients
+    from .publish.send import connect, deliver, log_path, parse_server, prepare
+
+    parse_server(args.smtp)  # a mistyped server is reported before any work
+    now = _now(args)
+    project = _project(args)
+    recipients = read_recipients(Path.cwd() / args.to)  # the whole list is checked before anything else
+    deliveries, diagnostics = prepare(project, args.slug, recipients, args.missing_language,
+                                      include_embargoed=args.include_embargoed, now=now,
+                                      jobs=args.jobs or default_jobs())
+    for diagnostic in diagnostics:
+        print(diagnostic.format(project.root), file=sys.stderr)
+    if not args.yes:
+        from .publish.send import read_log
+
+        states, _ = read_log(log_path(project, args.slug))
+        for delivery in deliveries:
+            language = delivery.language.replace("_", "-") if delivery.language else "-"
+            state = states.get(delivery.recipient.address.lower())
+            done = {"sent": "; already sent", "sending": "; an earlier run may have sent it"}.get(state or "", "")
+            note = f"  ({delivery.note}{done})" if delivery.note else f"  ({done[2:]})" if done else ""
+            print(f"would send {language:7} to {delivery.recipient.address}{note}")
+        print(f"dry run: nothing sent; add --yes to send {_count(sum(d.message is not None for d in deliveries), 'message')}"
+              f" (those the send log {_show(log_path(project, args.slug), project)} lists as sent are skipped)")
+        return EXIT_OK
+    session = connect(args.smtp, args.starttls)
+
+    def progress(delivery, outcome: str) -> None:
+        language = delivery.language.replace("_", "-") if delivery.language else "-"
+        print(f"{outcome:12} {language:7} {delivery.recipient.address}", flush=True)
+
+    try:
+        report = deliver(project, args.slug, deliveries, session, progress)
+    finally:
+        try:
+            session.quit()
+        except Exception:  # noqa: BLE001  the connection may be gone already; what was sent is logged
+            pass
+    for problem in report.log_problems:
+        print(problem.format(project.root), file=sys.stderr)
+    for delivery, reason in report.failed:
+        print(f"{_show(Path.cwd() / args.to, project)}:{delivery.recipient.line}: error: "
+              f"{delivery.recipient.address}: {reason}", file=sys.stderr)
+    for delivery in report.uncertain:
+        print(f"{_show(log_path(project, args.slug), project)}:1: warning: {delivery.recipient.address}: an earlier "
+              "run stopped while handing the message over; it may have arrived, so it is not sent again",
+              file=sys.stderr)
+    for delivery in report.not_tried:
+        print(f"not sent: {delivery.recipient.address} (the connection was lost; run again to resume)",
+              file=sys.stderr)
+    print(f"sent {_count(len(report.sent), 'message')}; {len(report.already)} already sent, "
+          f"{len(report.skipped)} skipped, {len(report.failed)} failed, {len(report.not_tried)} not tried")
+    return EXIT_CHECKS_FAILED if report.failed or report.not_tried else EXIT_OK
 
 
 def _port(text: str) -> int:

@@ -14,8 +14,9 @@ from babel import Locale
 
 from .errors import ConfigError, PubkitError, SourceError, UsageError
 from .fileio import read_limited
-from .safefs import confined_input
 from .locales import calendar_data, calendar_locales, default_folder, normalize_language
+from .organization import Organization, parse_organization
+from .safefs import confined_input
 
 CONFIG_FILE = "pubkit.toml"
 MAX_CONFIG_BYTES = 1024 * 1024
@@ -51,11 +52,18 @@ _KEYS: dict[str, tuple[type | tuple[type, ...], Any]] = {
     "base_url": (str, ""),
     "index_page_size": (int, 20),
     "folder": (str, ""),  # only in a [language.<lang>] table: the site folder of that language
+    "values": (dict, None),  # only in a [language.<lang>] table: value options (display, notation) there
+    "organization": (dict, None),  # name, boilerplate, logo, press contacts (organization.py)
+    "embargo_zone": (str, ""),  # the IANA zone embargo times are shown in (source/embargo.py)
+    "link_hosts": (list, None),  # hosts a translation may point links at besides the source link's own
 }
 _REQUIRED = ("source_language", "languages")
 #: Settings a ``[language.<lang>]`` table may override.
 LANGUAGE_KEYS = ("paper_size", "min_completeness", "font_family", "calendar", "digits", "gregorian_beside",
-                 "typography", "folder")
+                 "typography", "folder", "values")
+#: Options of a value a language may set for itself, and what they may be (source/values.py checks the kind).
+VALUE_OPTIONS = {"display": ("symbol", "narrowSymbol", "code", "name", "long", "short", "narrow"),
+                 "notation": ("standard", "compact")}
 #: Calendars for dates ("auto": Buddhist for Thai, Persian for Persian and Pashto, Gregorian elsewhere;
 #: "islamic-umalqura", the Saudi Hijri calendar, is offered in Arabic).
 CALENDARS = ("auto", "gregorian", "buddhist", "persian", "islamic-umalqura")
@@ -85,6 +93,13 @@ class LanguageSettings:
     typography: bool = True
     #: The language's folder in the site; "" for its lowercase BCP 47 tag (paths.py).
     folder: str = ""
+    #: ``[language.<lang>.values]``: (value name or type, ((option, setting), …)), as written.
+    values: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+
+    def value_options(self, name: str, kind: str) -> dict[str, str]:
+        """The options this language sets for the value ``name`` of type ``kind`` (its name wins)."""
+        chosen = dict(self.values)
+        return {**dict(chosen.get(kind, ())), **dict(chosen.get(name, ()))}
 
 _SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
@@ -113,6 +128,12 @@ class Project:
     index_page_size: int = 20
     defaults: LanguageSettings = field(default_factory=LanguageSettings)
     per_language: dict[str, LanguageSettings] = field(default_factory=dict)
+    #: ``[organization]``: given to every release (organization.py); None when the project has none.
+    organization: Organization | None = None
+    #: The IANA zone embargo times are shown in ("Europe/Zurich"); "" for the offset the author wrote.
+    embargo_zone: str = ""
+    #: Hosts a translation may point a link at besides the source link's own host (catalog/checks.py).
+    link_hosts: tuple[str, ...] = ()
 
     @property
     def preview_output_dir(self) -> Path:
@@ -242,18 +263,7 @@ def _validate(data: dict[str, Any], root: Path, path: Path, text: str, section_l
             raise ConfigError(f"missing required key '{key}'", path, section_line + 1)
 
     source_language, languages = _languages(data, fail, path, text, section_line)
-    for key in ("max_pages", "max_render_seconds"):
-        if key in data and (isinstance(data[key], bool) or not 0 < data[key] <= 100_000):
-            raise fail(f"'{key}' must be a positive number", key)
-    if "folder" in data:
-        raise fail("'folder' names one language's site folder: set it in a [language.<lang>] table", "folder")
-    if "index_page_size" in data and (isinstance(data["index_page_size"], bool)
-                                      or not 1 <= data["index_page_size"] <= 10_000):
-        raise fail("'index_page_size' must be a whole number from 1 to 10000", "index_page_size")
-    base_url = _base_url(data.get("base_url", ""), fail)
-    for key in ("paper_size", "pdf_variant", "bleed", "font_family", "min_completeness", "calendar", "digits"):
-        if key in data:
-            _check_setting(key, data[key], fail, key)
+    base_url = _check_top_level(data, fail)
     defaults = LanguageSettings(
         paper_size=data.get("paper_size", "auto"),
         min_completeness=float(data.get("min_completeness", 0)),
@@ -263,7 +273,7 @@ def _validate(data: dict[str, Any], root: Path, path: Path, text: str, section_l
         gregorian_beside=data.get("gregorian_beside", False),
         typography=data.get("typography", True),
     )
-    per_language = _per_language(data.get("language", {}), defaults, path, text, section_line)
+    per_language = _per_language(data, defaults, path, text, section_line)
     _check_calendars(languages, source_language, defaults, per_language, path, text, section_line)
     _check_folders([source_language, *languages], per_language, path, text, section_line)
 
@@ -299,6 +309,9 @@ def _validate(data: dict[str, Any], root: Path, path: Path, text: str, section_l
         index_page_size=data.get("index_page_size", 20),
         defaults=defaults,
         per_language=per_language,
+        embargo_zone=data.get("embargo_zone", ""),
+        link_hosts=_link_hosts(data.get("link_hosts", []), fail),
+        organization=_organization(data, root, path, text, section_line, folders["sources_dir"]),
     )
 
 
@@ -322,11 +335,35 @@ def _languages(data: dict[str, Any], fail, path: Path, text: str, section_line: 
     return source_language, languages
 
 
-def _per_language(tables: dict[str, Any], defaults: LanguageSettings, path: Path, text: str,
+def _check_top_level(data: dict[str, Any], fail) -> str:
+    """Checks of the top-level settings beyond their types; the site's address, made to end in '/'."""
+    for key in ("max_pages", "max_render_seconds"):
+        if key in data and (isinstance(data[key], bool) or not 0 < data[key] <= 100_000):
+            raise fail(f"'{key}' must be a positive number", key)
+    if "folder" in data:
+        raise fail("'folder' names one language's site folder: set it in a [language.<lang>] table", "folder")
+    if "values" in data:
+        raise fail("'values' sets value options for one language: set it in a [language.<lang>.values] table",
+                   "values")
+    if "index_page_size" in data and (isinstance(data["index_page_size"], bool)
+                                      or not 1 <= data["index_page_size"] <= 10_000):
+        raise fail("'index_page_size' must be a whole number from 1 to 10000", "index_page_size")
+    if data.get("embargo_zone"):
+        try:
+            time_zone(data["embargo_zone"])
+        except ValueError as exc:
+            raise fail(f"embargo_zone: {exc}", "embargo_zone") from None
+    for key in ("paper_size", "pdf_variant", "bleed", "font_family", "min_completeness", "calendar", "digits"):
+        if key in data:
+            _check_setting(key, data[key], fail, key)
+    return _base_url(data.get("base_url", ""), fail)
+
+
+def _per_language(data: dict[str, Any], defaults: LanguageSettings, path: Path, text: str,
                   section_line: int) -> dict[str, LanguageSettings]:
-    """The ``[language.<tag>]`` tables: each language's settings over the project's defaults."""
+    """The ``[language.<lang>]`` tables: each language's settings over the project's defaults."""
     per_language: dict[str, LanguageSettings] = {}
-    for tag, table in tables.items():
+    for tag, table in data.get("language", {}).items():
         where = f"[language.{tag}]"
         try:
             language = normalize_language(tag)
@@ -342,10 +379,61 @@ def _per_language(tables: dict[str, Any], defaults: LanguageSettings, path: Path
             if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
                 raise ConfigError(f"'{key}' in {where} must be a {_type_name(expected)}", path, line)
             _check_setting(key, value, lambda message, _key: ConfigError(message, path, line), key)
-        per_language[language] = replace(
-            defaults, **{k: float(v) if k == "min_completeness" else v for k, v in table.items()}
-        )
+        settings = {k: float(v) if k == "min_completeness" else v for k, v in table.items()}
+        if "values" in settings:
+            settings["values"] = _value_options(settings["values"], where, ConfigError, path, line)
+        per_language[language] = replace(defaults, **settings)
+
     return per_language
+
+
+def _organization(data: dict[str, Any], root: Path, path: Path, text: str, section_line: int,
+                  sources_dir: Path) -> Organization | None:
+    if "organization" not in data:
+        return None
+
+    def line_of(pattern: str, nth: int = 0, after: int = 0) -> int:
+        compiled, seen = re.compile(pattern), 0
+        start = max(section_line, after)
+        for index, line in enumerate(text.splitlines()[start:], start=start):
+            if compiled.match(line):
+                if seen == nth:
+                    return index + 1
+                seen += 1
+        return _table_line(text, "organization", section_line)
+
+    organization = parse_organization(data["organization"], root, path, line_of, normalize_language)
+    if organization.boilerplate is not None and organization.boilerplate.parent == sources_dir:
+        # Every .md there is a release: the boilerplate would be published as one.
+        raise ConfigError(f"'boilerplate' must not be in '{sources_dir.name}/', where every Markdown file is a "
+                          "release", path, line_of(r"^\s*boilerplate\s*="))
+    return organization
+
+
+_HOST_RE = re.compile(r"^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$")
+
+
+def _link_hosts(hosts: list, fail) -> tuple[str, ...]:
+    """``link_hosts = ["www.example.com.br"]``: host names, without scheme, path or port."""
+    for host in hosts:
+        if not isinstance(host, str) or not _HOST_RE.match(host.lower()):
+            raise fail(f"link_hosts: '{host}' is not a host name such as www.example.com.br", "link_hosts")
+    return tuple(dict.fromkeys(host.lower() for host in hosts))
+
+
+def _value_options(table: dict, where: str, error, path: Path, line: int) -> tuple:
+    """``[language.hi.values]``: ``investment = {display = "name"}`` or ``money = {notation = "compact"}``."""
+    options = []
+    for name, chosen in table.items():
+        if not isinstance(chosen, dict):
+            raise error(f"'{name}' in {where}.values must be a table such as {{display = \"name\"}}", path, line)
+        for option, setting in chosen.items():
+            if option not in VALUE_OPTIONS or setting not in VALUE_OPTIONS[option]:
+                allowed = "; ".join(f"{k}: {', '.join(v)}" for k, v in VALUE_OPTIONS.items())
+                raise error(f"'{name}' in {where}.values: '{option} = {setting}' is not a value option ({allowed})",
+                            path, line)
+        options.append((name, tuple(sorted(chosen.items()))))
+    return tuple(options)
 
 
 def _check_output_dir(folders: dict[str, Path], fail) -> None:
@@ -443,6 +531,18 @@ def _type_name(kind: type | tuple[type, ...]) -> str:
     if isinstance(kind, tuple):
         return " or ".join(names.get(k, k.__name__) for k in kind)
     return names.get(kind, kind.__name__)
+
+
+def time_zone(name: str):
+    """The IANA zone ``name`` (``Europe/Zurich``) from the system's tz database; ValueError if unknown."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if not name or "\0" in name or name.startswith(("/", ".")) or ".." in name:
+        raise ValueError(f"'{name}' is not an IANA time zone such as Europe/Zurich")
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"'{name}' is not an IANA time zone such as Europe/Zurich") from None
 
 
 def is_valid_slug(slug: str) -> bool:

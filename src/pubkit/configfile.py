@@ -30,3 +30,32 @@ def add_language(project: Project, language: str) -> bool:
         except OSError:
             return False
     return True
+
+
+def remove_language(project: Project, language: str) -> bool:
+    """Take ``language`` out of ``languages`` (and its ``[language.<lang>]`` table, if any), keeping the
+    rest of the file as written; False if the file cannot be edited safely."""
+    path = project.config_path
+    try:
+        document = tomlkit.parse(path.read_text(encoding="utf-8"))
+        table = document["tool"]["pubkit"] if path.name == PYPROJECT_FILE else document  # type: ignore[index]
+        languages = table["languages"]  # type: ignore[index]
+    except (OSError, UnicodeDecodeError, TOMLKitError, KeyError):
+        return False
+    if not isinstance(languages, list):
+        return False
+    spelled = {language, language.replace("_", "-")}
+    for index in reversed(range(len(languages))):
+        if str(languages[index]) in spelled:
+            del languages[index]
+    own = table.get("language")  # type: ignore[union-attr]
+    if isinstance(own, dict):
+        for key in [k for k in own if k in spelled]:
+            del own[key]
+        if not own:
+            del table["language"]  # type: ignore[union-attr]
+    try:
+        write_atomic(path, tomlkit.dumps(document))
+    except OSError:
+        return False
+    return True

@@ -156,6 +156,11 @@ def currency_spacing() -> dict[str, dict[str, str]]:
     return _data()["currency_spacing"]
 
 
+def minimum_grouping(locale: Locale) -> int:
+    """CLDR's ``minimumGroupingDigits``: 2 where a four-digit number is not grouped ("1200" in Spanish)."""
+    return int(_lookup(_data()["minimum_grouping"], locale) or 1)
+
+
 def calendar_data(calendar: str, locale: Locale) -> dict[str, Any] | None:
     """Eras, date styles, skeleton patterns and month names of a calendar pubkit ships ("buddhist" for
     Thai, "persian" for Persian and Pashto) in ``locale``, or None where it has none."""

@@ -13,7 +13,7 @@ from pathlib import Path
 import polib
 from babel import Locale
 
-from .. import __version__
+from .. import __version__, safefs
 from ..config import Project
 from ..errors import CatalogError, UsageError
 from ..fileio import write_atomic
@@ -23,11 +23,12 @@ from .memory import fill, language_memory, origin_of
 from .merge import MergeReport, merge, untranslated_entry
 from .plurals import plural_forms
 from .pofile import WRAP_WIDTH, plural_count, read_catalog, render
+from .status import orphan_catalogs
 from .translations import Fallback, Translations
 
 __all__ = ["TEMPLATES_DOMAIN", "Fallback", "Translations", "UpdatedFile", "WrittenFile", "build_template", "domains",
            "extract", "init_language", "new_catalog", "plural_forms", "project_templates", "read_catalog",
-           "read_template", "render", "update"]
+           "prune", "read_template", "remove_language", "render", "update"]
 
 
 def new_catalog(template: polib.POFile, language: str, domain: str) -> polib.POFile:
@@ -84,6 +85,31 @@ def init_language(project: Project, language: str) -> list[WrittenFile]:
         write_atomic(target, render(new_catalog(template, language, domain)))
         written.append(WrittenFile(target, True, len(template)))
     return written
+
+
+def prune(project: Project) -> list[Path]:
+    """Remove the orphan catalogs (never through a link, never outside ``locale_dir``); what was removed."""
+    removed = []
+    for path in orphan_catalogs(project, set(domains(project))):
+        if safefs.remove_beneath(project.locale_dir, path.relative_to(project.locale_dir).as_posix()):
+            removed.append(path)
+    return removed
+
+
+def remove_language(project: Project, language: str) -> list[Path]:
+    """Delete the catalogs of ``language`` (``init --remove``): every ``.po`` in its folder; the folders go
+    too when nothing else is left in them. What was removed."""
+    if language == project.source_language:
+        raise UsageError(f"'{language}' is the source language; it cannot be removed")
+    folder = project.locale_dir / language / "LC_MESSAGES"
+    removed = []
+    for path in sorted(folder.glob("*.po")) if folder.is_dir() and not folder.is_symlink() else []:
+        if safefs.remove_beneath(project.locale_dir, path.relative_to(project.locale_dir).as_posix()):
+            removed.append(path)
+    for empty in (folder, folder.parent):
+        if empty.is_dir() and not empty.is_symlink() and not any(empty.iterdir()):
+            empty.rmdir()
+    return removed
 
 
 @dataclass(frozen=True)

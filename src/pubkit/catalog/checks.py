@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import polib
 from babel import Locale
@@ -52,6 +53,8 @@ class EntryContext:
     translation: str
     locale: Locale
     source_locale: Locale
+    #: Hosts a translation may point a link at besides the source link's own (``link_hosts``).
+    link_hosts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -147,11 +150,12 @@ def _times(count: int) -> str:
 
 def check_markdown(ctx: EntryContext):
     source, target = inline_parts(ctx.entry.msgid), inline_parts(ctx.translation)
-    for url in target.links - source.links:
-        was = ", ".join(f"'{u}'" for u in source.links - target.links) or "none"
+    added, gone = localized_links(target.links - source.links, source.links - target.links, ctx.link_hosts)
+    for url in added:
+        was = ", ".join(f"'{u}'" for u in gone) or "none"
         yield "error", f"link target '{url}' is not in the source (source has {was})", "link-target"
-    for url in source.links - target.links:
-        if not target.links - source.links:
+    for url in gone:
+        if not added:
             yield "error", f"link target '{url}' is missing from the translation", "link-target"
     added, removed = target.code - source.code, source.code - target.code
     for code in added:
@@ -166,6 +170,31 @@ def check_markdown(ctx: EntryContext):
         yield "error", "unbalanced inline markup: a *, _ or ` is not closed", "markup"
     elif target.markup != source.markup:
         yield "warning", "emphasis differs from the source (bold or italic added or dropped)", "markup"
+
+
+def localized_links(added: Counter, gone: Counter, hosts: tuple[str, ...]) -> tuple[Counter, Counter]:
+    """Links a translation changed, less those it may change: a web address replaced by another on the
+    same host (the company's page in the reader's language) or on a host the project allows
+    (``link_hosts``). Each translated link takes the place of one source link."""
+    added, gone = Counter(added), Counter(gone)
+    for url in list(added.elements()):
+        place = next((old for old in gone.elements() if _may_replace(old, url, hosts)), None)
+        if place is not None:
+            added[url] -= 1
+            gone[place] -= 1
+    return +added, +gone
+
+
+def _may_replace(source: str, translated: str, hosts: tuple[str, ...]) -> bool:
+    try:
+        old, new = urlsplit(source), urlsplit(translated)
+    except ValueError:
+        return False
+    if old.scheme not in ("http", "https") or new.scheme not in ("http", "https") or not new.hostname:
+        return False
+    if new.username or new.password:
+        return False  # an address that hides its host behind credentials is never "the same host"
+    return new.hostname == old.hostname or new.hostname in hosts
 
 
 def check_numbers(ctx: EntryContext):
@@ -267,7 +296,7 @@ def brace_format_problem(text: str) -> str | None:
 
 
 def translation_verdict(entry: polib.POEntry, locale: Locale, source_locale: Locale,
-                        nplurals: int | None = None) -> list[tuple[str, str]]:
+                        nplurals: int | None = None, link_hosts: tuple[str, ...] = ()) -> list[tuple[str, str]]:
     """Why a translated entry must not be published: ``(message, check-id)`` for each error, empty if usable.
 
     The one judge of a translation: ``pubkit check`` reports these as errors, and ``build`` and
@@ -282,7 +311,7 @@ def translation_verdict(entry: polib.POEntry, locale: Locale, source_locale: Loc
                            "plural-forms"))
         translations = [entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural)]
     for translation in translations:
-        context = EntryContext(entry, translation, locale, source_locale)
+        context = EntryContext(entry, translation, locale, source_locale, link_hosts)
         for check in VERDICT_CHECKS:
             for severity, message, check_id in check(context):
                 if severity == "error" and (message, check_id) not in errors:
@@ -293,7 +322,8 @@ def translation_verdict(entry: polib.POEntry, locale: Locale, source_locale: Loc
 # --- running them ------------------------------------------------------------------------------
 
 
-def check_catalog(path: Path, language: str, source_language: str = "en") -> list[Diagnostic]:
+def check_catalog(path: Path, language: str, source_language: str = "en",
+                  link_hosts: tuple[str, ...] = ()) -> list[Diagnostic]:
     try:
         catalog = read_catalog(path)
     except PubkitError as error:
@@ -323,13 +353,13 @@ def check_catalog(path: Path, language: str, source_language: str = "en") -> lis
             findings.append(Diagnostic(f"untranslated: '{shorten(entry.msgid)}'", path, line, "warning", "untranslated"))
             continue
         # Errors come from the verdict alone, so check and build can never disagree; the rest only warn.
-        for message, check_id in translation_verdict(entry, locale, source_locale, nplurals):
+        for message, check_id in translation_verdict(entry, locale, source_locale, nplurals, link_hosts):
             findings.append(Diagnostic(message, path, line, "error", check_id))
             rejected_lines.add(line)
         translations = [entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural)] if entry.msgid_plural \
             else [entry.msgstr]
         for translation in translations:
-            context = EntryContext(entry, translation, locale, source_locale)
+            context = EntryContext(entry, translation, locale, source_locale, link_hosts)
             for check in checks:
                 for severity, message, check_id in check(context):
                     if severity != "error":

@@ -16,7 +16,8 @@ from ..errors import CatalogError
 from ..fileio import write_atomic
 from ..machine import source_date_epoch
 from .pofile import WRAP_WIDTH, parse_text, render
-from ..source.sources import Message, read_sources
+from ..organization import ORGANIZATION_DOMAIN, has_organization_text
+from ..source.sources import Message, organization_messages, read_sources
 from ..source.templates import template_messages
 
 TEMPLATES_DOMAIN = "templates"
@@ -43,8 +44,10 @@ def timestamp() -> str:
 
 
 def domains(project: Project) -> list[str]:
-    """The catalog domains of a project: one per source slug, then ``templates``."""
-    return [source.slug for source in read_sources(project)] + [TEMPLATES_DOMAIN]
+    """The catalog domains of a project: one per source slug, then ``templates``, then ``organization``
+    when ``[organization]`` has text to translate (a boilerplate or a contact's role)."""
+    return [source.slug for source in read_sources(project)] + [TEMPLATES_DOMAIN] + \
+        ([ORGANIZATION_DOMAIN] if has_organization_text(project) else [])
 
 
 def build_template(domain: str, located: Iterable[tuple[str, Message]], creation_date: str) -> polib.POFile:
@@ -96,6 +99,9 @@ def project_templates(project: Project) -> dict[str, list[tuple[str, Message]]]:
         reference = source.path.relative_to(project.root).as_posix()
         located[source.slug] = [(reference, message) for message in source.messages]
     located[TEMPLATES_DOMAIN] = template_messages(project)
+    if has_organization_text(project):
+        located[ORGANIZATION_DOMAIN] = [(path.relative_to(project.root).as_posix(), message)
+                                        for path, message in organization_messages(project)]
     return located
 
 
@@ -109,7 +115,8 @@ def extract(project: Project) -> list[WrittenFile]:
     for domain, located in project_templates(project).items():
         path = project.pot_path(domain)
         changed = write_atomic(path, template_text(domain, located, _read_if_exists(path)))
-        written.append(WrittenFile(path, changed, len(located)))
+        # A message used in several places is one entry of the .pot: count entries, not uses.
+        written.append(WrittenFile(path, changed, len({(m.context, m.msgid) for _, m in located})))
     return written
 
 

@@ -20,7 +20,7 @@ def check_project(project: Project, languages: list[str] | None = None) -> list[
             if not path.exists():
                 findings.append(Diagnostic("no catalog: run `pubkit update`", path, 1, "error", "missing-catalog"))
                 continue
-            findings.extend(check_catalog(path, language, project.source_language))
+            findings.extend(check_catalog(path, language, project.source_language, project.link_hosts))
     return findings
 
 

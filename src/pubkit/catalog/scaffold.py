@@ -16,7 +16,6 @@ title: Our new plant opens
 subtitle: Production starts this spring
 place: Berlin
 date: 2024-03-01
-organization: Example Company
 values:
   opening: {date: 2024-03-04, skeleton: MMMMd}
   area:    {unit: area-hectare, value: 12.5}
@@ -29,8 +28,22 @@ Example Company opens its new plant on {opening}. The site covers {area} and cos
 ## A place to work
 
 The plant gives work to {staff} people. Read more on [our website](https://example.com/plant).
+"""
+#: What every release shares, written once: [organization] in pubkit.toml (docs/reference.md).
+EXAMPLE_ORGANIZATION = """
+# The organization behind every release: its boilerplate (organization.md, translated once in
+# locale/organization.pot) closes each release, and each page shows the press contacts of its language.
+[organization]
+name = "Example Company"
+boilerplate = "organization.md"
 
-## About Example Company
+[[organization.contact]]
+name = "Alex Example"
+role = "Press officer"
+phone = "+49 30 1234 5678"
+email = "press@example.com"
+"""
+EXAMPLE_BOILERPLATE = """## About Example Company
 
 Example Company makes **things people need**, in Europe and beyond.
 """
@@ -49,10 +62,13 @@ def new_project(folder: Path, source_language: str = "en", languages: tuple[str,
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     listed = ", ".join(f'"{tag}"' for tag in chosen[1:])
-    write_atomic(folder / "pubkit.toml", f'source_language = "{chosen[0]}"\nlanguages = [{listed}]\n')
+    write_atomic(folder / "pubkit.toml",
+                 f'source_language = "{chosen[0]}"\nlanguages = [{listed}]\n{EXAMPLE_ORGANIZATION}')
+    write_atomic(folder / "organization.md", EXAMPLE_BOILERPLATE)
     write_atomic(folder / "sources" / "example.md", EXAMPLE_SOURCE)
     (folder / "templates").mkdir(exist_ok=True)
-    write_atomic(folder / ".gitignore", "/dist/\n")
+    # Every folder pubkit writes: the site, review previews (serve, build --preview), pseudo-locales.
+    write_atomic(folder / ".gitignore", "/dist/\n/dist-preview/\n/dist-pseudo/\n")
     project = load_project(folder)
     extract(project)
     update(project)

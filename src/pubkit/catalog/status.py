@@ -8,11 +8,11 @@ counts are never trusted over the file: a cache entry is used only for the very 
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import os
 import stat
+import datetime as dt
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,6 +22,7 @@ from ..config import Project
 from ..errors import Diagnostic, PubkitError
 from ..fileio import write_atomic
 from ..source.embargo import is_embargoed
+from ..organization import ORGANIZATION_DOMAIN, has_organization_text
 
 if TYPE_CHECKING:  # pragma: no cover  polib and the catalog reader are imported only for a file not seen before
     import polib
@@ -34,12 +35,17 @@ UI_DOMAIN = "templates"
 #: Larger than any catalog or source the strict readers accept (pofile.MAX_CATALOG_BYTES is the largest).
 _LARGEST = 64 * 1024 * 1024
 _COUNTS = ("translated", "fuzzy", "untranslated", "translated_words", "fuzzy_words", "untranslated_words",
-           "from_memory")
+           "from_memory", "rejected", "rejected_words")
 
 
 @dataclass(frozen=True)
 class CatalogStatus:
-    """Progress of one ``locale/<language>/LC_MESSAGES/<domain>.po``."""
+    """Progress of one ``locale/<language>/LC_MESSAGES/<domain>.po``.
+
+    ``translated`` counts only translations that will be published: a translation the publish gate
+    rejects (checks.translation_verdict) is counted as ``rejected``, and is not done. ``status``, the
+    review desk and the bundle's manifest all take their completeness from here.
+    """
 
     language: str
     domain: str
@@ -52,15 +58,17 @@ class CatalogStatus:
     fuzzy_words: int
     untranslated_words: int
     from_memory: int = 0  # messages `update` filled from translation memory
+    rejected: int = 0  # translated, but refused by the publish gate: published in the source language
+    rejected_words: int = 0
 
     @property
     def total(self) -> int:
-        return self.translated + self.fuzzy + self.untranslated
+        return self.translated + self.fuzzy + self.untranslated + self.rejected
 
     @property
     def percent(self) -> float:
-        """Share of messages translated and not fuzzy; an empty catalog counts as complete."""
-        return 100.0 if self.total == 0 else round(100.0 * self.translated / self.total, 1)
+        """Share of messages whose translation is published; an empty catalog counts as complete."""
+        return completeness(self.translated, self.total)
 
     def as_dict(self) -> dict[str, object]:
         return {**asdict(self), "total": self.total, "percent": self.percent}
@@ -71,9 +79,41 @@ def word_count(text: str) -> int:
     return len(text.split())
 
 
-def catalog_status(language: str, domain: str, catalog: polib.POFile | None, template: polib.POFile | None, path: str) -> CatalogStatus:
-    counts = {"translated": [0, 0], "fuzzy": [0, 0], "untranslated": [0, 0]}
+def completeness(done: int, total: int) -> float:
+    """The one definition of completeness: messages whose translation is published, in percent of all
+    (one decimal); nothing to translate counts as complete."""
+    return 100.0 if total == 0 else round(100.0 * done / total, 1)
+
+
+def _judge(catalog: polib.POFile, language: str, source_language: str | None, link_hosts: tuple[str, ...]):
+    """A function telling whether a translated entry of ``catalog`` is rejected by the publish gate."""
+    if source_language is None:
+        return lambda entry: False
+    # The checks (and their parsers) are imported only for a catalog with translations to judge.
+    from ..locales import cldr_locale
+    from .checks import translation_verdict
+    from .pofile import plural_count
+
+    locale, source_locale = cldr_locale(language), cldr_locale(source_language)
+    if locale is None or source_locale is None:
+        from babel import Locale
+
+        locale = source_locale = Locale("root")
+    header = catalog.metadata.get("Plural-Forms", "")
+    try:
+        nplurals = plural_count(header, Path(catalog.fpath or "")) if header else 2
+    except PubkitError:
+        nplurals = None
+    return lambda entry: bool(translation_verdict(entry, locale, source_locale, nplurals, link_hosts))
+
+
+def catalog_status(language: str, domain: str, catalog: polib.POFile | None, template: polib.POFile | None,
+                   path: str, source_language: str | None = None, link_hosts: tuple[str, ...] = ()) -> CatalogStatus:
+    """Counts of one catalog (``template``'s messages, all untranslated, when it does not exist);
+    with ``source_language``, translations the publish gate rejects count as ``rejected``."""
+    counts = {"translated": [0, 0], "fuzzy": [0, 0], "untranslated": [0, 0], "rejected": [0, 0]}
     entries = catalog if catalog is not None else (template or [])
+    rejected = None
     for entry in entries:
         if entry.obsolete:
             continue
@@ -82,7 +122,8 @@ def catalog_status(language: str, domain: str, catalog: polib.POFile | None, tem
         elif "fuzzy" in entry.flags:
             state = "fuzzy"
         elif entry.translated():
-            state = "translated"
+            rejected = rejected or _judge(catalog, language, source_language, link_hosts)
+            state = "rejected" if rejected(entry) else "translated"
         else:
             state = "untranslated"
         counts[state][0] += 1
@@ -101,6 +142,8 @@ def catalog_status(language: str, domain: str, catalog: polib.POFile | None, tem
         fuzzy_words=counts["fuzzy"][1],
         untranslated_words=counts["untranslated"][1],
         from_memory=filled_count(catalog) if catalog is not None else 0,
+        rejected=counts["rejected"][0],
+        rejected_words=counts["rejected"][1],
     )
 
 
@@ -211,7 +254,23 @@ def _domains(project: Project, cache: StatusCache) -> list[str]:
         from ..source.sources import check_unique_slugs  # raises for two releases with one slug
 
         check_unique_slugs(found)
-    return [slug for slug, _ in found] + [UI_DOMAIN]
+    return [slug for slug, _ in found] + [UI_DOMAIN] + \
+        ([ORGANIZATION_DOMAIN] if has_organization_text(project) else [])
+
+
+def catalog_domains(project: Project) -> list[str]:
+    """The catalog domains, as ``status`` finds them (each source's slug remembered by its bytes)."""
+    return _domains(project, StatusCache(project))
+
+
+def orphan_catalogs(project: Project, known: set[str]) -> list[Path]:
+    """Catalogs of domains not in ``known`` (a release deleted or renamed): its ``.pot`` and the ``.po`` of
+    every configured language; ``update --prune`` removes them."""
+    orphans = [path for path in sorted(project.locale_dir.glob("*.pot")) if path.stem not in known]
+    for language in project.languages:
+        folder = project.locale_dir / language / "LC_MESSAGES"
+        orphans += [path for path in sorted(folder.glob("*.po")) if path.stem not in known]
+    return [path for path in orphans if path.is_file() and not path.is_symlink()]
 
 
 def _template_counts(project: Project, domain: str, cache: StatusCache) -> dict | None:
@@ -225,7 +284,8 @@ def _template_counts(project: Project, domain: str, cache: StatusCache) -> dict 
 def _catalog_counts(project: Project, language: str, domain: str, path: Path, cache: StatusCache) -> dict | None:
     if not path.exists():
         return None
-    return _counts(path, cache, lambda catalog: catalog_status(language, domain, catalog, None, ""))
+    return _counts(path, cache, lambda catalog: catalog_status(language, domain, catalog, None, "",
+                                                               project.source_language, project.link_hosts))
 
 
 def _counts(path: Path, cache: StatusCache, count) -> dict:

@@ -68,15 +68,16 @@ class Translations:
             info = path.stat()
         except FileNotFoundError:
             return cls({}, -1, path)
-        key = (path, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns, project.source_language)
+        key = (path, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns, project.source_language,
+               project.link_hosts)
         if key not in _LOADED:
             if len(_LOADED) >= 4096:
                 _LOADED.clear()
-            _LOADED[key] = cls._read(path, language, project.source_language)
+            _LOADED[key] = cls._read(path, language, project.source_language, project.link_hosts)
         return _LOADED[key]
 
     @classmethod
-    def _read(cls, path: Path, language: str, source_language: str) -> "Translations":
+    def _read(cls, path: Path, language: str, source_language: str, link_hosts: tuple[str, ...] = ()) -> "Translations":
         catalog = read_catalog(path)
         lines = path.read_text(encoding="utf-8", errors="replace").split("\n")
         # A language CLDR lacks is judged like `pubkit check` judges it: placeholders and markup still count.
@@ -97,7 +98,7 @@ class Translations:
                 fallbacks[key] = Fallback("fuzzy", path, line, "fuzzy: the translation needs review", *key[::-1])
             elif not entry.translated():
                 fallbacks[key] = Fallback("untranslated", path, line, "untranslated: no translation yet", *key[::-1])
-            elif errors := translation_verdict(entry, locale, source_locale, nplurals):
+            elif errors := translation_verdict(entry, locale, source_locale, nplurals, link_hosts):
                 message, check_id = errors[0]
                 fallbacks[key] = Fallback("rejected", path, line, f"{message} [{check_id}]", *key[::-1])
             elif not entry.msgid_plural:

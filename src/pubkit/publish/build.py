@@ -18,6 +18,8 @@ from ..errors import Diagnostic
 from ..fileio import write_atomic
 from .paths import NO_BASE_URL
 from .plan import (  # noqa: F401  Job, SourceIndex, read_state and the constants are also used from here
+    ALL_FORMATS,
+    EMAIL,
     FORMATS,
     PRINT_STYLESHEETS,
     SCREEN_ASSETS,
@@ -146,7 +148,7 @@ class Record:
             entry["not_used"] = [_gate_entry(self.project, f) for f in verdict.not_used]
             entry["gate"] = verdict.digest
         self.result.written.extend(self.project.output_dir / rel for rel in job_result.outputs
-                                   if rel.endswith((".html", ".pdf")))
+                                   if rel.endswith((".html", ".pdf", ".eml")))
         self.result.diagnostics.extend(job_result.diagnostics)
 
     def finish(self) -> None:

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from .. import __version__, safefs
 from .build import Progress, build
-from .plan import Job, Plan, plan_build
 from ..catalog.checks import check_catalog
 from ..catalog.extract import TEMPLATES_DOMAIN
 from ..catalog.translations import Translations
@@ -22,11 +21,13 @@ from ..config import Project
 from ..errors import UsageError
 from ..fileio import write_atomic
 from ..machine import source_date_epoch
+from ..organization import ORGANIZATION_DOMAIN, has_organization_text
 from ..catalog.pofile import read_catalog
 from .provenance import provenance
+from .plan import Job, Plan, plan_build
 from .shards import collect
 from .site import site_files
-from ..catalog.status import catalog_status
+from ..catalog.status import CatalogStatus, catalog_status, completeness
 
 BUNDLE_NAME = "bundle.zip"
 MANIFEST_NAME = "manifest.json"
@@ -95,35 +96,47 @@ def _site(project: Project, listed: dict[str, dict], plan: Plan) -> dict[str, tu
             for relative, data in site_files(project, listed, plan.sources, plan.now).items()}
 
 
+def _progress(project: Project, language: str, domain: str) -> CatalogStatus:
+    """A catalog's progress as `status` counts it (a missing catalog: its template, all untranslated)."""
+    path, pot = project.po_path(language, domain), project.pot_path(domain)
+    catalog = read_catalog(path) if path.exists() else None
+    template = read_catalog(pot) if catalog is None and pot.exists() else None
+    return catalog_status(language, domain, catalog, template, str(path), project.source_language, project.link_hosts)
+
+
 def _manifest(project: Project, files: dict[str, tuple[Job, bytes]], plan: Plan) -> dict:
     sources = [plan.sources.source(slug) for slug in plan.sources.paths]  # parsed once, by the plan
-    catalogs = [*plan.sources.paths, TEMPLATES_DOMAIN]
+    catalogs = [*plan.sources.paths, TEMPLATES_DOMAIN] + ([ORGANIZATION_DOMAIN] if has_organization_text(project) else [])
     languages: dict[str, dict] = {}
     for language in project.output_languages:
-        translated = total = fuzzy = untranslated = errors = warnings = 0
+        done = total = fuzzy = untranslated = rejected = errors = warnings = 0
         not_used = []
         for source in sources:
-            keys = list(dict.fromkeys(source.message_keys))
-            translations = Translations.load(project, language, source.slug)
-            translated += sum(1 for c, m in keys if translations.get(c, m) is not None)
-            total += len(keys)
-            not_used += [f for f in translations.rejected() if (f.context, f.msgid) in set(keys)]
-        not_used += Translations.load(project, language, TEMPLATES_DOMAIN).rejected()
+            keys = set(source.message_keys)
+            not_used += [f for f in Translations.load(project, language, source.slug).rejected()
+                         if (f.context, f.msgid) in keys]
+        for shared in (TEMPLATES_DOMAIN, ORGANIZATION_DOMAIN):  # on every page
+            if shared == TEMPLATES_DOMAIN or has_organization_text(project):
+                not_used += Translations.load(project, language, shared).rejected()
         if language != project.source_language:
+            slugs = {source.slug for source in sources}
             for domain in catalogs:
-                path = project.po_path(language, domain)
-                if not path.exists():
-                    continue
-                progress = catalog_status(language, domain, read_catalog(path), None, str(path))
+                progress = _progress(project, language, domain)
+                if domain in slugs:  # completeness is the releases' text; the template strings are shared
+                    done, total = done + progress.translated, total + progress.total
                 fuzzy += progress.fuzzy
-                untranslated += progress.untranslated
-                for finding in check_catalog(path, language, project.source_language):
+                untranslated += progress.untranslated if progress.exists else 0
+                rejected += progress.rejected
+                path = project.po_path(language, domain)
+                for finding in check_catalog(path, language, project.source_language, project.link_hosts) \
+                        if path.exists() else ():
                     errors += finding.severity == "error"
                     warnings += finding.severity == "warning"
         languages[language] = {
-            "completeness": round(100.0 * translated / total, 1) if total else 100.0,
+            "completeness": completeness(done, total),
             "fuzzy": fuzzy,
             "untranslated": untranslated,
+            "rejected": rejected,
             "checks": {"errors": errors, "warnings": warnings},
             # Translations the checks refused: published in the source language instead, and why.
             "not_used": [{"where": f.where(project.root), "msgid": f.msgid, "why": f.finding} for f in not_used],

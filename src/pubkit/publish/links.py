@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from babel import Locale
-from babel.dates import format_time, get_timezone_gmt
 
 from ..config import Project
 from ..locales import base_locale, bcp47, language_name, og_locale
 from ..render.formatting import Formatter, text_direction
+from ..source.embargo import embargo_time
 from .paths import SITE_INDEX, Publication, index_relative, link, page_relative, pdf_relative, public_url
 
 
@@ -45,19 +43,3 @@ def page_head(project: Project, slug: str, language: str, publication: Publicati
         "embargo": formatter.localize_digits(embargo_time(embargo, formatter.locale, formatter.date(embargo.date())))
         if embargo else None,
     }
-
-
-def embargo_time(embargo: dt.datetime, locale: Locale, date_text: str) -> str:
-    """The moment of the embargo in the locale's words: ``date_text`` (the long date, formatted by the
-    project's Formatter so calendars agree), the short time, and CLDR's localized GMT offset, joined by
-    the locale's own date-time pattern: "July 25, 2023, 10:00 AM GMT+02:00".
-
-    The zone is the offset the author wrote: an offset alone does not tell CEST from CAT, so no zone
-    name is guessed.
-    """
-    offset = embargo.utcoffset() or dt.timedelta(0)
-    zone = dt.timezone(offset)
-    time_text = format_time(embargo, "short", tzinfo=zone, locale=locale)
-    gmt = get_timezone_gmt(embargo.astimezone(zone), "long", locale=locale)
-    pattern = str(locale.datetime_formats.get("long", "{1} {0}"))
-    return pattern.replace("{1}", date_text).replace("{0}", f"{time_text} {gmt}")

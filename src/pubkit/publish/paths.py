@@ -41,6 +41,12 @@ def pdf_relative(project: Project, slug: str, language: str) -> str:
     return f"{folder}/{slug}/{slug}-{folder}.pdf"
 
 
+def mail_relative(project: Project, slug: str, language: str) -> str:
+    """``de/launch/launch-de.eml``: the e-mail edition of a release (``build --format email``)."""
+    folder = language_folder(project, language)
+    return f"{folder}/{slug}/{slug}-{folder}.eml"
+
+
 def page_dir(project: Project, slug: str, language: str) -> Path:
     """The folder holding a release's page, its PDF, stylesheets and images in one language."""
     return project.output_dir / language_folder(project, language) / slug
@@ -52,6 +58,10 @@ def page_path(project: Project, slug: str, language: str) -> Path:
 
 def pdf_path(project: Project, slug: str, language: str) -> Path:
     return project.output_dir / pdf_relative(project, slug, language)
+
+
+def mail_path(project: Project, slug: str, language: str) -> Path:
+    return project.output_dir / mail_relative(project, slug, language)
 
 
 def index_relative(project: Project, language: str, number: int = 1) -> str:

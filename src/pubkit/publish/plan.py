@@ -20,8 +20,9 @@ from .. import __version__, safefs
 from ..config import Project, is_valid_slug, parse_languages
 from ..errors import Diagnostic, UsageError
 from ..machine import source_date_epoch
+from ..organization import ORGANIZATION_DOMAIN, has_organization_text
 from ..render.brand import brand_assets
-from ..source.embargo import is_embargoed, parse_moment
+from ..source.embargo import is_embargoed, parse_moment, zoned
 from ..source.templates import template_files
 from .paths import Publication
 
@@ -32,6 +33,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..source.sources import Source
 
 FORMATS = ("html", "pdf")
+#: The e-mail edition (mail.py): built only when asked, after the PDF it attaches.
+EMAIL = "email"
+ALL_FORMATS = (*FORMATS, EMAIL)
 #: Static files of the template set a web page links to, copied beside it.
 SCREEN_ASSETS = ("base.css", "screen.css")
 PRINT_STYLESHEETS = ("base.css", "print.css")
@@ -148,14 +152,17 @@ class SourceIndex:
                 # a slug names folders: never take '../x' from a state
                 slug = entry["slug"]
                 embargo = _moment(entry["embargo"])
+                zone = entry.get("embargo_zone") if isinstance(entry.get("embargo_zone"), str) else ""
             else:
                 source = _read_source(path)
                 slug = source.slug
                 self.parsed[slug] = source
                 embargo = source.fields.get("embargo")  # type: ignore[assignment]
+                zone = str(source.fields.get("embargo_zone") or "")
             found.append((slug, path))
-            self.embargoes[slug] = embargo
-            self.cache[relative] = {"sha256": digest, "slug": slug,
+            # Shown in the release's zone, or the project's (embargo_zone): the same moment either way.
+            self.embargoes[slug] = zoned(embargo, zone or project.embargo_zone)
+            self.cache[relative] = {"sha256": digest, "slug": slug, "embargo_zone": zone,
                                     "embargo": embargo.isoformat() if embargo else None}
         if self.parsed:
             # Only files parsed now can bring a new slug: the others were checked unique by the last build.
@@ -207,7 +214,13 @@ class Inputs:
                     content = path.read_bytes()
                     self._note(path, content)
                     shared.update(f"\0asset {path.relative_to(project.sources_dir)}\0".encode() + content)
+        boilerplate = project.organization.boilerplate if project.organization else None
+        if boilerplate is not None:  # its contacts and logo path are in the configuration, hashed above
+            content = boilerplate.read_bytes()
+            self._note(boilerplate, content)
+            shared.update(b"\0boilerplate\0" + content)
         self._shared = {kind: f"{shared.hexdigest()}:{templates[kind].hexdigest()}" for kind in FORMATS}
+        self._shared[EMAIL] = self._shared["html"]  # the same templates; its PDF's digest is added to its own
         self._files: dict[Path, bytes] = {}
 
     def _read(self, path: Path) -> bytes:
@@ -235,6 +248,8 @@ class Inputs:
         if job.language != self.project.source_language:
             h.update(b"\0" + self._read(self.project.po_path(job.language, job.slug)))
             h.update(b"\0" + self._read(self.project.po_path(job.language, UI_DOMAIN)))
+            # The organization's boilerplate and contact roles, translated once for every release.
+            h.update(b"\0" + self._read(self.project.po_path(job.language, ORGANIZATION_DOMAIN)))
         return h.hexdigest()
 
 
@@ -327,7 +342,10 @@ class Gate:
 
     def _ui_rejected(self, language: str) -> list[Fallback]:
         if language not in self._ui:
-            self._ui[language] = _load_translations(self.project, language, UI_DOMAIN).rejected()
+            # Template strings and the organization's text are on every page: their rejections too.
+            shared = (UI_DOMAIN, ORGANIZATION_DOMAIN) if has_organization_text(self.project) else (UI_DOMAIN,)
+            self._ui[language] = [fallback for domain in shared
+                                  for fallback in _load_translations(self.project, language, domain).rejected()]
         return self._ui[language]
 
     def _remembered(self, slug: str, language: str, digest: str) -> list[Fallback] | None:
@@ -391,7 +409,7 @@ class Plan:
     @property
     def whole(self) -> bool:
         """A build of everything (no --lang, --source or --format) knows what is no longer made."""
-        return not self.narrowed and self.formats == FORMATS
+        return not self.narrowed and set(FORMATS) <= set(self.formats)
 
     def outdated(self, force: bool = False) -> list[Job]:
         """This shard's jobs whose inputs changed since the last build, or whose outputs were touched."""
@@ -464,14 +482,21 @@ def _list_jobs(plan: Plan) -> None:
     """The chosen jobs of published pages, sorted, with the digests of their inputs; then this shard's."""
     published = plan.publication.languages
     plan.planned = sorted(Job(slug, language, f) for slug in plan.slugs for language in published.get(slug, ())
-                          if language in plan.languages for f in FORMATS if f in plan.formats)
+                          if language in plan.languages for f in ALL_FORMATS
+                          if f in plan.formats or f == "pdf" and EMAIL in plan.formats)  # a message attaches the PDF
     pages = {slug: f"{','.join(languages)};embargo={plan.publication.embargoed.get(slug)}"
              for slug, languages in published.items()}
-    plan.digests = {job: plan.inputs.digest(plan.sources.paths[job.slug], job, plan.preview, pages[job.slug])
-                    for job in plan.planned}
+    plan.digests = _with_attachments({job: plan.inputs.digest(plan.sources.paths[job.slug], job, plan.preview,
+                                                              pages[job.slug]) for job in plan.planned})
     plan.everything = hashlib.sha256("".join(f"{job.key}={plan.digests[job]}\n"
                                              for job in plan.planned).encode()).hexdigest()
     plan.jobs = plan.planned
     if plan.shard is not None:
         part, parts = plan.shard
         plan.jobs = plan.planned[part - 1 :: parts]  # sorted jobs dealt round-robin: deterministic and balanced
+
+
+def _with_attachments(digests: dict[Job, str]) -> dict[Job, str]:
+    """A message's digest includes its PDF's: it changes with the PDF it attaches."""
+    return {job: hashlib.sha256(f"{digest}\0{digests[replace(job, format='pdf')]}".encode()).hexdigest()
+            if job.format == EMAIL else digest for job, digest in digests.items()}

@@ -17,11 +17,8 @@ from ..catalog.pofile import render
 from ..config import Project
 from ..fileio import write_atomic
 from ..locales import PSEUDO_LOCALES
-from ..render.pseudo import pseudo_text
+from ..render.pseudo import OUTPUT_FOLDER, pseudo_text
 from .build import FORMATS, BuildResult, build
-
-OUTPUT_FOLDER = "dist-pseudo"
-
 
 def pseudo_catalogs(project: Project, folder: Path) -> None:
     """Write the ``.po`` of every pseudo-locale and catalog under ``folder``, from the sources' messages."""
@@ -46,8 +43,11 @@ def build_pseudo(project: Project, slugs: list[str] | None = None, formats: tupl
     """Build the releases in the source language, ``en-XA`` and ``ar-XB`` into ``dist-pseudo/``.
 
     The same build as ``pubkit build`` (incremental, parallel), run on a copy of the project whose
-    catalogs are the pseudo ones and whose output folder is its own.
+    catalogs are the pseudo ones and whose output folder is its own. Embargoed releases are included.
     """
+    # Designers test layouts on what is coming, too: embargoed releases are built (marked as such); the
+    # pseudo folder is never publishable output.
+    options.setdefault("include_embargoed", True)
     with tempfile.TemporaryDirectory(prefix="pubkit-pseudo-") as folder:
         pseudo_catalogs(project, Path(folder))
         pseudo = replace(project, locale_dir=Path(folder), output_dir=project.root / OUTPUT_FOLDER,

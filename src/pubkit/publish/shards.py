@@ -29,7 +29,7 @@ MAX_OUTPUT_BYTES = 512 * 1024 * 1024
 
 _HEX64 = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
 _NAME = {"type": "string", "minLength": 1, "maxLength": safefs.MAX_NAME}
-_JOB_KEY = r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z]{2,8}(_[A-Za-z0-9]{1,8})*/(html|pdf)$"
+_JOB_KEY = r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z]{2,8}(_[A-Za-z0-9]{1,8})*/(html|pdf|email)$"
 
 #: The shape of ``.pubkit/state.json`` (JSON Schema, draft 2020-12). Names are checked further by safefs.
 STATE_SCHEMA: dict = {
@@ -87,7 +87,8 @@ STATE_SCHEMA: dict = {
         "sources": {"type": "object", "propertyNames": _NAME, "additionalProperties": {
             "type": "object", "required": ["sha256", "slug"], "additionalProperties": False,
             "properties": {"sha256": _HEX64, "slug": {"type": "string", "maxLength": 255},
-                           "embargo": {"type": ["string", "null"], "maxLength": 64}}}},
+                           "embargo": {"type": ["string", "null"], "maxLength": 64},
+                           "embargo_zone": {"type": "string", "maxLength": 64}}}},
         "files": {"type": "object", "propertyNames": _NAME, "additionalProperties": _HEX64},
     },
 }

@@ -35,7 +35,7 @@ from .paths import (
     page_relative,
     pdf_relative,
 )
-from ..render.brand import brand_assets
+from ..render.brand import brand_assets, brand_files
 from ..source.templates import template_files
 
 CHOOSER_TEMPLATE = "site-index.html"
@@ -156,12 +156,12 @@ def _common_files(project: Project, listings: dict[str, list[Listing]], language
                   brand: dict[str, str]) -> dict[str, bytes]:
     assets = template_files(project)
     files: dict[str, bytes] = {f"assets/{name}": assets[name].read_bytes() for name in ASSETS}
-    for relative in brand.values():
-        files[relative] = assets[relative.split("/", 1)[1]].read_bytes()
+    for relative, path in brand_files(project).values():
+        files[relative] = path.read_bytes()
     files[SITE_INDEX] = _render(renderer, project.source_language, CHOOSER_TEMPLATE, {
         "lang": bcp47(project.source_language),
         "dir": text_direction(Locale.parse(project.source_language)),
-        "organization": _organization(listings),
+        "organization": project.organization.name if project.organization else _organization(listings),
         "stylesheets": [link(SITE_INDEX, f"assets/{name}") for name in ASSETS],
         "favicon": link(SITE_INDEX, brand["favicon"]) if "favicon" in brand else None,
         "logo": link(SITE_INDEX, brand["logo"]) if "logo" in brand else None,
@@ -221,7 +221,8 @@ def _listing(project: Project, slug: str, language: str, index, now: dt.datetime
         moment = dt.datetime(date.year, date.month, date.day, tzinfo=dt.timezone.utc)
     else:  # a release without a date is listed as of now: never remembered
         moment, dated = now.astimezone(dt.timezone.utc).replace(microsecond=0), False
-    organization = str(source.fields.get("organization") or "")
+    organization = str(source.fields.get("organization")
+                       or (project.organization.name if project.organization else ""))
     if not text:
         return Listing(slug, language, slug, None, None, None, moment, None, organization, dated)
     formatter = renderer.formatter(language)
@@ -266,7 +267,7 @@ def _organization(listings: dict[str, list[Listing]]) -> str:
 
 def _render(renderer, language: str, template: str, context: dict) -> bytes:
     ui = Translations.load(renderer.project, language, TEMPLATES_DOMAIN)
-    return renderer.render_template(template, context, ui).encode()
+    return renderer.render_template(template, context, ui, language).encode()
 
 
 def _size(size: int, locale: Locale) -> str:
@@ -328,7 +329,11 @@ def _feed(project: Project, language: str, entries: list[Listing]) -> bytes:
     feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": bcp47(language)})
     home = absolute_url(project, index_relative(project, language))
     sub(feed, "id", home)
-    sub(feed, "title", language_name(language))
+    # A feed reader lists feeds by title: say whose releases these are, in the feed's language.
+    heading = Translations.load(project, language, TEMPLATES_DOMAIN).get(None, "Press releases") or "Press releases"
+    organization = (entries[0].organization if entries else "") or \
+        (project.organization.name if project.organization else "")
+    sub(feed, "title", f"{heading} · {organization}" if organization else f"{heading} ({language_name(language)})")
     sub(feed, "updated", _stamp(max((e.moment for e in entries), default=dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc))))
     sub(feed, "link", rel="self", type="application/atom+xml", href=absolute_url(project, feed_relative(project, language)))
     sub(feed, "link", rel="alternate", type="text/html", href=home)

@@ -6,6 +6,7 @@ the Markdown parser; WeasyPrint comes with the first PDF (render/pdf.py).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -14,16 +15,20 @@ from pathlib import Path
 from .. import safefs
 from ..catalog.pofile import shorten
 from ..catalog.translations import Translations
+from ..config import Project
 from ..errors import Diagnostic
 from ..fileio import write_atomic
 from ..locales import bcp47, language_name
 from ..machine import require_fonts
+from ..render.formatting import text_direction
+from ..render.page import RenderedPage
 from ..render.render import Renderer
+from ..source.sources import Source
 from ..render.resources import check_screen_stylesheet
 from ..source.templates import template_files
 from .links import page_head
-from .paths import page_dir, pdf_path
-from .plan import PRINT_STYLESHEETS, SCREEN_ASSETS, UI_DOMAIN, Job, Plan
+from .paths import absolute_url, mail_path, page_dir, page_relative, pdf_path
+from .plan import EMAIL, PRINT_STYLESHEETS, SCREEN_ASSETS, UI_DOMAIN, Job, Plan
 
 @dataclass
 class JobResult:
@@ -43,10 +48,19 @@ def run_jobs(plan: Plan, todo: list[Job], jobs: int, renderer: Renderer | None) 
     A pool costs a WeasyPrint import per worker; for a single PDF it is cheaper to stay here. The
     first job of each page reports the messages it shows in the source language.
     """
-    pdfs = sum(job.format == "pdf" for job in todo)
     if not todo:
         return
     report = {(j.slug, j.language): j.format for j in reversed(todo)}  # one report per page
+    # Messages last, in this process: each reads the PDF its release's job has just written.
+    yield from _run_pages(plan, [job for job in todo if job.format != EMAIL], jobs, renderer, report)
+    yield from _run_pages(plan, [job for job in todo if job.format == EMAIL], 1, renderer, report)
+
+
+def _run_pages(plan: Plan, todo: list[Job], jobs: int, renderer: Renderer | None,
+               report: dict) -> Iterator[JobResult]:
+    pdfs = sum(job.format == "pdf" for job in todo)
+    if not todo:
+        return
     if pdfs < 2 or (jobs <= 1 and pdfs <= RECYCLE_AFTER):
         worker = _Worker(plan, renderer)
         for job in todo:
@@ -176,6 +190,21 @@ class _Worker:
             self._last = ((language, slug), Translations.load(self.project, language, slug))
         return self._last[1]
 
+    def message(self, source: Source, language: str, page: RenderedPage, site: dict, ui: Translations) -> bytes:
+        """The e-mail edition of a rendered page, with the PDF this build wrote (mail.py)."""
+        from .mail import Edition, embargo_notice, release_message  # the email package: only for messages
+
+        pdf = pdf_path(self.project, source.slug, language)
+        relative = page_relative(self.project, source.slug, language)
+        date = source.fields.get("date")
+        edition = Edition(
+            slug=source.slug, language=language, direction=text_direction(self.renderer.formatter(language).locale),
+            page_html=page.html, images=tuple(page.images), pdf=safefs.read_beneath(
+                self.project.output_dir, pdf.relative_to(self.project.output_dir).as_posix(), 512 * 1024 * 1024),
+            pdf_name=pdf.name, page_url=absolute_url(self.project, relative),
+            date=date if isinstance(date, dt.date) else None, notice=embargo_notice(ui, site.get("embargo")))
+        return release_message(self.project, edition)
+
     def run(self, job: Job, report_fallbacks: bool) -> JobResult:
         project, source = self.project, self.index.source(job.slug)
         translations = self.translations(job.language, source.slug)
@@ -186,7 +215,10 @@ class _Worker:
         files: dict[Path, bytes | str] = {}
         result = JobResult(job)
         site = page_head(project, source.slug, job.language, self.publication, self.renderer.formatter(job.language))
-        if job.format == "html":
+        if job.format == EMAIL:
+            page = self.renderer.render(source, job.language, translations, ui, EMAIL, self.preview, site)
+            files[mail_path(project, source.slug, job.language)] = self.message(source, job.language, page, site, ui)
+        elif job.format == "html":
             page = self.renderer.render(source, job.language, translations, ui, "screen", self.preview, site)
             files[folder / "index.html"] = page.html
             for name in SCREEN_ASSETS:
@@ -238,6 +270,15 @@ def make_renderer(plan: Plan, todo: list[Job]) -> Renderer | None:
     template mistake is reported once, plainly."""
     if not todo:
         return None
+    _check_senders(plan.project, todo)
     if any(job.format == "pdf" for job in todo):
         require_fonts()  # without any font, Pango crashes the process instead of reporting it
     return Renderer(plan.project)
+
+
+def _check_senders(project: Project, todo: list[Job]) -> None:
+    """A message without a From is reported before anything is written (mail.press_sender)."""
+    for language in sorted({job.language for job in todo if job.format == EMAIL}):
+        from .mail import press_sender  # the email package: only for a build with messages
+
+        press_sender(project, language)

@@ -18,6 +18,7 @@ from markdown_it.token import Token
 from markupsafe import Markup
 
 from ..errors import RenderError
+from ..locales import base_locale
 from ..source.sources import MAX_EMPHASIS_MARKS, MAX_NESTING, too_deep
 from .images import size_attributes
 from .layout import TextLayout, fill
@@ -185,12 +186,34 @@ def _image(page: PageRender, src: str, referrer: Path, line: int | None = None) 
         raise RenderError(f"{exc.message} (looked for {shown.as_posix()})", exc.path, exc.line) from None
     if real is None:  # data: URL, or the network where the project allows it
         return src
+    real = _localized_image(page, src, real, referrer, line)
     if page.medium == "print":
         return policy.portable_uri(real)
     digest = image_digest(real, policy.roots)
     relative = f"images/{digest}-{real.name}"
     page.out.images.append((relative, real))
     return relative
+
+
+def _localized_image(page: PageRender, src: str, real: Path, referrer: Path, line: int | None) -> Path:
+    """``chart.de.png`` beside ``chart.png`` on a German page (``chart.pt_BR.png``, else ``chart.pt.png``,
+    on a Brazilian one), found through the same checks as any image; else the image itself."""
+    parts = urlsplit(src)
+    stem, dot, suffix = parts.path.rpartition(".")
+    language = page.language
+    if not dot or "/" in suffix or language == page.project.source_language:
+        return real
+    for tag in dict.fromkeys((language, base_locale(language).split("_")[0])):
+        variant = parts._replace(path=f"{stem}.{tag}.{suffix}").geturl()
+        try:
+            found = page.renderer.policy.local_file(variant, page.source.path.parent, referrer, line)
+        except RenderError as exc:
+            if exc.message.endswith(" not found"):
+                continue
+            raise
+        if found is not None:
+            return found
+    return real
 
 
 def _heading_offset(tokens: list[Token]) -> int:

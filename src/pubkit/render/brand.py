@@ -13,30 +13,43 @@ from ..source.templates import template_files
 #: first, then pubkit's own, which has a plain favicon.svg and no logo).
 BRAND_NAMES = {"logo": ("logo.svg", "logo.png", "logo.jpg", "logo.webp"),
                "favicon": ("favicon.svg", "favicon.png", "favicon.ico")}
-_IMAGE_SIGNATURES = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".ico": (b"\x00\x00\x01\x00",),
+_IMAGE_SIGNATURES = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",),
+                     ".ico": (b"\x00\x00\x01\x00",),
                      ".webp": (b"RIFF",)}
 
 
 def brand_assets(project: Project) -> dict[str, str]:
     """``logo``/``favicon`` → their path in the site (``assets/logo.svg``); each checked to be the image its
     name says, so a logo that is not one stops the build before anything is written."""
+    return {kind: relative for kind, (relative, _path) in brand_files(project).items()}
+
+
+def brand_files(project: Project) -> dict[str, tuple[str, Path]]:
+    """``logo``/``favicon`` → (their path in the site, the file it is copied from). The logo is
+    ``[organization] logo`` when set, else ``logo.*`` of the template set."""
     files = template_files(project)
-    found: dict[str, str] = {}
+    found: dict[str, tuple[str, Path]] = {}
     for kind, names in BRAND_NAMES.items():
         present = [n for n in names if n in files]
         own = [n for n in present if files[n].is_relative_to(project.templates_dir)]
         name = (own or present or [None])[0]  # the project's own icon wins over pubkit's default
-        if name is None:
+        path = files[name] if name else None
+        configured = project.organization.logo if project.organization and kind == "logo" else None
+        if configured is not None:
+            name, path = f"logo{configured.suffix.lower()}", configured
+        if name is None or path is None:
             continue
-        data = files[name].read_bytes()
         suffix = Path(name).suffix
+        if suffix not in (".svg", *_IMAGE_SIGNATURES):
+            raise TemplateError(f"{path.name} is not an SVG, PNG, JPEG or WebP image", path, 1)
+        data = path.read_bytes()
         if suffix == ".svg":
             ok = _is_svg(data)
         else:
             ok = data.startswith(_IMAGE_SIGNATURES[suffix]) and (suffix != ".webp" or data[8:12] == b"WEBP")
         if not ok:
-            raise TemplateError(f"{name} is not a {suffix[1:].upper()} image", files[name], 1)
-        found[kind] = f"assets/{name}"
+            raise TemplateError(f"{path.name} is not a {suffix[1:].upper()} image", path, 1)
+        found[kind] = (f"assets/{name}", path)
     return found
 
 

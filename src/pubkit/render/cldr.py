@@ -6,10 +6,11 @@ from ..locales import (
     cldr_version,
     currency_spacing,
     digits,
+    minimum_grouping,
     narrow_symbol,
     preferred_calendar,
     quotes,
 )
 
-__all__ = ["calendar_data", "calendar_locales", "cldr_version", "currency_spacing", "digits", "narrow_symbol",
+__all__ = ["calendar_data", "calendar_locales", "cldr_version", "currency_spacing", "digits", "minimum_grouping", "narrow_symbol",
            "preferred_calendar", "quotes"]

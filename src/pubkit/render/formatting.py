@@ -50,12 +50,53 @@ PRESS_CURRENCY_WORDS: dict[str, dict[str, str]] = {
     "ja": {"CNY": "元", "JPY": "円"},
     "ko": {"KRW": "원", "USD": "달러", "CNY": "위안"},
     "he": {"USD": "דולר"},
+    # The press names these currencies shorter than CLDR ("1 milyar dolar", "3,5 млрд рублей", "416 mln zł",
+    # "1.400 tỷ đồng", "5000 करोड़ रुपये"): tests/test_press_forms.py quotes each.
+    "es": {"USD": "dólares"},
+    "pt": {"USD": "dólares", "BRL": "reais"},
+    "tr": {"USD": "dolar", "EUR": "euro"},
+    "ru": {"RUB": "рублей", "USD": "долларов"},
+    "uk": {"UAH": "грн", "USD": "доларів"},
+    "pl": {"PLN": "zł", "USD": "dolarów"},
+    "hi": {"INR": "रुपये", "USD": "डॉलर"},
+    "id": {"USD": "dolar AS"},
+    "vi": {"VND": "đồng", "USD": "USD"},
+    "th": {"THB": "บาท"},
 }
 #: Languages whose press joins a magnitude word to its currency with a preposition, elided before a vowel
 #: ("375 millions d’euros", "2 milliards de dollars", "375 millones de euros").
-PRESS_PREPOSITIONS: dict[str, tuple[str, str | None]] = {"fr": ("de ", "d’"), "es": ("de ", None), "pt": ("de ", None)}
-#: Languages whose press abbreviates the magnitude before a currency name ("3 Mrd. Yuan").
-PRESS_SHORT_MAGNITUDE = frozenset({"de"})
+PRESS_PREPOSITIONS: dict[str, tuple[str, str | None]] = {
+    "fr": ("de ", "d’"), "es": ("de ", None), "pt": ("de ", None), "it": ("di ", None)}
+#: Languages whose press abbreviates the magnitude before a currency name ("3 Mrd. Yuan", "1,2 млрд рублей",
+#: "1,2 mld zł").
+PRESS_SHORT_MAGNITUDE = frozenset({"de", "ru", "uk", "pl"})
+#: Languages whose press writes a compact amount as figure, magnitude word and currency name even where
+#: CLDR's short form has a symbol or code ("1,2 milyar İsviçre frangı", not "1,2 Mr CHF"): the magnitude from
+#: CLDR's long (or, above, short) decimal formats, the currency from CLDR's display names.
+PRESS_NAMED_CURRENCY = frozenset({"es", "pt", "it", "nl", "pl", "tr", "ru", "uk", "hi", "id", "vi", "th"})
+#: A magnitude word governs the noun after it: the genitive plural in Slavic languages whatever the figure
+#: ("21 млн рублей", never "21 млн рубль"). The count whose CLDR plural category names that form.
+PRESS_GENITIVE_COUNT = {"ru": 5, "uk": 5, "pl": 5}
+#: Languages whose press writes currency names in lower case, as common nouns, where CLDR capitalizes them
+#: ("1,2 bilhão de francos suíços", "1,2 miliar franc Swiss").
+PRESS_LOWERCASE_NAMES = frozenset({"pt", "id"})
+#: Languages whose press counts large amounts in one magnitude word however large they grow: Spanish in
+#: millions ("1.200 millones de euros"), Hindi in crores ("5000 करोड़ रुपये"), Thai in millions
+#: ("520,680 ล้านบาท"), Vietnamese in billions ("44.355 tỷ đồng"): the power of ten of that word, and of
+#: the word CLDR would use next (from which on the press keeps counting in the first).
+PRESS_LARGEST_MAGNITUDE = {"es": (6, 9), "hi": (7, 9), "th": (6, 9), "vi": (9, 12)}
+#: Units the press names shorter than CLDR's long form, as "{0}" and the word: a tonne is "टन", "톤", "טון"
+#: in Hindi, Korean and Hebrew news, never "मीट्रिक टन", "메트릭 톤", "טון מטרי" (tests/test_press_forms.py).
+PRESS_UNITS: dict[str, dict[str, str]] = {
+    "hi": {"mass-tonne": "{0} टन"},
+    "ko": {"mass-tonne": "{0}톤"},
+    "he": {"mass-tonne": "{0} טון"},
+}
+#: Currencies whose own press puts the symbol before a figure with a magnitude word ("Rp 2,8 triliun").
+PRESS_SYMBOL_FIRST = {"id": {"IDR"}}
+#: Languages whose press groups the thousands of a magnitude however CLDR's minimumGroupingDigits says
+#: ("1.200 millones", where CLDR would write "1200").
+PRESS_ALWAYS_GROUPED = frozenset({"es"})
 #: Languages where a compact amount is always figure, magnitude, currency word ("30亿元", never "¥30亿").
 PRESS_WORD_AFTER_FIGURE = frozenset({"zh", "ja", "ko"})
 _VOWELS = frozenset("aeiouàâäéèêëîïôöùûüœæAEIOUÉÈÊÎÔÛ")
@@ -211,7 +252,9 @@ class Formatter:
         if options.get("notation") == "compact":
             digits = self._compact_digits(number, "decimal_formats")
             if digits is not None:
-                figure = self._compact_figure(number, self._latin_letters_in_short(number, digits))
+                # The press of these languages writes the magnitude as a word: "1,2 milyar", not "1,2 Mr".
+                words = self.locale.language in PRESS_NAMED_CURRENCY - PRESS_SHORT_MAGNITUDE
+                figure = self._compact_figure(number, words or self._latin_letters_in_short(number, digits))
                 if figure is not None:
                     return figure
         return format_decimal(number, locale=self.locale, decimal_quantization=False, 
@@ -252,8 +295,9 @@ class Formatter:
         return pattern.format(number, get_currency_name(currency, count=amount, locale=self.locale))
 
     def _compact_money(self, amount: Decimal, currency: str, display: str, digits: int) -> str | None:
+        press = PRESS_WORD_AFTER_FIGURE | PRESS_NAMED_CURRENCY
         if display == "name" or (display != "code" and (
-                self.locale.language in PRESS_WORD_AFTER_FIGURE or self._latin_letters_in_short(amount, digits))):
+                self.locale.language in press or self._latin_letters_in_short(amount, digits))):
             return self._press_money(amount, currency)
         text = format_compact_currency(
             amount, currency, locale=self.locale, fraction_digits=digits, numbering_system=self.numbering_system
@@ -270,10 +314,17 @@ class Formatter:
             return None
         scripted = f"{language}_{self.locale.script}"
         words = PRESS_CURRENCY_WORDS.get(scripted if scripted in PRESS_CURRENCY_WORDS else language, {})
-        word = words.get(currency) or get_currency_name(currency, count=amount, locale=self.locale)
-        plain = format_decimal(amount, locale=self.locale, 
-                              numbering_system=self.numbering_system)
-        if language in PRESS_PREPOSITIONS and figure != plain:  # a magnitude word: "millions d’euros"
+        plain = format_decimal(amount, locale=self.locale, numbering_system=self.numbering_system)
+        magnitude = figure != plain
+        if magnitude and currency in PRESS_SYMBOL_FIRST.get(language, ()):
+            return f"{get_currency_symbol(currency, locale=self.locale)} {figure}"
+        count = PRESS_GENITIVE_COUNT.get(language, amount) if magnitude else amount
+        # A Slavic press word is the genitive plural a magnitude word governs: only after one.
+        own = words.get(currency) if magnitude or language not in PRESS_GENITIVE_COUNT else None
+        word = own or get_currency_name(currency, count=count, locale=self.locale)
+        if language in PRESS_LOWERCASE_NAMES and word[:2].istitle():
+            word = word[0].lower() + word[1:]
+        if language in PRESS_PREPOSITIONS and magnitude:  # a magnitude word: "millions d’euros"
             preposition, elided = PRESS_PREPOSITIONS[language]
             word = (elided if elided and word[:1] in _VOWELS else preposition) + word
         if language in PRESS_NO_SPACE:
@@ -283,13 +334,36 @@ class Formatter:
     def _compact_figure(self, number: Decimal, long: bool) -> str | None:
         """A compact figure, grouped as the press does ("5,200억"); None if it cannot be shown exactly."""
         length = "long" if long and self.locale.compact_decimal_formats.get("long") else "short"
+        largest, beyond = PRESS_LARGEST_MAGNITUDE.get(self.locale.language, (0, 0))
+        if largest and abs(number) >= Decimal(10) ** beyond:
+            return self._in_magnitude(number, largest, length)
         digits = self._compact_digits(number, "decimal_formats", length)
         if digits is None:
             return None
         text = format_compact_decimal(number, format_type=length, locale=self.locale, fraction_digits=digits,
                                       numbering_system=self.numbering_system)
-        return _LONG_NUMBER.sub(lambda m: format_decimal(int(m.group(0)), locale=self.locale,
-                                                         numbering_system=self.numbering_system), text, count=1)
+        return _LONG_NUMBER.sub(lambda m: self._grouped(Decimal(m.group(0))), text, count=1)
+
+    def _grouped(self, number: Decimal) -> str:
+        """``number`` with the locale's grouping, as CLDR's minimumGroupingDigits wants it (Babel ignores
+        it): "1200 millones" in Spanish, "12.000 millones"; "1.200" in German."""
+        if cldr.minimum_grouping(self.locale) > 1 and abs(number) < 10_000 \
+                and self.locale.language not in PRESS_ALWAYS_GROUPED:
+            return format_decimal(number, format="0", locale=self.locale, decimal_quantization=False,
+                                  numbering_system=self.numbering_system)
+        return format_decimal(number, locale=self.locale, decimal_quantization=False,
+                              numbering_system=self.numbering_system)
+
+    def _in_magnitude(self, number: Decimal, power: int, length: str) -> str | None:
+        """``number`` counted in 10**power, with CLDR's word for that magnitude ("1200 millones")."""
+        scaled = (number / Decimal(10) ** power).normalize()
+        if -scaled.as_tuple().exponent > MAX_COMPACT_FRACTION_DIGITS:  # type: ignore[operator]
+            return None
+        by_plural = self.locale.compact_decimal_formats[length]  # plural category → magnitude → pattern
+        form = by_plural.get(self.locale.plural_form(scaled)) or by_plural["other"]
+        pattern = str(form["1" + "0" * power].pattern)
+        figure = self._grouped(scaled)
+        return re.sub(r"0+(?:[.,]0+)?", lambda _m: figure, pattern.replace("'", ""), count=1)
 
     def _latin_letters_in_short(self, number: Decimal, digits: int) -> bool:
         """True where CLDR's short compact form puts Latin letters in a non-Latin text ("375M" in Hebrew)."""
@@ -301,6 +375,10 @@ class Formatter:
 
     def _unit(self, number: Decimal, options: dict[str, str]) -> str:
         unit = options["unit"]
+        press = PRESS_UNITS.get(self.locale.language, {}).get(unit)
+        if press and options.get("display", "long") == "long":
+            return press.format(format_decimal(number, locale=self.locale, decimal_quantization=False,
+                                               numbering_system=self.numbering_system))
         lengths = {"long": ("long", "short", "narrow"), "short": ("short", "narrow", "long"), "narrow": ("narrow", "short", "long")}
         for length in lengths[options.get("display", "long")]:
             try:

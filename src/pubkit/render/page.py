@@ -6,7 +6,8 @@ one ``PageRender`` per page, so nothing of one page is left behind in the render
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import copy
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -97,8 +98,12 @@ class PageRender:
         """The page's HTML; raises :class:`PubkitError` with a file and line."""
         fields, shown, fallback_fields = self._fields()
         body = write_body(self)
-        self.renderer.install_gettext(self.ui, self.out)
-        context = self._context(fields, shown, body, site)
+        organization = self.renderer.organization.context(self.source, self.language, self.text_of, self.values_for,
+                                                          self.marks, _attributes, self.translations, self)
+        if "contact" in shown:  # the free-text contact keeps its lines
+            shown["contact"] = Markup(str(shown["contact"]).replace("\n", Markup("<br>\n")))
+        self.renderer.install_gettext(self.ui, self.out, self.language)
+        context = {**self._context(fields, shown, body, site), **organization}  # organization, boilerplate, contacts
         context["fallback_attrs"] = lambda name, css_class="": _attributes(fallback_fields.get(name, {}), css_class)
         try:
             self.out.html = self.renderer.env.get_template(RELEASE_TEMPLATE).render(context)
@@ -125,6 +130,14 @@ class PageRender:
                 fallback_fields[name] = self.marks(self.translations.fallback(name, text))
         return fields, shown, fallback_fields
 
+    def body_of(self, source: Source, text_of: Callable[[str | None, str], str], translations: Translations) -> Markup:
+        """Another text shown in this page (the organization's boilerplate): its own source, catalog and
+        lookups, with this page's values, layout and fallbacks."""
+        other = copy.copy(self)
+        other.source, other.translations, other.text_of = source, translations, text_of  # type: ignore[method-assign]
+        other.values_for = self.values_for  # type: ignore[method-assign]
+        return write_body(other)
+
     def ui_attrs(self, msgid: str, css_class: str = "", context: str | None = None) -> Markup:
         """The marks for an element showing a template string, when it is in the source language."""
         if self.ui.is_identity or self.ui.get(context, msgid) is not None:
@@ -145,7 +158,6 @@ class PageRender:
             "place": fields.get("place"),
             "date": self.formatter.date(release_date) if release_date else None,
             "date_iso": release_date.isoformat() if release_date else None,
-            "organization": source.fields.get("organization", ""),
             "description": fields.get("summary") or fields.get("subtitle"),
             "body": body,
             "images": [relative for relative, _ in self.out.images],  # the first is the page's og:image

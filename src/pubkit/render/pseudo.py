@@ -14,6 +14,8 @@ import re
 
 from ..source import inline
 
+#: Where ``build --pseudo`` writes (publish/pseudo.py): never ``dist/`` or a bundle.
+OUTPUT_FOLDER = "dist-pseudo"
 EXPANSION = 0.35
 
 _ACCENTS = dict(zip(

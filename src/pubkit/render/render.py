@@ -4,6 +4,7 @@ the resource policy); each page is rendered by its own ``PageRender`` (page.py),
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import jinja2
 from babel import Locale
@@ -14,6 +15,8 @@ from ..config import Project
 from ..errors import RenderError, TemplateError
 from ..locales import base_locale
 from ..source.sources import Source
+from ..source.values import VALUE_TYPES, Value
+from .contacts import OrganizationParts
 from .formatting import Formatter
 from .head import news_article
 from .layout import fill
@@ -22,7 +25,7 @@ from .resources import policy_for
 from .templates import BUILTIN_DIR, TEMPLATE_SUFFIXES, environment, template_error, template_files
 from .typography import typesetter
 
-__all__ = ["Renderer", "RenderedPage", "css_font_family", "css_string", "fill", "page_counter"]
+__all__ = ["Renderer", "RenderedPage", "css_font_family", "css_string", "fill", "language_values", "page_counter"]
 
 
 class Renderer:
@@ -39,6 +42,8 @@ class Renderer:
         self._values_of: Source | None = None  # the release whose values are in _values, by language
         self._values: dict[str, dict[str, str]] = {}
         self._compile_all()
+        self.organization = OrganizationParts(self)
+        self.organization = OrganizationParts(self)
 
     def _compile_all(self) -> None:
         """Compile every template once, up front, so a mistake is reported against its own file."""
@@ -77,9 +82,10 @@ class Renderer:
         if language not in self._values:
             formatter = self.formatter(language)
             try:
-                self._values[language] = {name: formatter.format(value) for name, value in source.values.items()}
+                self._values[language] = {name: formatter.format(value) for name, value
+                                          in language_values(self.project, language, source.values).items()}
             except RenderError as exc:
-                raise RenderError(exc.message, source.path, exc.line) from None
+                raise RenderError(exc.message, exc.path or source.path, exc.line) from None
         return self._values[language]
 
     def field_text(self, source: Source, language: str, translations: Translations, name: str) -> str | None:
@@ -98,20 +104,21 @@ class Renderer:
         """``text`` with the typography of ``language`` unless the project switched it off there."""
         return typesetter(base_locale(language))(text) if self.project.settings(language).typography else text
 
-    def render_template(self, name: str, context: dict, ui: Translations) -> str:
+    def render_template(self, name: str, context: dict, ui: Translations, language: str | None = None) -> str:
         """A template of the site around the pages (an index, the chooser), its strings translated by ``ui``."""
-        self.install_gettext(ui)
+        self.install_gettext(ui, language=language)
         return self.env.get_template(name).render(context)
 
-    def install_gettext(self, ui: Translations, page: RenderedPage | None = None) -> None:
-        # Jinja marks what gettext returns as safe; escaping here keeps catalog text as text.
+    def install_gettext(self, ui: Translations, page: RenderedPage | None = None, language: str | None = None) -> None:
+        # Jinja marks what gettext returns as safe; escaping here keeps catalog text as text. Template
+        # strings get the typography of their language, like body text ("PDF’yi", « … »).
         def lookup(context: str | None, message: str) -> str:
             translated = ui.get(context, message)
             if translated is None:
                 if page is not None and (context, message) not in page.fallbacks:
                     page.fallbacks.append((context, message))  # reported like body text
-                return message
-            return translated
+                return self.typeset(self.project.source_language, message) if language else message
+            return self.typeset(language, translated) if language else translated
 
         def gettext(message: str) -> Markup:
             return escape(lookup(None, message))
@@ -126,6 +133,24 @@ class Renderer:
             return escape(singular if n == 1 else plural)
 
         self.env.install_gettext_callables(gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext)
+
+
+def language_values(project: Project, language: str, values: dict[str, Value]) -> dict[str, Value]:
+    """``values`` with the options ``[language.<lang>.values]`` sets for ``language`` (display, notation)."""
+    settings = project.settings(language)
+    if not settings.values:
+        return values
+    chosen = {}
+    for name, value in values.items():
+        options = settings.value_options(name, value.kind)
+        for option, setting in options.items():
+            if setting not in (VALUE_TYPES[value.kind].get(option) or ()):
+                lines = project.config_path.read_text(encoding="utf-8").splitlines()
+                line = next((n for n, text in enumerate(lines, 1) if f"language.{language}" in text), 1)
+                raise RenderError(f"[language.{language}.values]: '{option} = \"{setting}\"' does not apply to the "
+                                  f"{value.kind} value '{name}'", project.config_path, line)
+        chosen[name] = replace(value, options={**value.options, **options}) if options else value
+    return chosen
 
 
 def css_string(text: object) -> Markup:

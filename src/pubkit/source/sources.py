@@ -12,20 +12,24 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
-from ..config import Project, is_valid_slug
+from ..config import Project, is_valid_slug, normalize_language, time_zone
 from ..errors import SourceError
 from ..fileio import read_limited
 from .embargo import parse_moment
+from ..organization import ORGANIZATION_DOMAIN, ROLE_CONTEXT, Contact, contact_from
 from .values import Value, mapping_items, parse_date_node, parse_values
 
 #: Front-matter fields whose text is translated; each becomes a message with the field name as context.
 TRANSLATABLE_FIELDS = ("title", "subtitle", "place", "summary", "contact")
 #: Front-matter fields that are data, not text.
-DATA_FIELDS = ("date", "slug", "organization", "values", "embargo")
+DATA_FIELDS = ("date", "slug", "organization", "values", "embargo", "embargo_zone", "contacts", "contacts_replace",
+               "boilerplate")
+#: Front-matter fields that are yes or no.
+_FLAG_FIELDS = ("contacts_replace", "boilerplate")
 #: The message context of an image's caption (the title of an image standing alone in its paragraph).
 CAPTION_CONTEXT = "caption"
 #: A domain name taken by the templates catalog (``locale/templates.pot``).
-RESERVED_SLUGS = frozenset({"templates"})
+RESERVED_SLUGS = frozenset({"templates", ORGANIZATION_DOMAIN})
 
 MAX_SOURCE_BYTES = 4 * 1024 * 1024
 #: The deepest nesting accepted in front matter (mappings, lists) and in Markdown (quotes, lists, emphasis).
@@ -166,26 +170,11 @@ def read_source(path: Path) -> Source:
 
     front_matter = _parse_front_matter("\n".join(lines[1:end]), path, first_line=2)
     fields, values, field_messages, slug = _read_fields(front_matter, path)
-    body_first_line = end + 2
-    _check_marks(lines, end + 1, path)
-    tokens = markdown_parser().parse("\n".join(lines[end + 1 :]))
-    deep = too_deep(tokens)
-    if deep is not None:
-        raise SourceError(f"Markdown is nested more than {MAX_NESTING} levels deep (quotes, lists or emphasis)",
-                          path, body_first_line + deep)
-    body = SyntaxTreeNode(tokens)
-    blocks = _read_blocks(body, path, lines, body_first_line)
-
+    tokens, body, blocks = _read_body(lines, end + 1, path)
     messages = list(field_messages)
     for block in blocks:
         messages.extend(m for m in (block.message, block.caption_message) if m is not None)
-    for message in messages:
-        for name in message.placeholders:
-            if name not in values:
-                line = _line_of(f"{{{name}}}", lines, message.line)
-                known = ", ".join(sorted(values)) or "none are defined"
-                raise SourceError(f"placeholder {{{name}}} has no entry in 'values' ({known})", path, line)
-
+    _check_placeholders(messages, values, lines, path)
     return Source(
         path=path,
         slug=slug or path.stem,
@@ -196,6 +185,53 @@ def read_source(path: Path) -> Source:
         tokens=tokens,
         blocks=blocks,
     )
+
+
+def read_boilerplate(project: Project) -> Source | None:
+    """The organization's boilerplate (``[organization] boilerplate``, Markdown without front matter) as a
+    source of its own: its messages go to ``locale/organization.pot``; None when the project has none."""
+    organization = project.organization
+    if organization is None or organization.boilerplate is None:
+        return None
+    path = organization.boilerplate
+    lines = _read_text(path).split("\n")
+    tokens, body, blocks = _read_body(lines, 0, path)
+    messages = [m for block in blocks for m in (block.message, block.caption_message) if m is not None]
+    _check_placeholders(messages, {}, lines, path)
+    return Source(path, ORGANIZATION_DOMAIN, {}, {}, messages, body, tokens, blocks)
+
+
+def organization_messages(project: Project) -> list[tuple[Path, Message]]:
+    """The messages of ``locale/organization.pot``: the boilerplate's blocks and the contacts' roles."""
+    found: list[tuple[Path, Message]] = []
+    boilerplate = read_boilerplate(project)
+    if boilerplate is not None:
+        found += [(boilerplate.path, message) for message in boilerplate.messages]
+    for contact in project.organization.contacts if project.organization else ():
+        if contact.role:
+            found.append((project.config_path, _message(contact.role, ROLE_CONTEXT, contact.line, ())))
+    return found
+
+
+def _read_body(lines: list[str], start: int, path: Path) -> tuple[list[Token], SyntaxTreeNode, list[Block]]:
+    """The Markdown from ``lines[start]`` on: its tokens, its tree and its blocks of text."""
+    _check_marks(lines, start, path)
+    tokens = markdown_parser().parse("\n".join(lines[start:]))
+    deep = too_deep(tokens)
+    if deep is not None:
+        raise SourceError(f"Markdown is nested more than {MAX_NESTING} levels deep (quotes, lists or emphasis)",
+                          path, start + 1 + deep)
+    body = SyntaxTreeNode(tokens)
+    return tokens, body, _read_blocks(body, path, lines, start + 1)
+
+
+def _check_placeholders(messages: list[Message], values: dict[str, Value], lines: list[str], path: Path) -> None:
+    for message in messages:
+        for name in message.placeholders:
+            if name not in values:
+                line = _line_of(f"{{{name}}}", lines, message.line)
+                known = ", ".join(sorted(values)) or "none are defined"
+                raise SourceError(f"placeholder {{{name}}} has no entry in 'values' ({known})", path, line)
 
 
 def read_sources(project: Project) -> list[Source]:
@@ -299,11 +335,18 @@ def _read_fields(node: yaml.MappingNode, path: Path):
         if name in TRANSLATABLE_FIELDS:
             if not isinstance(value_node, yaml.ScalarNode) or value_node.tag != "tag:yaml.org,2002:str":
                 raise SourceError(f"'{name}' must be text", path, value_node.line)
-            text = " ".join(value_node.value.split())
+            text = contact_text(value_node.value) if name == "contact" else " ".join(value_node.value.split())
             if not text:
                 raise SourceError(f"'{name}' is empty", path, value_node.line)
             fields[name] = text
             messages.append(_message(text, name, value_node.line, ()))
+        elif name == "contacts":
+            fields[name] = _contacts(value_node, path)
+            messages += [_message(c.role, ROLE_CONTEXT, c.line, ()) for c in fields[name] if c.role]
+        elif name in _FLAG_FIELDS:
+            if not isinstance(value_node, yaml.ScalarNode) or value_node.tag != "tag:yaml.org,2002:bool":
+                raise SourceError(f"'{name}' must be true or false", path, value_node.line)
+            fields[name] = value_node.value.lower() in ("true", "yes", "on")
         elif name == "values":
             if not isinstance(value_node, yaml.MappingNode):
                 raise SourceError("'values' must be a mapping of names to values", path, value_node.line)
@@ -312,6 +355,8 @@ def _read_fields(node: yaml.MappingNode, path: Path):
             fields[name] = parse_date_node(value_node, path, "'date'")
         elif name == "embargo":
             fields[name] = _embargo(value_node, path)
+        elif name == "embargo_zone":
+            fields[name] = _zone(value_node, path)
         elif name in ("slug", "organization"):
             if not isinstance(value_node, yaml.ScalarNode) or value_node.tag != "tag:yaml.org,2002:str":
                 raise SourceError(f"'{name}' must be text", path, value_node.line)
@@ -335,8 +380,49 @@ def _read_fields(node: yaml.MappingNode, path: Path):
             1,
         )
     if effective_slug.casefold() in RESERVED_SLUGS:
-        raise SourceError(f"slug '{effective_slug}' is reserved for the templates catalog; choose another", path, 1)
+        raise SourceError(f"slug '{effective_slug}' is reserved for the {effective_slug.casefold()} catalog; choose another",
+                          path, 1)
     return fields, values, messages, slug
+
+
+def contact_text(text: str) -> str:
+    """The free-text ``contact``, one line per line written: ``contact: |`` keeps its lines, and a line
+    ending in ``\\`` (Markdown's hard break, also when YAML folded the lines into one) ends a line."""
+    text = re.sub(r"[ \t]*(?<!\\)\\(?:[ \t]+|$)", "\n", text, flags=re.MULTILINE)
+    return "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
+
+
+def _contacts(node: yaml.Node, path: Path) -> tuple[Contact, ...]:
+    """``contacts:``, a list of press contacts with the keys of ``[[organization.contact]]``."""
+    if not isinstance(node, yaml.SequenceNode):
+        raise SourceError("'contacts' must be a list of contacts (name, role, phone, email, address, languages)",
+                          path, node.line)
+    contacts = []
+    for item in node.value:
+        def fail(message: str, _key: str | None = None, line: int = item.line) -> SourceError:
+            return SourceError(message, path, line)
+
+        if not isinstance(item, yaml.MappingNode):
+            raise fail("each entry of 'contacts' must be a mapping such as {name: …, email: …}")
+        table: dict[str, object] = {}
+        for key, (_key_node, value) in mapping_items(item, path, "contact").items():
+            if isinstance(value, yaml.SequenceNode):
+                table[key] = [v.value if isinstance(v, yaml.ScalarNode) else None for v in value.value]
+            else:
+                table[key] = value.value if isinstance(value, yaml.ScalarNode) else None
+        contacts.append(contact_from(table, fail, normalize_language, path, item.line))
+    return tuple(contacts)
+
+
+def _zone(node: yaml.Node, path: Path) -> str:
+    """``embargo_zone: Europe/Zurich``: the IANA zone this release's embargo is shown in."""
+    try:
+        if not isinstance(node, yaml.ScalarNode):
+            raise ValueError("'embargo_zone' must be an IANA time zone such as Europe/Zurich")
+        time_zone(node.value)
+    except ValueError as exc:
+        raise SourceError(f"embargo_zone: {exc}", path, node.line) from None
+    return node.value
 
 
 def _embargo(node: yaml.Node, path: Path):
