@@ -83,7 +83,18 @@ def test_metadata_page_size_and_bookmarks(sample_dist: Path, language: str) -> N
     assert reader.metadata.author == "WEIQIAO Germany GmbH"
     outline = [item.title for item in flatten(reader.outline)]
     assert outline[0] == expected_title, "bookmarks come from the headings"
-    assert len(outline) == 3, outline  # the title and the two section headings
+    # The title, the release's two section headings, and the organization's press contacts (pubkit.toml).
+    assert len(outline) == 4, outline
+    contact = catalog_text(language, "Press contact")
+    assert outline[-1] == contact
+
+
+def catalog_text(language: str, msgid: str) -> str:
+    """A template string as the sample's templates catalog translates it (the source text in English)."""
+    if language == "en":
+        return msgid
+    entry = polib.pofile(str(ROOT / "locale" / language / "LC_MESSAGES" / "templates.po")).find(msgid)
+    return entry.msgstr if entry and entry.msgstr else msgid
 
 
 def flatten(items):
