@@ -92,7 +92,7 @@ def site_seconds(project: Path) -> float:
     finished build's state, in a fresh process's terms: templates compiled, catalogs read, nothing cached."""
     from pubkit import load_project
     from pubkit.publish.build import SourceIndex, read_state
-    from pubkit.source.embargo import current_time
+    from pubkit.publish.plan import current_time
     from pubkit.publish.site import site_files
 
     loaded = load_project(project)
@@ -168,7 +168,7 @@ def layout_cost(project: Path, folder: Path, stylesheets: list[str], repeat: int
     import weasyprint.draw
 
     import pubkit.render.pdf
-    import pubkit.render.render as render
+    import pubkit.render.page as page  # each page lays out its text with page.TextLayout
 
     styles = [weasyprint.CSS(filename=s) for s in stylesheets]
     pages: dict[bool, list[tuple[Path, Path]]] = {}
@@ -179,16 +179,16 @@ def layout_cost(project: Path, folder: Path, stylesheets: list[str], repeat: int
     for turn in range(4):
         for rules in ((True, False) if turn % 2 == 0 else (False, True)):
             (folder / f"layout-{rules}").mkdir(exist_ok=True)
-            original = render.TextLayout
+            original = page.TextLayout
             if not rules:
-                render.TextLayout = _NoLayout
+                page.TextLayout = _NoLayout
             try:
                 started = time.process_time()
                 pages[rules] = print_pages(project, folder / f"layout-{rules}")
                 name = "without" if not rules else "with" if turn % 2 == 0 else "again"
                 markup[name] = min(markup[name], time.process_time() - started)
             finally:
-                render.TextLayout = original
+                page.TextLayout = original
     drawing = {True: weasyprint.draw.draw_text, False: pubkit.render.pdf._draw_text}  # with and without ActualText
     # "again" renders the same pages as "with": its spread against "with" is the noise of the measurement.
     best = {"with": 0.0, "without": 0.0, "again": 0.0}

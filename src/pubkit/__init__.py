@@ -22,7 +22,7 @@ _EXPORTS = {
     # the project and its configuration
     "Project": "config",
     "load_project": "config",
-    "normalize_language": "config",
+    "normalize_language": "locales",
     # sources → messages
     "Message": "source.sources",
     "Source": "source.sources",
@@ -54,7 +54,8 @@ def __getattr__(name: str):
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from .catalog.catalogs import extract, init_language, update
     from .catalog.pofile import read_catalog
-    from .config import Project, load_project, normalize_language
+    from .config import Project, load_project
+    from .locales import normalize_language
     from .errors import CatalogError, ConfigError, PubkitError, SourceError, TemplateError, UsageError
     from .catalog.merge import merge
     from .source.sources import Message, Source, read_source, read_sources

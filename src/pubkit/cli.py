@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
 from . import __version__
-from .errors import EXIT_BAD_INPUT, EXIT_CHECKS_FAILED, EXIT_OK, PubkitError, UsageError, display_path
+from .errors import EXIT_BAD_INPUT, EXIT_CHECKS_FAILED, EXIT_OK, Diagnostic, PubkitError, UsageError, display_path
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -45,7 +46,14 @@ def _parser() -> argparse.ArgumentParser:
     after.add_argument("-C", "--project", metavar="DIR", type=Path, default=argparse.SUPPRESS,
                        help="the project folder (default: here)")
     commands = _Commands(parser.add_subparsers(dest="command", metavar="COMMAND"), after)
+    _catalog_commands(commands)
+    _build_command(commands)
+    _exchange_commands(commands)
+    return parser
 
+
+def _catalog_commands(commands: _Commands) -> None:
+    """``new`` and the catalog lifecycle: ``extract``, ``init``, ``update``, ``status``, ``check``."""
     new = commands.add_parser("new", help="create a working project to start from")
     new.add_argument("folder", type=Path, metavar="DIR", help="the folder to create (must not exist)")
     new.add_argument("--source-language", default="en", metavar="LANG", help="the language releases are written in")
@@ -84,6 +92,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="counts per catalog and check instead of every finding, for long runs")
     check.set_defaults(run=_check)
 
+
+def _build_command(commands: _Commands) -> None:
     build = commands.add_parser("build", help="render every release in every language: the site in dist/")
     build.add_argument("--lang", action="append", metavar="LANG", help="only this language (repeatable)")
     build.add_argument("--source", action="append", metavar="SLUG", help="only this release (repeatable)")
@@ -103,6 +113,9 @@ def _parser() -> argparse.ArgumentParser:
     _embargo_options(build)
     build.set_defaults(run=_build)
 
+
+def _exchange_commands(commands: _Commands) -> None:
+    """XLIFF and TMX ``export``, ``import``, the ``bundle`` and its ``verify``, and the review desk (``serve``)."""
     export = commands.add_parser(
         "export", help="write the catalogs as XLIFF for CAT tools (DIR/<lang>/<slug>.xlf), or as one TMX memory")
     export.add_argument("--format", choices=("xliff", "tmx"), default="xliff",
@@ -161,7 +174,6 @@ def _parser() -> argparse.ArgumentParser:
                        help="the address to listen on (default 127.0.0.1: this machine only)")
     serve.add_argument("--open", action="store_true", help="open the desk in the web browser")
     serve.set_defaults(run=_serve)
-    return parser
 
 
 class _Commands:
@@ -184,7 +196,7 @@ def _embargo_options(command: argparse.ArgumentParser) -> None:
 
 
 def _now(args: argparse.Namespace):
-    from .source.embargo import current_time
+    from .publish.plan import current_time
 
     return current_time(args.now)
 
@@ -206,7 +218,7 @@ def _show(path: Path, project) -> str:
 
 
 def _new(args: argparse.Namespace) -> int:
-    from .scaffold import new_project
+    from .catalog.scaffold import new_project
 
     folder = new_project(args.folder, args.source_language, tuple(args.lang or ("de", "fr")))
     print(f"created {folder}: edit sources/example.md, translate locale/*/LC_MESSAGES/*.po, then `pubkit build`")
@@ -281,9 +293,8 @@ def _update(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
-    from .catalog.status import catalog_domains, orphan_catalogs, status
-
-    from .source.embargo import current_time, embargo_notes
+    from .catalog.status import catalog_domains, embargo_notes, orphan_catalogs, status
+    from .publish.plan import current_time
 
     project = _project(args)
     rows = status(project, _languages(args.lang))
@@ -322,7 +333,7 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .catalog.checks import check_project
+    from .catalog.project_checks import check_project
 
     project = _project(args)
     findings = check_project(project, _languages(args.lang))
@@ -401,9 +412,7 @@ def _build(args: argparse.Namespace) -> int:
     now = _now(args)
     project = _project(args)
     if args.pseudo:
-        from dataclasses import replace
-
-        from .render.pseudo import OUTPUT_FOLDER, build_pseudo
+        from .publish.pseudo import OUTPUT_FOLDER, build_pseudo
 
         if args.lang or args.preview or shard:
             raise UsageError("--pseudo builds every release in en-XA and ar-XB: it takes no --lang, --preview or --shard")
@@ -521,9 +530,9 @@ def _import(args: argparse.Namespace) -> int:
     # The paths as given: they are shown as typed (normalised), not made absolute.
     result = import_files(project, list(args.files))
     for path, line, message in result.notes:
-        print(f"{_show(path, project)}:{line}: note: {message}", file=sys.stderr)
+        print(Diagnostic(message, path, line, "note").format(project.root), file=sys.stderr)
     for path, line, message, check in result.refused:
-        print(f"{_show(path, project)}:{line}: error: {message} [{check}]", file=sys.stderr)
+        print(Diagnostic(message, path, line, "error", check).format(project.root), file=sys.stderr)
     for report in result.catalogs:
         state = "" if report.changed else " (unchanged)"
         print(f"{_show(report.path, project)}: {report.imported} imported, {report.refused} refused, "

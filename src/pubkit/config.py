@@ -10,11 +10,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from babel import Locale, UnknownLocaleError
+from babel import Locale
 
 from .errors import ConfigError, PubkitError, SourceError, UsageError
 from .fileio import read_limited
+from .locales import calendar_data, calendar_locales, default_folder, normalize_language
 from .organization import Organization, parse_organization
+from .safefs import confined_input
 
 CONFIG_FILE = "pubkit.toml"
 MAX_CONFIG_BYTES = 1024 * 1024
@@ -158,8 +160,6 @@ class Project:
         """Every release source, in a stable (sorted) order."""
         if not self.sources_dir.is_dir():
             raise ConfigError(f"no sources folder '{self.sources_dir.name}/' in the project", self.config_path)
-        from .render.resources import confined_input
-
         # A source that links out of the project is refused like an image that does. A plain file lies
         # where its folder does: only links (and a folder outside the project) need resolving one by one.
         inside = Path(os.path.realpath(self.sources_dir)).is_relative_to(os.path.realpath(self.root))
@@ -175,30 +175,6 @@ class Project:
                 continue
             found.append(path)
         return sorted(found)
-
-
-def normalize_language(tag: str) -> str:
-    """Accept ``pt_BR`` and ``pt-BR`` alike and return the gettext spelling ``pt_BR``.
-
-    Raises ``ValueError`` with a readable reason when Babel (CLDR) does not know the locale.
-    """
-    if not isinstance(tag, str) or not re.fullmatch(r"[A-Za-z]{2,8}([_-][A-Za-z0-9]{1,8})*", tag):
-        raise ValueError(f"'{tag}' is not a locale identifier (expected e.g. 'de', 'pt_BR' or 'pt-BR')")
-    spelled = tag.replace("-", "_")
-    try:
-        locale = Locale.parse(spelled)
-    except (UnknownLocaleError, ValueError):
-        raise ValueError(f"unknown locale '{tag}': CLDR has no data for it") from None
-    parts = spelled.split("_")
-    if locale.language != parts[0].lower():
-        # Babel resolves aliases (fre, eng, iw); folders, lang="…" and Language headers need the canonical code.
-        meant = "_".join([locale.language, *parts[1:]])
-        raise ValueError(f"'{tag}' is not a locale identifier; did you mean '{meant}'?")
-    # gettext directories use a lowercase language and an uppercase territory: zh_CN, pt_BR, sr_Latn_RS.
-    parts[0] = parts[0].lower()
-    for i, part in enumerate(parts[1:], start=1):
-        parts[i] = part.title() if len(part) == 4 else part.upper()
-    return "_".join(parts)
 
 
 def parse_languages(tags: list[str]) -> list[str]:
@@ -286,22 +262,7 @@ def _validate(data: dict[str, Any], root: Path, path: Path, text: str, section_l
         if key not in data:
             raise ConfigError(f"missing required key '{key}'", path, section_line + 1)
 
-    try:
-        source_language = normalize_language(data["source_language"])
-    except ValueError as exc:
-        raise fail(str(exc), "source_language") from None
-    languages: list[str] = []
-    for tag in data["languages"]:
-        try:
-            language = normalize_language(tag)
-        except ValueError as exc:
-            start = _key_line(text, "languages", section_line) - 1
-            line = _first_line(text, rf".*[\"']{re.escape(str(tag))}[\"']", start) if isinstance(tag, str) else None
-            raise ConfigError(str(exc), path, line or start + 1) from None
-        if language in languages:
-            raise fail(f"language '{tag}' is listed twice", "languages")
-        languages.append(language)
-
+    source_language, languages = _languages(data, fail, path, text, section_line)
     base_url = _check_top_level(data, fail)
     defaults = LanguageSettings(
         paper_size=data.get("paper_size", "auto"),
@@ -352,6 +313,26 @@ def _validate(data: dict[str, Any], root: Path, path: Path, text: str, section_l
         link_hosts=_link_hosts(data.get("link_hosts", []), fail),
         organization=_organization(data, root, path, text, section_line, folders["sources_dir"]),
     )
+
+
+def _languages(data: dict[str, Any], fail, path: Path, text: str, section_line: int) -> tuple[str, list[str]]:
+    """``source_language`` and ``languages``, normalized; an unknown or doubled one at its own line."""
+    try:
+        source_language = normalize_language(data["source_language"])
+    except ValueError as exc:
+        raise fail(str(exc), "source_language") from None
+    languages: list[str] = []
+    for tag in data["languages"]:
+        try:
+            language = normalize_language(tag)
+        except ValueError as exc:
+            start = _key_line(text, "languages", section_line) - 1
+            line = _first_line(text, rf".*[\"']{re.escape(str(tag))}[\"']", start) if isinstance(tag, str) else None
+            raise ConfigError(str(exc), path, line or start + 1) from None
+        if language in languages:
+            raise fail(f"language '{tag}' is listed twice", "languages")
+        languages.append(language)
+    return source_language, languages
 
 
 def _check_top_level(data: dict[str, Any], fail) -> str:
@@ -512,7 +493,7 @@ def _check_folders(languages: list[str], per_language: dict[str, LanguageSetting
     seen: dict[str, tuple[str, int | None]] = {}
     for language in dict.fromkeys(languages):
         own = per_language.get(language)
-        folder = own.folder if own and own.folder else language.replace("_", "-").lower()
+        folder = own.folder if own and own.folder else default_folder(language)
         line = _table_line(text, language, section_line) if own and own.folder else None
         if own and own.folder and not _FOLDER_RE.match(own.folder):
             raise ConfigError(f"folder '{own.folder}' must be lowercase letters, digits, '-' or '_'", path, line)
@@ -531,8 +512,6 @@ def _check_calendars(languages: list[str], source_language: str, defaults: Langu
         calendar = per_language.get(language, defaults).calendar
         if calendar in ("auto", "gregorian"):
             continue
-        from .render.cldr import calendar_data, calendar_locales  # its data only when a project asks
-
         if calendar_data(calendar, Locale.parse(language)) is None:
             own = language in per_language and per_language[language].calendar != defaults.calendar
             line = _table_line(text, language, section_line) if own else _key_line(text, "calendar", section_line)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
-#: Exit statuses shared by every command (see CONTRACT.md, "Errors and exit codes").
+#: Exit statuses shared by every command (docs/reference.md, "Exit codes").
 EXIT_OK = 0
 EXIT_CHECKS_FAILED = 1
 EXIT_BAD_INPUT = 2
@@ -30,11 +31,13 @@ class PubkitError(Exception):
         # Errors cross process boundaries (parallel builds): keep the path and line when pickled.
         return (self.__class__, (self.message, self.path, self.line))
 
+    @property
+    def diagnostic(self) -> Diagnostic:
+        return Diagnostic(self.message, self.path, self.line or 1, "error")
+
     def format(self, relative_to: Path | None = None) -> str:
         """The one line shown to the user."""
-        if self.path is None:
-            return f"pubkit: error: {self.message}"
-        return f"{display_path(self.path, relative_to)}:{self.line or 1}: error: {self.message}"
+        return self.diagnostic.format(relative_to)
 
     def __str__(self) -> str:
         return self.format()
@@ -77,23 +80,33 @@ class BundleError(PubkitError):
         return super().format(relative_to)
 
 
+@dataclass(frozen=True)
 class Diagnostic:
-    """A finding that does not stop the command (a warning or a note), shown as ``path:line: severity: text``."""
+    """The one shape of everything pubkit reports about a file: ``path:line: severity: message [check]``.
 
-    def __init__(self, message: str, path: str | os.PathLike[str] | None = None, line: int | None = None,
-                 severity: str = "warning"):
-        self.message = message
-        self.path = Path(path) if path is not None else None
-        self.line = line
-        self.severity = severity
+    Build warnings and notes, ``pubkit check`` findings (with the ``check`` that found them) and errors
+    (:attr:`PubkitError.diagnostic`) alike; the CLI prints :meth:`format` and JSON emits :meth:`as_dict`.
+    """
+
+    message: str
+    path: Path | None = None
+    line: int | None = None
+    severity: str = "warning"  # "error", "warning", "note" or "info"
+    check: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.path is not None and not isinstance(self.path, Path):
+            object.__setattr__(self, "path", Path(self.path))
 
     def format(self, relative_to: Path | None = None) -> str:
+        check = f" [{self.check}]" if self.check else ""
         if self.path is None:
-            return f"pubkit: {self.severity}: {self.message}"
-        return f"{display_path(self.path, relative_to)}:{self.line or 1}: {self.severity}: {self.message}"
+            return f"pubkit: {self.severity}: {self.message}{check}"
+        return f"{display_path(self.path, relative_to)}:{self.line or 1}: {self.severity}: {self.message}{check}"
 
-    def __repr__(self) -> str:
-        return f"Diagnostic({self.format()!r})"
+    def as_dict(self, relative_to: Path) -> dict[str, object]:
+        return {"path": display_path(self.path, relative_to) if self.path is not None else None,
+                "line": self.line, "severity": self.severity, "message": self.message, "check": self.check}
 
 
 def display_path(path: Path, relative_to: Path | None = None) -> str:

@@ -1,4 +1,8 @@
-"""Files beneath one folder, never through a symbolic link: the output folder and downloaded shards.
+"""Files beneath one folder, never through a symbolic link: the one file-confinement layer.
+
+Writes into the output folder and reads of downloaded shards go through the descriptor-relative
+functions below; the project's own inputs (sources, templates, stylesheets) through
+:func:`confined_input`; a file the review desk serves through :func:`confined`.
 
 Every name is checked as text first (relative, normalized, portable), then opened one component at a
 time with ``O_NOFOLLOW`` relative to the folder's descriptor, so neither ``../`` nor a link anywhere on
@@ -154,3 +158,47 @@ def remove_beneath(root: Path, name: str) -> bool:
         except OSError:
             break
     return True
+
+
+def real_inside(path: Path, *roots: Path) -> Path | str:
+    """The real path of ``path`` (links, ``..`` resolved) when it lies inside one of ``roots`` (real paths);
+    else that real path as text, for the message that refuses it."""
+    real = Path(os.path.realpath(path))
+    return real if any(real.is_relative_to(root) for root in roots) else str(real)
+
+
+def confined_input(path: Path, root: Path, error: type[PubkitError], what: str, *extra_roots: Path) -> Path:
+    """``path`` if its real path is a regular file inside ``root`` (or ``extra_roots``), else ``error``.
+
+    The door for the project's own inputs (templates, stylesheets, sources): a ``templates/base.css``
+    or ``sources/x.md`` that is a link to a file elsewhere on the machine is refused, not read.
+    """
+    real = real_inside(path, *(Path(os.path.realpath(r)) for r in (root, *extra_roots)))
+    if isinstance(real, str):
+        raise error(f"refused {what}: it is a link to {real}, outside the project", path, 1)
+    try:
+        info = real.stat()
+    except OSError as exc:
+        raise error(f"cannot read {what}: {exc.strerror}", path, 1) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise error(f"refused {what}: not a regular file", path, 1)
+    return real
+
+
+def confined(root: Path, relative: str) -> Path | None:
+    """The file ``relative`` names inside ``root``, by real path; None for anything that leaves it.
+
+    The URL path arrives percent-decoded (``%2e%2e`` is ``..`` here). Absolute paths, ``..``, hidden
+    names (the build state) and symbolic links that resolve outside ``root`` are all refused.
+    """
+    if not relative or "\0" in relative or "\\" in relative or relative.startswith("/"):
+        return None
+    parts = PurePosixPath(relative).parts
+    if any(part in ("..", ".") or part.startswith(".") for part in parts):
+        return None
+    try:
+        base = root.resolve(strict=True)
+        real = (base / relative).resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    return real if real.is_relative_to(base) else None

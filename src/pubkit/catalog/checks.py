@@ -15,13 +15,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import polib
-from babel import Locale, UnknownLocaleError
+from babel import Locale
 from babel.numbers import NumberFormatError, parse_decimal
 from markdown_it import MarkdownIt
 
-from .catalogs import project_templates, template_text
-from ..config import Project
-from ..errors import PubkitError, display_path
+from ..errors import Diagnostic, PubkitError
+from ..locales import cldr_locale
 from .plurals import gettext_plural_forms, gettext_version, same_rule
 from .pofile import plural_count, read_catalog, shorten
 from ..source.sources import PLACEHOLDER_RE, placeholders_in
@@ -41,24 +40,6 @@ _NO_FULL_STOP = ("th", "lo")
 # Closing quotes and brackets of every convention (German „…“ and »…«, French « … », CJK 「…」),
 # and bidi marks.
 _CLOSERS = "\"')]}»«”“’‘›‹」』）】〉》\u200f\u200e"
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One problem in a catalog: ``path:line: severity: message [check-id]``."""
-
-    path: Path
-    line: int
-    severity: str
-    message: str
-    check: str
-
-    def format(self, relative_to: Path | None = None) -> str:
-        return f"{display_path(self.path, relative_to)}:{self.line}: {self.severity}: {self.message} [{self.check}]"
-
-    def as_dict(self, relative_to: Path) -> dict[str, object]:
-        return {"path": display_path(self.path, relative_to), "line": self.line, "severity": self.severity,
-                "message": self.message, "check": self.check}
 
 
 Check = Callable[["EntryContext"], Iterator[tuple[str, str, str]]]
@@ -341,27 +322,13 @@ def translation_verdict(entry: polib.POEntry, locale: Locale, source_locale: Loc
 # --- running them ------------------------------------------------------------------------------
 
 
-def check_project(project: Project, languages: list[str] | None = None) -> list[Finding]:
-    """Every finding for every catalog of the chosen languages, in file and line order."""
-    templates = project_templates(project)
-    findings: list[Finding] = list(_stale_templates(project, templates))
-    for language in languages or project.languages:
-        for domain in templates:
-            path = project.po_path(language, domain)
-            if not path.exists():
-                findings.append(Finding(path, 1, "error", "no catalog: run `pubkit update`", "missing-catalog"))
-                continue
-            findings.extend(check_catalog(path, language, project.source_language, project.link_hosts))
-    return findings
-
-
 def check_catalog(path: Path, language: str, source_language: str = "en",
-                  link_hosts: tuple[str, ...] = ()) -> list[Finding]:
+                  link_hosts: tuple[str, ...] = ()) -> list[Diagnostic]:
     try:
         catalog = read_catalog(path)
     except PubkitError as error:
-        return [Finding(path, error.line or 1, "error", error.message, "syntax")]
-    findings: list[Finding] = []
+        return [Diagnostic(error.message, path, error.line or 1, "error", "syntax")]
+    findings: list[Diagnostic] = []
     header = catalog.metadata.get("Plural-Forms", "")
     nplurals = plural_count(header, path) if header else 2
     lines = path.read_text(encoding="utf-8", errors="replace").split("\n")
@@ -370,8 +337,8 @@ def check_catalog(path: Path, language: str, source_language: str = "en",
     checks = ENTRY_CHECKS
     if locale is None or source_locale is None:
         unknown = language if locale is None else source_language
-        findings.append(Finding(path, 1, "info", f"language '{unknown}' is not in CLDR: syntax, placeholders "
-                                "and markup are checked, numbers and punctuation are not", "unknown-language"))
+        findings.append(Diagnostic(f"language '{unknown}' is not in CLDR: syntax, placeholders "
+                                "and markup are checked, numbers and punctuation are not", path, 1, "info", "unknown-language"))
         locale = source_locale = Locale("root")
         checks = tuple(c for c in ENTRY_CHECKS if c not in (check_numbers, check_end_punctuation))
     rejected_lines: set[int] = set()
@@ -380,14 +347,14 @@ def check_catalog(path: Path, language: str, source_language: str = "en",
             continue
         line = msgstr_line(lines, entry.linenum)
         if "fuzzy" in entry.flags:
-            findings.append(Finding(path, line, "warning", f"fuzzy: '{shorten(entry.msgid)}' needs review", "fuzzy"))
+            findings.append(Diagnostic(f"fuzzy: '{shorten(entry.msgid)}' needs review", path, line, "warning", "fuzzy"))
             continue
         if not entry.translated():
-            findings.append(Finding(path, line, "warning", f"untranslated: '{shorten(entry.msgid)}'", "untranslated"))
+            findings.append(Diagnostic(f"untranslated: '{shorten(entry.msgid)}'", path, line, "warning", "untranslated"))
             continue
         # Errors come from the verdict alone, so check and build can never disagree; the rest only warn.
         for message, check_id in translation_verdict(entry, locale, source_locale, nplurals, link_hosts):
-            findings.append(Finding(path, line, "error", message, check_id))
+            findings.append(Diagnostic(message, path, line, "error", check_id))
             rejected_lines.add(line)
         translations = [entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural)] if entry.msgid_plural \
             else [entry.msgstr]
@@ -396,61 +363,40 @@ def check_catalog(path: Path, language: str, source_language: str = "en",
             for check in checks:
                 for severity, message, check_id in check(context):
                     if severity != "error":
-                        findings.append(Finding(path, line, severity, message, check_id))
+                        findings.append(Diagnostic(message, path, line, severity, check_id))
     # One problem is reported once: msgfmt's words for an entry pubkit already rejected add nothing.
     findings.extend(f for f in _msgfmt(path) if not (f.line in rejected_lines and f.severity == "error"))
     return sorted(set(findings), key=lambda f: (f.line, f.check, f.message))
 
 
-def _plural_forms_table(header: str, language: str, path: Path, lines: list[str]) -> Iterator[Finding]:
+def _plural_forms_table(header: str, language: str, path: Path, lines: list[str]) -> Iterator[Diagnostic]:
     """A Plural-Forms other than GNU gettext's for the language: msgfmt, Poedit and Weblate disagree with it."""
     expected = gettext_plural_forms(language)
     if not header or expected is None or same_rule(header, expected):
         return
     line = next((number for number, text in enumerate(lines, 1) if text.startswith('"Plural-Forms:')), 1)
-    yield Finding(path, line, "warning", f"Plural-Forms '{header}' differs from GNU gettext {gettext_version()}'s "
-                  f"for {language}: '{expected}'", "plural-forms-table")
+    yield Diagnostic(f"Plural-Forms '{header}' differs from GNU gettext {gettext_version()}'s for {language}: "
+                     f"'{expected}'", path, line, "warning", "plural-forms-table")
 
 
-def cldr_locale(language: str) -> Locale | None:
-    """The CLDR locale of a language, or None where CLDR (Babel) has none (pseudo-locales, `sr@latin`)."""
-    try:
-        return Locale.parse(language)
-    except (UnknownLocaleError, ValueError):
-        return None
-
-
-def _msgfmt(path: Path) -> Iterator[Finding]:
+def _msgfmt(path: Path) -> Iterator[Diagnostic]:
     """GNU msgfmt -c's verdict in its own words: what it rejects is an error, what it only warns of a warning."""
     if shutil.which("msgfmt") is None:
-        yield Finding(path, 1, "info", "msgfmt is not installed: GNU gettext's checks were skipped", "msgfmt")
+        yield Diagnostic("msgfmt is not installed: GNU gettext's checks were skipped", path, 1, "info", "msgfmt")
         return
     result = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True)
     # msgfmt writes in the locale's charset, or quotes the file's bytes: decode without ever failing.
-    found: list[Finding] = []
+    found: list[Diagnostic] = []
     for line in result.stderr.decode("utf-8", errors="replace").splitlines():
         match = re.match(rf"^(?:msgfmt: )?{re.escape(str(path))}:(?:(\d+):)? (warning: )?(.*)$", line)
         if match:
             severity = "warning" if match.group(2) or result.returncode == 0 else "error"
-            found.append(Finding(path, int(match.group(1) or 1), severity, f"msgfmt: {match.group(3)}", "msgfmt"))
+            found.append(Diagnostic(f"msgfmt: {match.group(3)}", path, int(match.group(1) or 1), severity, "msgfmt"))
     if result.returncode != 0 and not any(f.severity == "error" for f in found):
         # msgfmt -c counts some of its warnings as fatal (a missing header): its verdict decides.
-        found = [Finding(f.path, f.line, "error", f.message, f.check) for f in found] or [
-            Finding(path, 1, "error", "msgfmt -c rejects this catalog", "msgfmt")]
+        found = [Diagnostic(f.message, f.path, f.line, "error", f.check) for f in found] or [
+            Diagnostic("msgfmt -c rejects this catalog", path, 1, "error", "msgfmt")]
     yield from found
-
-
-def _stale_templates(project: Project, templates: dict) -> Iterator[Finding]:
-    """A ``.pot`` that ``pubkit extract`` would change: translators are working on old text."""
-    for domain, located in templates.items():
-        path = project.pot_path(domain)
-        if not path.exists():
-            yield Finding(path, 1, "error", "no template: run `pubkit extract`", "stale-template")
-            continue
-        current = path.read_text(encoding="utf-8", errors="replace")
-        if template_text(domain, located, current) != current:
-            yield Finding(path, 1, "warning", "out of date with the sources: run `pubkit extract` and "
-                          "`pubkit update`", "stale-template")
 
 
 def msgstr_line(lines: list[str], start: int) -> int:

@@ -21,6 +21,7 @@ from lxml import etree
 
 from ..errors import ExchangeError
 from ..fileio import read_limited
+from ..locales import tag_key
 from .merge import closest_translations
 from .pofile import read_catalog, shorten
 
@@ -93,7 +94,7 @@ def read_external(path: Path, language: str, source_language: str) -> list[polib
 
 
 def _same_language(tag: str, language: str) -> bool:
-    tag = tag.replace("-", "_").lower()
+    tag = tag_key(tag)
     return tag == language.lower() or ("_" not in language and tag.split("_")[0] == language.lower())
 
 
@@ -120,8 +121,8 @@ def _read_tmx(path: Path, language: str, source_language: str) -> list[polib.POE
             if segment is None:
                 raise ExchangeError("<tuv> without <seg>", path, variant.sourceline)
             # Inline markup of other tools (<bpt>, <ph>…) carries their native codes as its text.
-            texts[tag.replace("-", "_").lower()] = "".join(segment.itertext())
-        source_tag = (unit.get("srclang") or default_source).replace("-", "_").lower()
+            texts[tag_key(tag)] = "".join(segment.itertext())
+        source_tag = tag_key(unit.get("srclang") or default_source)
         source = texts.get(source_tag) if source_tag and source_tag != "*all*" else None
         if source is None:
             source = texts.get(source_language.lower())

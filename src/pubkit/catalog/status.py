@@ -12,14 +12,16 @@ import hashlib
 import json
 import os
 import stat
+import datetime as dt
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import __version__, safefs
 from ..config import Project
-from ..errors import PubkitError
+from ..errors import Diagnostic, PubkitError
 from ..fileio import write_atomic
+from ..source.embargo import is_embargoed
 from ..organization import ORGANIZATION_DOMAIN, has_organization_text
 
 if TYPE_CHECKING:  # pragma: no cover  polib and the catalog reader are imported only for a file not seen before
@@ -88,7 +90,8 @@ def _judge(catalog: polib.POFile, language: str, source_language: str | None, li
     if source_language is None:
         return lambda entry: False
     # The checks (and their parsers) are imported only for a catalog with translations to judge.
-    from .checks import cldr_locale, translation_verdict
+    from ..locales import cldr_locale
+    from .checks import translation_verdict
     from .pofile import plural_count
 
     locale, source_locale = cldr_locale(language), cldr_locale(source_language)
@@ -307,3 +310,18 @@ def _bytes(path: Path) -> bytes:
         return path.read_bytes()
     except OSError:
         return b""
+
+
+def embargo_notes(project: Project, now: dt.datetime) -> list[Diagnostic]:
+    """A note per release still under embargo at ``now``, for ``status``: it is not published yet."""
+    notes = []
+    for path in project.source_files():
+        if b"embargo:" not in path.read_bytes():  # most releases have none: status stays fast
+            continue
+        from ..source.sources import read_source  # YAML and Markdown: only for a release with an embargo
+
+        embargo = read_source(path).fields.get("embargo")
+        if isinstance(embargo, dt.datetime) and is_embargoed(embargo, now):
+            notes.append(Diagnostic(f"embargoed until {embargo.isoformat()}: not published before then",
+                                    path, 1, severity="note"))
+    return notes

@@ -13,8 +13,10 @@ import zipfile
 from pathlib import Path
 
 from .. import __version__, safefs
-from .build import Job, Progress, build
-from ..catalog.catalogs import TEMPLATES_DOMAIN, Translations, domains
+from .build import Progress, build
+from ..catalog.checks import check_catalog
+from ..catalog.extract import TEMPLATES_DOMAIN
+from ..catalog.translations import Translations
 from ..config import Project
 from ..errors import UsageError
 from ..fileio import write_atomic
@@ -22,8 +24,9 @@ from ..machine import source_date_epoch
 from ..organization import ORGANIZATION_DOMAIN, has_organization_text
 from ..catalog.pofile import read_catalog
 from .provenance import provenance
+from .plan import Job, Plan, plan_build
 from .shards import collect
-from ..source.sources import read_sources
+from .site import site_files
 from ..catalog.status import CatalogStatus, catalog_status, completeness
 
 BUNDLE_NAME = "bundle.zip"
@@ -42,10 +45,11 @@ def bundle(project: Project, output: Path | None = None, jobs: int = 1, progress
     source_date_epoch()  # checked before any work: a bad value must not leave a half-made bundle
     target = _target(project, output)
     result = build(project, jobs=jobs, progress=progress, now=now, include_embargoed=include_embargoed)
+    assert result.plan is not None
     # Checked like a shard (the folder may be a download), and the site made from what was checked.
-    files, listed = collect(project, [project.output_dir], result, include_embargoed)
-    files.update(_site(project, listed, now))
-    manifest = _manifest(project, files)
+    files, listed = collect(project, [project.output_dir], result.plan, include_embargoed)
+    files.update(_site(project, listed, result.plan))
+    manifest = _manifest(project, files, result.plan)
     if result.embargoed:
         manifest["embargoed"] = {slug: moment.isoformat() for slug, moment in sorted(result.embargoed.items())}
     _write_zip(target, files, manifest)
@@ -61,12 +65,13 @@ def merge_bundle(project: Project, folders: list[Path], output: Path | None = No
     """
     source_date_epoch()
     target = _target(project, output)
-    plan = build(project, plan_only=True, now=now, include_embargoed=include_embargoed)
+    plan = plan_build(project, now=now, include_embargoed=include_embargoed)
     files, listed = collect(project, folders, plan, include_embargoed)  # every shard is hostile until checked
-    files.update(_site(project, listed, now))  # never a shard's own site: made here, as a whole build makes it
-    manifest = _manifest(project, files)  # the same manifest, and bundle, as an unsharded build
-    if plan.embargoed:
-        manifest["embargoed"] = {slug: moment.isoformat() for slug, moment in sorted(plan.embargoed.items())}
+    files.update(_site(project, listed, plan))  # never a shard's own site: made here, as a whole build makes it
+    manifest = _manifest(project, files, plan)  # the same manifest, and bundle, as an unsharded build
+    embargoed = plan.publication.embargoed
+    if embargoed:
+        manifest["embargoed"] = {slug: moment.isoformat() for slug, moment in sorted(embargoed.items())}
     _write_zip(target, files, manifest)
     return target, manifest
 
@@ -84,16 +89,11 @@ def _target(project: Project, output: Path | None) -> Path:
     return target
 
 
-def _site(project: Project, listed: dict[str, dict], now: dt.datetime | None) -> dict[str, tuple[Job, bytes]]:
-    """The indexes, feeds, sitemap and robots.txt around the checked pages, made as a build makes them."""
-    from .build import SourceIndex
-    from ..source.embargo import current_time
-    from .site import site_files
-
-    index = SourceIndex(project, {})
-    moment = now if now is not None else current_time()
+def _site(project: Project, listed: dict[str, dict], plan: Plan) -> dict[str, tuple[Job, bytes]]:
+    """The indexes, feeds, sitemap and robots.txt around the checked pages, made as a build makes them,
+    from the plan's sources and moment."""
     return {relative: (Job("", "", "site"), data)
-            for relative, data in site_files(project, listed, index, moment).items()}
+            for relative, data in site_files(project, listed, plan.sources, plan.now).items()}
 
 
 def _progress(project: Project, language: str, domain: str) -> CatalogStatus:
@@ -104,10 +104,9 @@ def _progress(project: Project, language: str, domain: str) -> CatalogStatus:
     return catalog_status(language, domain, catalog, template, str(path), project.source_language, project.link_hosts)
 
 
-def _manifest(project: Project, files: dict[str, tuple[Job, bytes]]) -> dict:
-    from ..catalog.checks import check_catalog
-
-    sources = read_sources(project)
+def _manifest(project: Project, files: dict[str, tuple[Job, bytes]], plan: Plan) -> dict:
+    sources = [plan.sources.source(slug) for slug in plan.sources.paths]  # parsed once, by the plan
+    catalogs = [*plan.sources.paths, TEMPLATES_DOMAIN] + ([ORGANIZATION_DOMAIN] if has_organization_text(project) else [])
     languages: dict[str, dict] = {}
     for language in project.output_languages:
         done = total = fuzzy = untranslated = rejected = errors = warnings = 0
@@ -121,7 +120,7 @@ def _manifest(project: Project, files: dict[str, tuple[Job, bytes]]) -> dict:
                 not_used += Translations.load(project, language, shared).rejected()
         if language != project.source_language:
             slugs = {source.slug for source in sources}
-            for domain in domains(project):
+            for domain in catalogs:
                 progress = _progress(project, language, domain)
                 if domain in slugs:  # completeness is the releases' text; the template strings are shared
                     done, total = done + progress.translated, total + progress.total

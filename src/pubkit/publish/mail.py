@@ -20,7 +20,7 @@ from ..errors import ConfigError
 from ..organization import press_contacts
 from .mailhtml import mail_html
 from .mailtext import plain_text
-from .paths import bcp47
+from ..locales import bcp47
 
 
 
@@ -140,7 +140,7 @@ def _date(edition: Edition) -> dt.datetime:
     """Noon UTC of the release's date (the same calendar day nearly everywhere), else SOURCE_DATE_EPOCH or now."""
     if edition.date is not None:
         return dt.datetime.combine(edition.date, dt.time(12, 0), dt.timezone.utc)
-    from ..source.embargo import current_time
+    from .plan import current_time
 
     return current_time().replace(microsecond=0)
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import Project
+from ..locales import default_folder
 
 SITE_INDEX = "index.html"
 SITEMAP = "sitemap.xml"
@@ -24,14 +25,9 @@ NO_BASE_URL = ("no base_url in the configuration: the site links relatively, and
                "sitemap.xml, which need absolute addresses, are not written")
 
 
-def bcp47(language: str) -> str:
-    """``zh_CN`` → ``zh-CN``: the spelling of ``lang`` and ``hreflang`` attributes."""
-    return language.replace("_", "-")
-
-
 def language_folder(project: Project, language: str) -> str:
     """The folder of ``language`` in the site: its own ``folder`` setting, else ``zh-cn``."""
-    return project.settings(language).folder or bcp47(language).lower()
+    return project.settings(language).folder or default_folder(language)
 
 
 def page_relative(project: Project, slug: str, language: str) -> str:

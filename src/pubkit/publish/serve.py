@@ -25,7 +25,7 @@ import threading
 import traceback
 from collections import OrderedDict
 from dataclasses import dataclass, replace
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import jinja2
 import uvicorn
@@ -40,7 +40,9 @@ from watchfiles import DefaultFilter, awatch
 from .build import build
 from ..config import CONFIG_FILE, PYPROJECT_FILE, Project, load_project
 from ..errors import PubkitError
-from .paths import bcp47, page_relative, pdf_relative
+from ..locales import PSEUDO_LOCALES, bcp47, language_name
+from ..safefs import confined
+from .paths import page_relative, pdf_relative
 
 #: Where preview builds go unless ``pubkit.toml`` says otherwise (``preview_dir``, Project.preview_output_dir):
 #: review output never mixes with what gets published.
@@ -69,25 +71,6 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
-
-
-def confined(root: Path, relative: str) -> Path | None:
-    """The file ``relative`` names inside ``root``, by real path; None for anything that leaves it.
-
-    The URL path arrives percent-decoded (``%2e%2e`` is ``..`` here). Absolute paths, ``..``, hidden
-    names (the build state) and symbolic links that resolve outside ``root`` are all refused.
-    """
-    if not relative or "\0" in relative or "\\" in relative or relative.startswith("/"):
-        return None
-    parts = PurePosixPath(relative).parts
-    if any(part in ("..", ".") or part.startswith(".") for part in parts):
-        return None
-    try:
-        base = root.resolve(strict=True)
-        real = (base / relative).resolve(strict=True)
-    except (OSError, RuntimeError):
-        return None
-    return real if real.is_relative_to(base) else None
 
 
 @dataclass
@@ -160,7 +143,7 @@ class Desk:
     def build_pseudo(self, project: Project) -> None:
         """The pseudo-locales' web pages (en-XA, ar-XB) into ``dist-pseudo/``, embargoed releases included:
         what layouts do with longer text and right-to-left script, before any translation exists."""
-        from ..render.pseudo import build_pseudo
+        from .pseudo import build_pseudo
 
         try:
             build_pseudo(project, formats=("html",), jobs=1)
@@ -293,7 +276,7 @@ class Desk:
 
     def _pseudo_links(self, project: Project, slug: str) -> list[dict]:
         """The pseudo-locale pages of ``slug`` the desk built, as ``/pseudo/…`` links."""
-        from ..render.pseudo import OUTPUT_FOLDER, PSEUDO_LOCALES
+        from .pseudo import OUTPUT_FOLDER  # the pseudo build: only when the desk shows it
 
         pseudo = replace(project, output_dir=project.root / OUTPUT_FOLDER, languages=tuple(PSEUDO_LOCALES),
                          per_language={})
@@ -420,7 +403,7 @@ class Desk:
 
     async def pseudo(self, request: Request) -> Response:
         """A pseudo-locale page (``dist-pseudo/``), confined and served like the preview site's pages."""
-        from ..render.pseudo import OUTPUT_FOLDER
+        from .pseudo import OUTPUT_FOLDER
 
         path = confined(self.root / OUTPUT_FOLDER, request.path_params["path"])
         if path is None or not path.is_file():
@@ -504,7 +487,9 @@ def release_heading(project: Project, source) -> dict[str, str]:
 
     from ..render.formatting import Formatter
     from ..render.render import fill
-    from ..source.embargo import current_time, embargo_time, is_embargoed, zoned
+    from ..source.embargo import is_embargoed, zoned
+    from .links import embargo_time
+    from .plan import current_time
 
     language = project.source_language
     formatter = Formatter(Locale.parse(language), project.settings(language).calendar)
@@ -517,17 +502,6 @@ def release_heading(project: Project, source) -> dict[str, str]:
     if isinstance(embargo, dt.datetime) and is_embargoed(embargo, current_time()):
         line = "Embargoed until " + embargo_time(embargo, formatter.locale, formatter.date(embargo.date()))
     return {"title": title, "embargo": line}
-
-
-def language_name(language: str) -> str:
-    """A language's name in itself (Deutsch, 日本語, العربية), from CLDR."""
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        locale = Locale.parse(language)
-        return locale.get_display_name(locale) or language
-    except (UnknownLocaleError, ValueError):
-        return language
 
 
 def allowed_hosts(host: str) -> list[str]:

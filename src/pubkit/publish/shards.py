@@ -16,12 +16,12 @@ import os
 from pathlib import Path
 
 from .. import __version__, safefs
-from .build import SCREEN_ASSETS, STATE_FILE, BuildResult, Job
+from .plan import SCREEN_ASSETS, STATE_FILE, Job, Plan
 from ..config import Project
 from ..errors import PubkitError, UsageError
 from .paths import page_relative, pdf_relative
 from ..render.resources import image_digest
-from ..render.templates import template_files
+from ..source.templates import BUILTIN_DIR, template_files
 
 #: The largest state file and the largest single output read from a shard.
 MAX_STATE_BYTES = 64 * 1024 * 1024
@@ -138,12 +138,12 @@ def _validate(state: object, path: Path) -> None:
         raise UsageError(f"state file does not match its schema at {where}: {message}", path, 1)
 
 
-def collect(project: Project, folders: list[Path], plan: BuildResult,
+def collect(project: Project, folders: list[Path], plan: Plan,
             include_embargoed: bool = False) -> tuple[Files, dict[str, dict]]:
     """Every output of an unsharded build of ``project``, taken from these build folders (shards),
     and the checked state entry of every job (what the site around the pages lists).
 
-    ``plan`` is what the current project builds, unsharded: ``build(plan_only=True)``, or the result of
+    ``plan`` is what the current project builds, unsharded: ``plan_build(project)``, or the plan of
     the whole build that just ran. Raises :class:`UsageError` (one line, exit 2) unless the folders are
     exactly the shards of that build, fresh, and intact.
     """
@@ -161,7 +161,7 @@ def collect(project: Project, folders: list[Path], plan: BuildResult,
     listed: dict[str, dict] = {}
     for folder, state in states:
         part, parts = state["shard"] or (1, 1)
-        expected = plan.jobs[part - 1 :: parts]
+        expected = plan.planned[part - 1 :: parts]
         path = folder / STATE_FILE
         planned = set(state["planned"])
         for job in expected:
@@ -177,7 +177,7 @@ def collect(project: Project, folders: list[Path], plan: BuildResult,
             if entry is None:
                 raise UsageError(f"{job.key} was never built in {folder}; run `pubkit build` again", path, 1)
             if entry["digest"] != plan.digests[job]:
-                raise UsageError(_stale(folder, state, plan.input_files), path, 1)
+                raise UsageError(_stale(folder, state, plan.inputs.files), path, 1)
             for name, data in _job_outputs(project, folder, job, entry["outputs"], own, images).items():
                 files[name] = (job, data)
             listed[job.key] = entry
@@ -204,8 +204,6 @@ def _stale(folder: Path, state: dict, current: dict[str, str]) -> str:
 
 def _project_images(project: Project) -> dict[str, Path]:
     """``images/<digest>-<name>`` → the project file a page copies under that name."""
-    from ..render.templates import BUILTIN_DIR
-
     roots = tuple(Path(os.path.realpath(p)) for p in (project.root, BUILTIN_DIR))
     found: dict[str, Path] = {}
     if project.sources_dir.is_dir():

@@ -16,17 +16,18 @@ from babel import Locale
 from babel.units import format_unit
 
 from .. import safefs
-from ..catalog.catalogs import TEMPLATES_DOMAIN, Translations
+from ..catalog.extract import TEMPLATES_DOMAIN
+from ..catalog.translations import Translations
 from ..config import Project
 from ..fileio import write_atomic
+from ..locales import base_locale, bcp47, language_name
+from ..render.render import Renderer
 from ..render.formatting import text_direction
-from ..render.head import language_name
 from .paths import (
     ROBOTS,
     SITE_INDEX,
     SITEMAP,
     absolute_url,
-    bcp47,
     feed_relative,
     index_relative,
     link,
@@ -34,9 +35,8 @@ from .paths import (
     page_relative,
     pdf_relative,
 )
-from ..render.pseudo import base_locale
 from ..render.brand import brand_assets, brand_files
-from ..render.templates import template_files
+from ..source.templates import template_files
 
 CHOOSER_TEMPLATE = "site-index.html"
 INDEX_TEMPLATE = "language-index.html"
@@ -131,8 +131,6 @@ def site_parts(project: Project, listed: dict[str, dict], index, now: dt.datetim
     """Part → its files (relative path → bytes), for the ``stale`` parts (None: all); and the listings
     to remember, by the key of their page."""
     if renderer is None:
-        from ..render.render import Renderer
-
         renderer = Renderer(project)
     languages = listed_languages(project, listed)
     wanted = set(languages) | {COMMON} if stale is None else stale
@@ -213,8 +211,6 @@ def _listings(project: Project, listed: dict[str, dict], index, now: dt.datetime
 
 
 def _listing(project: Project, slug: str, language: str, index, now: dt.datetime, renderer, text: bool) -> Listing:
-    from ..render.render import fill, language_values
-
     source = index.source(slug)
     date = source.fields.get("date")
     embargo = source.fields.get("embargo")
@@ -231,17 +227,11 @@ def _listing(project: Project, slug: str, language: str, index, now: dt.datetime
         return Listing(slug, language, slug, None, None, None, moment, None, organization, dated)
     formatter = renderer.formatter(language)
     translations = Translations.load(project, language, slug)
-    values = {name: formatter.format(value)
-              for name, value in language_values(project, language, source.values).items()}
 
     def shown(name: str) -> str | None:
-        msgid = source.fields.get(name)
-        if not isinstance(msgid, str):
-            return None
-        translated = translations.get(name, msgid)
-        typeset = renderer.typeset(language, translated) if translated else renderer.typeset(
-            project.source_language, msgid)
-        return _NOT_XML.sub("", fill(typeset, values))
+        # As the page shows it (render.py): a field in the source language keeps its figures the same way.
+        text = renderer.field_text(source, language, translations, name)
+        return None if text is None else _NOT_XML.sub("", text)
 
     return Listing(slug, language, shown("title") or slug, shown("summary") or shown("subtitle"),
                    date if isinstance(date, dt.date) else None,
@@ -277,8 +267,7 @@ def _organization(listings: dict[str, list[Listing]]) -> str:
 
 def _render(renderer, language: str, template: str, context: dict) -> bytes:
     ui = Translations.load(renderer.project, language, TEMPLATES_DOMAIN)
-    renderer._install_gettext(ui, language=language)
-    return renderer.env.get_template(template).render(context).encode()
+    return renderer.render_template(template, context, ui, language).encode()
 
 
 def _size(size: int, locale: Locale) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..config import Project
 from ..errors import TemplateError
-from .templates import template_files
+from ..source.templates import template_files
 
 #: The organization's logo and the site's icon, looked for in the template set (the project's templates/
 #: first, then pubkit's own, which has a plain favicon.svg and no logo).

@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING, Callable
 
 from markupsafe import Markup, escape
 
-from ..catalog.catalogs import Translations
+from ..catalog.translations import Translations
 from ..organization import ORGANIZATION_DOMAIN, ROLE_CONTEXT, Contact, has_organization_text, serving
 from ..source.sources import Source, read_boilerplate
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .page import PageRender
     from .render import Renderer
 
 
@@ -70,7 +71,7 @@ class OrganizationParts:
         return self._catalogs[language]
 
     def context(self, source: Source, language: str, text_of: Callable, values_for: Callable, marks: Callable,
-                attributes: Callable[[dict, str], Markup], translations: Translations, medium: str, page) -> dict:
+                attributes: Callable[[dict, str], Markup], translations: Translations, page: PageRender) -> dict:
         """``organization``, ``boilerplate`` (Markup or None) and ``contacts`` for the release template;
         ``text_of``, ``values_for``, ``marks`` and ``attributes`` are the page's own (Renderer.render)."""
         organization = self.project.organization
@@ -79,20 +80,20 @@ class OrganizationParts:
         def own_text(context: str | None, msgid: str) -> str:
             translated = catalog.get(context, msgid)
             if translated is None:
-                page.fallbacks.append((context, msgid))
+                page.out.fallbacks.append((context, msgid))
                 return self.renderer.typeset(self.project.source_language, msgid)
             return self.renderer.typeset(language, translated)
 
         boilerplate = None
         if self.boilerplate is not None and source.fields.get("boilerplate", True):
-            boilerplate = self.renderer._body(self.boilerplate, own_text, values_for, marks, catalog, medium, page)
+            boilerplate = page.body_of(self.boilerplate, own_text, catalog)
         shown = []
         for contact in release_contacts(source, organization.contacts if organization else (), language):
             ours = contact.path is None or contact.path != source.path  # from pubkit.toml: the organization catalog
             lookup, where = (own_text, catalog) if ours else (text_of, translations)
-            before = len(page.fallbacks)
+            before = len(page.out.fallbacks)
             role = lookup(ROLE_CONTEXT, contact.role) if contact.role else ""
-            attrs = marks(where.fallback(ROLE_CONTEXT, contact.role)) if len(page.fallbacks) > before else {}
+            attrs = marks(where.fallback(ROLE_CONTEXT, contact.role)) if len(page.out.fallbacks) > before else {}
             shown.append(ShownContact(contact.name, escape(role), attributes(attrs, "role"), contact.phone,
                                       contact.phone_uri if contact.phone else "", contact.email,
                                       tuple((line, direction(line)) for line in contact.address.splitlines()),

@@ -22,7 +22,7 @@ from babel.numbers import (
 )
 from babel.units import format_unit
 
-from . import cldr
+from .. import locales as cldr
 from ..errors import RenderError
 from ..source.values import Value
 

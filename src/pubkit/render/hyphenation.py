@@ -19,6 +19,8 @@ import os
 import sys
 from pathlib import Path
 
+from ..locales import bcp47
+
 
 def cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
@@ -29,7 +31,7 @@ def preload(language: str) -> bool:
     """Put the parsed dictionary of ``language`` into Pyphen's cache; False if Pyphen has none for it."""
     import pyphen
 
-    name = pyphen.language_fallback(language.replace("_", "-"))
+    name = pyphen.language_fallback(bcp47(language))
     if name is None:
         return False
     path = pyphen.LANGUAGES[name]

@@ -76,6 +76,17 @@ def _joined(parts: list[str]) -> str:
     return text
 
 
+def fill(text: str, values: dict[str, str]) -> str:
+    """Replace ``{name}`` by its formatted value (one full stop where a value ends a sentence);
+    an unknown name stays as written."""
+
+    def value(match: re.Match[str]) -> str:
+        found = value_at(text, match, values)
+        return match.group(0) if found is None else found
+
+    return PLACEHOLDER_RE.sub(value, text)
+
+
 def value_at(text: str, match: re.Match[str], values: dict[str, str]) -> str | None:
     """The value for the placeholder ``match`` of ``text``; None for an unknown name.
 

@@ -5,27 +5,16 @@ text left out of extraction (it stays plain), truncation (a bracket goes missing
 tight for German or Finnish show at a glance. ``ar-XB`` is the same text written right to left on a
 mirrored page, for layouts that break in Arabic or Hebrew. Placeholders, code spans, link targets and
 markup are never touched (``inline.py`` tells them apart), and values are formatted as in English
-and Arabic. The pages go to ``dist-pseudo/``, never into ``dist/`` or a bundle.
+and Arabic (``locales.base_locale``). ``publish/pseudo.py`` builds the pages into ``dist-pseudo/``.
 """
 
 from __future__ import annotations
 
 import re
-import tempfile
-from dataclasses import replace
-from pathlib import Path
-from typing import TYPE_CHECKING
-
-import polib
 
 from ..source import inline
-from ..config import Project
 
-if TYPE_CHECKING:
-    from ..publish.build import BuildResult
-
-#: Pseudo-locale (gettext spelling, as folder names) → the real locale its values are formatted in.
-PSEUDO_LOCALES = {"en_XA": "en", "ar_XB": "ar"}
+#: Where ``build --pseudo`` writes (publish/pseudo.py): never ``dist/`` or a bundle.
 OUTPUT_FOLDER = "dist-pseudo"
 EXPANSION = 0.35
 
@@ -38,11 +27,6 @@ _PADDING = "ļöŕéɱ îƥšûɱ đöļöŕ šîţ åɱéţ "
 # Markdown and HTML that must survive as written: escapes, entities, autolinks and tags.
 _PROTECTED_RE = re.compile(r"(\\.|&[A-Za-z0-9#]+;|<[^<>\s]+>)", re.DOTALL)
 _RLO, _PDF = "\u202e", "\u202c"
-
-
-def base_locale(language: str) -> str:
-    """The locale whose CLDR data formats a language's values: itself, or a pseudo-locale's base."""
-    return PSEUDO_LOCALES.get(language, language)
 
 
 def pseudo_text(text: str, language: str) -> str:
@@ -88,44 +72,3 @@ def _accent(run: str, budget: list[int]) -> str:
 def _right_to_left(run: str) -> str:
     # Each word is forced right to left, so Latin letters read mirrored like a right-to-left script.
     return re.sub(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", lambda m: _RLO + m.group(0) + _PDF, run)
-
-
-def pseudo_catalogs(project: Project, folder: Path) -> None:
-    """Write the ``.po`` of every pseudo-locale and catalog under ``folder``, from the sources' messages."""
-    from ..catalog.catalogs import build_template, project_templates
-    from ..fileio import write_atomic
-    from ..catalog.pofile import render
-
-    for domain, located in project_templates(project).items():
-        template = build_template(domain, located, "")
-        for language in PSEUDO_LOCALES:
-            catalog = polib.POFile()
-            catalog.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": language,
-                                "Plural-Forms": "nplurals=2; plural=(n != 1);"}
-            for entry in template:
-                pseudo = polib.POEntry(msgid=entry.msgid, msgctxt=entry.msgctxt, msgid_plural=entry.msgid_plural,
-                                       msgstr="" if entry.msgid_plural else pseudo_text(entry.msgid, language))
-                if entry.msgid_plural:
-                    pseudo.msgstr_plural = {0: pseudo_text(entry.msgid, language),
-                                            1: pseudo_text(entry.msgid_plural, language)}
-                catalog.append(pseudo)
-            write_atomic(folder / language / "LC_MESSAGES" / f"{domain}.po", render(catalog))
-
-
-def build_pseudo(project: Project, slugs: list[str] | None = None, formats: tuple[str, ...] | None = None,
-                 **options) -> "BuildResult":
-    """Build the releases in the source language, ``en-XA`` and ``ar-XB`` into ``dist-pseudo/``.
-
-    The same build as ``pubkit build`` (incremental, parallel), run on a copy of the project whose
-    catalogs are the pseudo ones and whose output folder is its own. Embargoed releases are included.
-    """
-    from ..publish.build import FORMATS, build
-
-    # Designers test layouts on what is coming, too: embargoed releases are built (marked as such); the
-    # pseudo folder is never publishable output.
-    options.setdefault("include_embargoed", True)
-    with tempfile.TemporaryDirectory(prefix="pubkit-pseudo-") as folder:
-        pseudo_catalogs(project, Path(folder))
-        pseudo = replace(project, locale_dir=Path(folder), output_dir=project.root / OUTPUT_FOLDER,
-                         languages=tuple(PSEUDO_LOCALES), per_language={})
-        return build(pseudo, None, slugs, formats or FORMATS, **options)

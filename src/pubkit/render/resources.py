@@ -11,7 +11,8 @@ from pathlib import Path, PurePosixPath
 from typing import IO
 from urllib.parse import unquote, urlsplit
 
-from ..errors import PubkitError, RenderError
+from ..errors import RenderError
+from ..safefs import real_inside
 
 #: The largest file a document may pull in (an image, a stylesheet).
 MAX_RESOURCE_BYTES = 32 * 1024 * 1024
@@ -81,8 +82,8 @@ class ResourcePolicy:
         return path
 
     def check_file(self, candidate: Path, reference: str, referrer: Path | None, line: int | None = None) -> Path:
-        real = Path(os.path.realpath(candidate))
-        if not any(real.is_relative_to(root) for root in self.roots):
+        real = real_inside(candidate, *self.roots)
+        if isinstance(real, str):
             raise RenderError(f"refused resource '{reference}': it is outside the project", referrer, line)
         try:
             info = real.stat()
@@ -142,25 +143,6 @@ def check_pixels(real: Path | IO[bytes], reference: str, referrer: Path | None, 
             return
         size = f"{width}×{height} = {width * height:,} pixels"
     raise RenderError(f"refused image '{reference}': {size}, over the limit of {MAX_IMAGE_PIXELS:,}", referrer, line)
-
-
-def confined_input(path: Path, root: Path, error: type[PubkitError], what: str, *extra_roots: Path) -> Path:
-    """``path`` if its real path is a regular file inside ``root`` (or ``extra_roots``), else ``error``.
-
-    The door for the project's own inputs (templates, stylesheets, sources): a ``templates/base.css``
-    or ``sources/x.md`` that is a link to a file elsewhere on the machine is refused, not read.
-    """
-    real = Path(os.path.realpath(path))
-    roots = [Path(os.path.realpath(r)) for r in (root, *extra_roots)]
-    if not any(real.is_relative_to(r) for r in roots):
-        raise error(f"refused {what}: it is a link to {real}, outside the project", path, 1)
-    try:
-        info = real.stat()
-    except OSError as exc:
-        raise error(f"cannot read {what}: {exc.strerror}", path, 1) from None
-    if not stat.S_ISREG(info.st_mode):
-        raise error(f"refused {what}: not a regular file", path, 1)
-    return real
 
 
 def policy_for(project_root: Path, *extra_roots: Path, allow_network: bool = False) -> ResourcePolicy:

@@ -1,48 +1,20 @@
-"""The template set of a project (its ``templates/`` over pubkit's built-ins) and its translatable strings."""
+"""Rendering templates: the project's Jinja environment, confined to the project, and template errors."""
 
 from __future__ import annotations
 
-import io
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..config import Project
 from ..errors import TemplateError
+from ..safefs import confined_input
+from ..source.templates import BUILTIN_DIR, TEMPLATE_SUFFIXES, sandboxed_environment, template_files
 
-# Jinja and the sources are imported by the functions that use them: listing the template files
-# (which a no-op build does to hash its inputs) must stay cheap.
+# Jinja is imported by the functions that use it: a no-op build imports this module without it.
 if TYPE_CHECKING:  # pragma: no cover
     import jinja2
 
-    from ..source.sources import Message
-from .resources import confined_input
-
-BUILTIN_DIR = Path(__file__).parent / "templates"
-#: Files of a template set that hold translatable strings.
-TEMPLATE_SUFFIXES = (".html", ".j2", ".jinja")
-#: Comments that start like this, just above a string, are shown to translators.
-COMMENT_TAGS = ("translators:",)
-
-_PYTHON_FORMAT_RE = re.compile(r"%\((\w+)\)[sd]")
-
-
-def template_files(project: Project) -> dict[str, Path]:
-    """Template name → file, the project's own file winning over the built-in one of the same name."""
-    files = {p.name: p for p in sorted(BUILTIN_DIR.iterdir()) if p.is_file()}
-    if project.templates_dir.is_dir():
-        for path in sorted(project.templates_dir.rglob("*")):
-            if path.is_file() or path.is_symlink():
-                confined_input(path, project.root, TemplateError, "template")  # a link out is refused
-                files[path.relative_to(project.templates_dir).as_posix()] = path
-    return dict(sorted(files.items()))
-
-
-def reference_path(project: Project, path: Path) -> str:
-    """How a template file is named in catalog references: project-relative, or ``pubkit/…`` if built in."""
-    if path.is_relative_to(BUILTIN_DIR):
-        return "pubkit/templates/" + path.relative_to(BUILTIN_DIR).as_posix()
-    return path.relative_to(project.root).as_posix()
+__all__ = ["BUILTIN_DIR", "TEMPLATE_SUFFIXES", "environment", "template_error", "template_files"]
 
 
 def environment(project: Project | None = None) -> jinja2.Environment:
@@ -50,19 +22,10 @@ def environment(project: Project | None = None) -> jinja2.Environment:
     autoescaped, strict about undefined names, with the i18n extension, the project's templates
     first and pubkit's built-ins second.
     """
-    import jinja2
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
-
     folders = [str(BUILTIN_DIR)]
     if project is not None and project.templates_dir.is_dir():
         folders.insert(0, str(project.templates_dir))
-    return ImmutableSandboxedEnvironment(
-        loader=_confined_loader(folders, project.root if project is not None else BUILTIN_DIR),
-        extensions=["jinja2.ext.i18n"],
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-    )
+    return sandboxed_environment(_confined_loader(folders, project.root if project is not None else BUILTIN_DIR))
 
 
 def _confined_loader(folders: list[str], root: Path) -> "jinja2.BaseLoader":
@@ -96,71 +59,3 @@ def template_error(exc: BaseException, project: Project) -> TemplateError:
         tb = tb.tb_next
     message = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else str(exc)
     return TemplateError(f"template error: {message}", path or project.templates_dir, line or 1)
-
-
-def template_messages(project: Project) -> list[tuple[str, Message]]:
-    """Every translatable string of the effective template set, as ``(reference path, message)``."""
-    import jinja2
-    import jinja2.ext
-
-    env = environment()
-    found: list[tuple[str, Message]] = []
-    for name, path in template_files(project).items():
-        if path.suffix not in TEMPLATE_SUFFIXES:
-            continue
-        try:
-            data = path.read_bytes()
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise TemplateError("template is not valid UTF-8", path, data[: exc.start].count(b"\n") + 1) from None
-        except OSError as exc:
-            raise TemplateError(f"cannot read template: {exc.strerror}", path, 1) from None
-        try:
-            env.parse(text, name, str(path))
-        except jinja2.TemplateSyntaxError as exc:
-            raise TemplateError(f"template syntax error: {exc.message}", path, exc.lineno) from None
-        reference = reference_path(project, path)
-        # babel_extract skips templates it cannot parse; the parse above made sure this one is valid.
-        extracted = jinja2.ext.babel_extract(
-            io.BytesIO(data),
-            jinja2.ext.GETTEXT_FUNCTIONS,
-            COMMENT_TAGS,
-            {"trimmed": "true", "extensions": "jinja2.ext.i18n"},
-        )
-        for line, function, strings, comments in extracted:
-            message = _message(function, strings, line, comments, path)
-            if message is not None:
-                found.append((reference, message))
-    return found
-
-
-def _message(function: str, strings, line: int, comments: list[str], path: Path) -> Message | None:
-    from ..source.sources import PLACEHOLDER_RE, Message
-
-    strings = strings if isinstance(strings, tuple) else (strings,)
-    context = None
-    if function in ("pgettext", "npgettext"):
-        context, strings = strings[0], strings[1:]
-        if not isinstance(context, str):
-            raise TemplateError(f"{function}() needs a literal context string", path, line)
-    msgid = strings[0]
-    if not isinstance(msgid, str):
-        # gettext(variable): nothing to extract; rendering will look the value up as it is.
-        return None
-    plural = strings[1] if function in ("ngettext", "npgettext") and len(strings) > 1 else None
-    text = msgid + (plural or "")
-    flags: tuple[str, ...] = ()
-    if _PYTHON_FORMAT_RE.search(text):
-        flags = ("python-format",)
-    elif PLACEHOLDER_RE.search(text):
-        flags = ("python-brace-format",)
-    cleaned = tuple(" ".join(c.removeprefix("translators:").split()) for c in comments)
-    return Message(
-        msgid,
-        context,
-        line,
-        comments=tuple(c for c in cleaned if c),
-        placeholders=tuple(dict.fromkeys(PLACEHOLDER_RE.findall(text))),
-        plural=plural,
-        flags=flags,
-    )

@@ -17,7 +17,7 @@ from functools import cache
 
 from babel import Locale
 
-from . import cldr
+from .. import locales as cldr
 
 NNBSP = "\u202f"  # narrow no-break space: French "fine" before ; ! ? : and inside « »
 GERESH, GERSHAYIM = "\u05f3", "\u05f4"

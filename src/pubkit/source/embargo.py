@@ -1,4 +1,4 @@
-"""Embargoes: when a release may be published, what time it is now, and the localized "Embargoed until …"."""
+"""Embargoes: the moment a release may be published, as its source states it, and that moment in words."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import re
 from typing import TYPE_CHECKING
 
 from ..config import time_zone
-from ..errors import UsageError
 
 if TYPE_CHECKING:  # pragma: no cover  Babel is imported where a date is formatted, not by every build
     from babel import Locale
@@ -29,21 +28,6 @@ def parse_moment(text: str) -> dt.datetime:
         # Without a zone the moment differs by up to a day around the world: never guess it.
         raise ValueError(f"'{text}' has no time zone; add one, such as +02:00 or Z")
     return moment
-
-
-def current_time(now: str | None = None) -> dt.datetime:
-    """``--now`` if given, else ``SOURCE_DATE_EPOCH`` (reproducible builds), else the clock; always aware."""
-    if now is not None:
-        try:
-            return parse_moment(now)
-        except ValueError as exc:
-            raise UsageError(f"--now: {exc}") from None
-    from ..machine import source_date_epoch  # one reading of SOURCE_DATE_EPOCH, refusing a bad value
-
-    epoch = source_date_epoch()
-    if epoch is not None:
-        return dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
-    return dt.datetime.now(dt.timezone.utc)
 
 
 def is_embargoed(embargo: dt.datetime | None, now: dt.datetime) -> bool:
@@ -82,20 +66,3 @@ def embargo_time(embargo: dt.datetime, locale: Locale, date_text: str) -> str:
     time_text = format_time(embargo, "short", tzinfo=zone, locale=locale)
     pattern = str(locale.datetime_formats.get("long", "{1} {0}"))
     return pattern.replace("{1}", date_text).replace("{0}", f"{time_text} {named}")
-
-
-def embargo_notes(project, now: dt.datetime) -> list:
-    """A note per release still under embargo at ``now``, for ``status``: it is not published yet."""
-    from ..errors import Diagnostic
-
-    notes = []
-    for path in project.source_files():
-        if b"embargo:" not in path.read_bytes():  # most releases have none: status stays fast
-            continue
-        from .sources import read_source  # YAML and Markdown parsers: imported only when needed
-
-        embargo = read_source(path).fields.get("embargo")
-        if isinstance(embargo, dt.datetime) and is_embargoed(embargo, now):
-            notes.append(Diagnostic(f"embargoed until {embargo.isoformat()}: not published before then",
-                                    path, 1, severity="note"))
-    return notes

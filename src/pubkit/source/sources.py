@@ -15,6 +15,7 @@ from markdown_it.tree import SyntaxTreeNode
 from ..config import Project, is_valid_slug, normalize_language, time_zone
 from ..errors import SourceError
 from ..fileio import read_limited
+from .embargo import parse_moment
 from ..organization import ORGANIZATION_DOMAIN, ROLE_CONTEXT, Contact, contact_from
 from .values import Value, mapping_items, parse_date_node, parse_values
 
@@ -426,8 +427,6 @@ def _zone(node: yaml.Node, path: Path) -> str:
 
 def _embargo(node: yaml.Node, path: Path):
     """``embargo: 2023-07-25T10:00:00+02:00``: a moment with its zone (embargo.py)."""
-    from .embargo import parse_moment
-
     if not isinstance(node, yaml.ScalarNode):
         raise SourceError("'embargo' must be a date and time such as 2023-07-25T10:00:00+02:00", path, node.line)
     try:

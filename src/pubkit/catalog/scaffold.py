@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .catalog.catalogs import extract, update
-from .config import load_project, normalize_language
-from .errors import UsageError
-from .fileio import write_atomic
+from .catalogs import extract, update
+from ..config import load_project
+from ..locales import normalize_language
+from ..errors import UsageError
+from ..fileio import write_atomic
 
 EXAMPLE_SOURCE = """\
 ---

@@ -1,0 +1,284 @@
+"""Rendering a plan's jobs: in this process or in pools of forked workers, each output written atomically.
+
+This module is imported only when something is to be rendered: it brings Jinja, Babel's catalogs and
+the Markdown parser; WeasyPrint comes with the first PDF (render/pdf.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import safefs
+from ..catalog.pofile import shorten
+from ..catalog.translations import Translations
+from ..config import Project
+from ..errors import Diagnostic
+from ..fileio import write_atomic
+from ..locales import bcp47, language_name
+from ..machine import require_fonts
+from ..render.formatting import text_direction
+from ..render.page import RenderedPage
+from ..render.render import Renderer
+from ..source.sources import Source
+from ..render.resources import check_screen_stylesheet
+from ..source.templates import template_files
+from .links import page_head
+from .paths import absolute_url, mail_path, page_dir, page_relative, pdf_path
+from .plan import EMAIL, PRINT_STYLESHEETS, SCREEN_ASSETS, UI_DOMAIN, Job, Plan
+
+@dataclass
+class JobResult:
+    job: Job
+    outputs: dict[str, list] = field(default_factory=dict)  # relative path → [size, mtime_ns, sha256]
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+
+
+RECYCLE_AFTER = 100
+
+
+def run_jobs(plan: Plan, todo: list[Job], jobs: int, renderer: Renderer | None) -> Iterator[JobResult]:
+    """Yield each job's result as it finishes: in this process, or in pools of ``jobs`` workers.
+
+    A pool costs a WeasyPrint import per worker; for a single PDF it is cheaper to stay here. The
+    first job of each page reports the messages it shows in the source language.
+    """
+    if not todo:
+        return
+    report = {(j.slug, j.language): j.format for j in reversed(todo)}  # one report per page
+    # Messages last, in this process: each reads the PDF its release's job has just written.
+    yield from _run_pages(plan, [job for job in todo if job.format != EMAIL], jobs, renderer, report)
+    yield from _run_pages(plan, [job for job in todo if job.format == EMAIL], 1, renderer, report)
+
+
+def _run_pages(plan: Plan, todo: list[Job], jobs: int, renderer: Renderer | None,
+               report: dict) -> Iterator[JobResult]:
+    pdfs = sum(job.format == "pdf" for job in todo)
+    if not todo:
+        return
+    if pdfs < 2 or (jobs <= 1 and pdfs <= RECYCLE_AFTER):
+        worker = _Worker(plan, renderer)
+        for job in todo:
+            yield worker.run(job, report[(job.slug, job.language)] == job.format)
+        return
+    yield from _pool(plan, todo, jobs, renderer, report)
+
+
+def _pool(plan: Plan, todo: list[Job], jobs: int, renderer: Renderer | None, report: dict) -> Iterator[JobResult]:
+    """The jobs in pools of forked workers, each pool replaced after ``RECYCLE_AFTER`` documents a worker."""
+    from concurrent.futures import ProcessPoolExecutor, as_completed  # only a parallel build pays for it
+
+    workers = max(1, min(jobs, len(todo)))
+    generation = workers * RECYCLE_AFTER
+    parent = _Worker(plan, renderer)
+    _warm_up(parent, todo)
+    for start in range(0, len(todo), generation):
+        batch = todo[start : start + generation]
+        # Forked workers inherit the compiled templates, parsed sources, stylesheets, fonts and hyphenation
+        # dictionaries of this process without pickling or loading them again.
+        with ProcessPoolExecutor(max_workers=min(workers, len(batch)), mp_context=_fork_context(),
+                                 initializer=_init_worker, initargs=(parent,)) as pool:
+            futures = [pool.submit(_run_in_worker, job, report[(job.slug, job.language)] == job.format)
+                       for job in batch]
+            try:
+                # Each result as soon as it is ready, so progress moves with the work (waiting for the
+                # first exception returned only when every job of the batch was done).
+                for future in as_completed(futures):
+                    yield future.result()  # re-raises a worker's PubkitError with its path and line
+            finally:
+                for future in futures:
+                    future.cancel()
+
+
+def _fork_context():
+    import multiprocessing
+
+    try:
+        return multiprocessing.get_context("fork")
+    except ValueError:  # pragma: no cover - no fork on this platform
+        return None
+
+
+_worker: "_Worker | None" = None
+
+
+def _init_worker(worker: _Worker) -> None:
+    global _worker
+    _die_with_parent()
+    _worker = worker  # the parent's, warmed up (forked, not pickled)
+
+
+def _warm_up(worker: _Worker, todo: list[Job]) -> None:
+    """Load here, once, before the workers fork, what each worker (and each worker that replaces one,
+    RECYCLE_AFTER) would otherwise load for itself: the sources of the jobs, the CLDR data of every
+    language a page names or formats, the print stylesheets, the hyphenation dictionaries and
+    WeasyPrint's own start with a line in each language (fonts). Each worker's first document then
+    costs what its others do."""
+    for slug in dict.fromkeys(job.slug for job in todo):
+        worker.index.source(slug)
+    for language in worker.project.output_languages:
+        language_name(language)  # the language switcher of every page
+    for language in dict.fromkeys(job.language for job in todo):
+        worker.renderer.formatter(language)
+    printed = list(dict.fromkeys(job.language for job in todo if job.format == "pdf"))
+    if not printed:
+        return
+    from ..render.hyphenation import preload  # WeasyPrint and Pyphen: only for a build with PDFs
+    from ..render.pdf import warm_up
+
+    for language in printed:
+        preload(language)
+    warm_up(worker.print_styles(), [(bcp47(language), language_name(language)) for language in printed],
+            worker.project.pdf_variant)
+
+
+def _die_with_parent() -> None:
+    """A worker must not outlive a build that was killed (Ctrl-C twice, a CI timeout, SIGKILL)."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: Linux only; elsewhere the pool's pipes end it
+    except (OSError, AttributeError):  # pragma: no cover
+        pass
+
+
+def _run_in_worker(job: Job, report_fallbacks: bool) -> JobResult:
+    assert _worker is not None
+    return _worker.run(job, report_fallbacks)
+
+
+class _Worker:
+    """Renders jobs; one per process, so templates are compiled and WeasyPrint imported once."""
+
+    def __init__(self, plan: Plan, renderer: Renderer | None):
+        self.project = plan.project
+        self.publication = plan.publication
+        self.preview = plan.preview
+        self.renderer = renderer
+        self.index = plan.sources
+        self.assets = template_files(self.project)
+        self._ui: dict[str, Translations] = {}
+        self._print_styles: list | None = None
+        self._screen: dict[str, bytes] = {}
+        self._last: tuple[tuple[str, str], Translations] | None = None
+
+    def screen_asset(self, name: str) -> bytes:
+        """A stylesheet copied beside every web page, checked once: it must not reach the network or a disk."""
+        if name not in self._screen:
+            self._screen[name] = check_screen_stylesheet(self.assets[name], self.project.allow_network)
+        return self._screen[name]
+
+    def print_styles(self) -> list:
+        """The print stylesheets, parsed once per process (and before the workers fork, by _warm_up)."""
+        if self._print_styles is None:
+            from ..render.pdf import load_stylesheets  # WeasyPrint: only when a PDF is made
+
+            paths = [self.assets[name] for name in PRINT_STYLESHEETS]
+            self._print_styles = load_stylesheets(paths, self.renderer.policy)
+        return self._print_styles
+
+    def translations(self, language: str, slug: str) -> "Translations":
+        # The HTML and PDF jobs of a page usually follow each other: read its catalog once.
+        if self._last is None or self._last[0] != (language, slug):
+            self._last = ((language, slug), Translations.load(self.project, language, slug))
+        return self._last[1]
+
+    def message(self, source: Source, language: str, page: RenderedPage, site: dict, ui: Translations) -> bytes:
+        """The e-mail edition of a rendered page, with the PDF this build wrote (mail.py)."""
+        from .mail import Edition, embargo_notice, release_message  # the email package: only for messages
+
+        pdf = pdf_path(self.project, source.slug, language)
+        relative = page_relative(self.project, source.slug, language)
+        date = source.fields.get("date")
+        edition = Edition(
+            slug=source.slug, language=language, direction=text_direction(self.renderer.formatter(language).locale),
+            page_html=page.html, images=tuple(page.images), pdf=safefs.read_beneath(
+                self.project.output_dir, pdf.relative_to(self.project.output_dir).as_posix(), 512 * 1024 * 1024),
+            pdf_name=pdf.name, page_url=absolute_url(self.project, relative),
+            date=date if isinstance(date, dt.date) else None, notice=embargo_notice(ui, site.get("embargo")))
+        return release_message(self.project, edition)
+
+    def run(self, job: Job, report_fallbacks: bool) -> JobResult:
+        project, source = self.project, self.index.source(job.slug)
+        translations = self.translations(job.language, source.slug)
+        if job.language not in self._ui:
+            self._ui[job.language] = Translations.load(project, job.language, UI_DOMAIN)
+        ui = self._ui[job.language]
+        folder = page_dir(project, source.slug, job.language)
+        files: dict[Path, bytes | str] = {}
+        result = JobResult(job)
+        site = page_head(project, source.slug, job.language, self.publication, self.renderer.formatter(job.language))
+        if job.format == EMAIL:
+            page = self.renderer.render(source, job.language, translations, ui, EMAIL, self.preview, site)
+            files[mail_path(project, source.slug, job.language)] = self.message(source, job.language, page, site, ui)
+        elif job.format == "html":
+            page = self.renderer.render(source, job.language, translations, ui, "screen", self.preview, site)
+            files[folder / "index.html"] = page.html
+            for name in SCREEN_ASSETS:
+                files[folder / name] = self.screen_asset(name)
+            for relative, real in page.images:
+                files[folder / relative] = real.read_bytes()
+        else:
+            # WeasyPrint and Pyphen's dictionaries are imported only when a PDF is made
+            from ..render.hyphenation import preload
+            from ..render.pdf import write_pdf
+
+            styles = self.print_styles()
+            page = self.renderer.render(source, job.language, translations, ui, "print", self.preview, site)
+            preload(job.language)
+            if page.fallbacks:
+                preload(project.source_language)
+            data, warnings = write_pdf(
+                page.html,
+                base_url=source.path.parent,
+                stylesheets=styles,
+                policy=self.renderer.policy,
+                referrer=source.path,
+                variant=project.pdf_variant,
+                max_pages=project.max_pages,
+                max_seconds=project.max_render_seconds,
+            )
+            files[pdf_path(project, source.slug, job.language)] = data
+            result.diagnostics.extend(Diagnostic(f"{job.language}: {w}", source.path) for w in warnings)
+        if report_fallbacks and page.fallbacks:
+            shown = "; ".join(f"'{shorten(msgid)}'" for _, msgid in page.fallbacks[:3])
+            more = f" and {len(page.fallbacks) - 3} more" if len(page.fallbacks) > 3 else ""
+            count = len(page.fallbacks)
+            result.diagnostics.append(Diagnostic(
+                f"{count} {'message' if count == 1 else 'messages'} not translated into {job.language} "
+                f"(missing, fuzzy or not usable), published in {project.source_language}: {shown}{more}",
+                translations.path or source.path,
+            ))
+        for path, data in files.items():
+            safefs.check_write(project.output_dir, path)  # never through a link such as dist/<slug> → /etc
+            write_atomic(path, data)
+            info = path.stat()
+            digest = hashlib.sha256(data.encode() if isinstance(data, str) else data).hexdigest()
+            result.outputs[path.relative_to(project.output_dir).as_posix()] = [info.st_size, info.st_mtime_ns, digest]
+        return result
+
+
+def make_renderer(plan: Plan, todo: list[Job]) -> Renderer | None:
+    """The renderer of a build with something to render: every template compiled here, so that a
+    template mistake is reported once, plainly."""
+    if not todo:
+        return None
+    _check_senders(plan.project, todo)
+    if any(job.format == "pdf" for job in todo):
+        require_fonts()  # without any font, Pango crashes the process instead of reporting it
+    return Renderer(plan.project)
+
+
+def _check_senders(project: Project, todo: list[Job]) -> None:
+    """A message without a From is reported before anything is written (mail.press_sender)."""
+    for language in sorted({job.language for job in todo if job.format == EMAIL}):
+        from .mail import press_sender  # the email package: only for a build with messages
+
+        press_sender(project, language)
