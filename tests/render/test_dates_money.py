@@ -232,7 +232,7 @@ def test_a_number_may_ask_for_compact_notation(locale: str, expected: str) -> No
 
 
 # Hindi is not compared: its press writes the long magnitude words ("120 करोड़"), where ICU's short form has
-# "1.2 अ॰" (tests/test_press_forms.py).
+# "1.2 अ॰" (tests/render/test_press_forms.py).
 @pytest.mark.parametrize("locale", sides(["ja", "zh_CN", "zh_TW", "ko", "de", "en", "fr", "ru", "ar"]))
 def test_compact_numbers_match_icu(locale: str) -> None:
     pytest.importorskip("icu")
