@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,19 +71,16 @@ def _run_pages(plan: Plan, todo: list[Job], jobs: int, renderer: Renderer | None
 
 
 def _pool(plan: Plan, todo: list[Job], jobs: int, renderer: Renderer | None, report: dict) -> Iterator[JobResult]:
-    """The jobs in pools of forked workers, each pool replaced after ``RECYCLE_AFTER`` documents a worker."""
+    """The jobs in pools of worker processes, each pool replaced after ``RECYCLE_AFTER`` documents a worker."""
     from concurrent.futures import ProcessPoolExecutor, as_completed  # only a parallel build pays for it
 
     workers = max(1, min(jobs, len(todo)))
     generation = workers * RECYCLE_AFTER
-    parent = _Worker(plan, renderer)
-    _warm_up(parent, todo)
+    context, initializer, initargs = _how_workers_start(plan, todo, renderer)
     for start in range(0, len(todo), generation):
         batch = todo[start : start + generation]
-        # Forked workers inherit the compiled templates, parsed sources, stylesheets, fonts and hyphenation
-        # dictionaries of this process without pickling or loading them again.
-        with ProcessPoolExecutor(max_workers=min(workers, len(batch)), mp_context=_fork_context(),
-                                 initializer=_init_worker, initargs=(parent,)) as pool:
+        with ProcessPoolExecutor(max_workers=min(workers, len(batch)), mp_context=context,
+                                 initializer=initializer, initargs=initargs) as pool:
             futures = [pool.submit(_run_in_worker, job, report[(job.slug, job.language)] == job.format)
                        for job in batch]
             try:
@@ -95,22 +93,54 @@ def _pool(plan: Plan, todo: list[Job], jobs: int, renderer: Renderer | None, rep
                     future.cancel()
 
 
-def _fork_context():
+def _how_workers_start(plan: Plan, todo: list[Job], renderer: Renderer | None) -> tuple:
+    """The multiprocessing context of the workers, their initializer and its arguments.
+
+    Forked from this process, warmed up once here, when this process runs no other thread: the workers
+    then inherit the compiled templates, parsed sources, stylesheets, fonts and hyphenation dictionaries
+    without pickling or loading them again. But a fork copies a lock that another thread holds at that
+    moment as held, forever: a thread freeing WeasyPrint's fonts holds fontconfig's cache lock, and the
+    worker hangs on its first document (it happened in a test process, whose runner has a thread of its
+    own). A process with threads (a server, a test runner, a program that calls build()) starts its
+    workers from multiprocessing's fork server instead, a process with one thread; each of those
+    workers reads the plan and warms up by itself.
+    """
     import multiprocessing
 
+    if _single_threaded() and "fork" in multiprocessing.get_all_start_methods():
+        parent = _Worker(plan, renderer)
+        _warm_up(parent, todo)
+        return multiprocessing.get_context("fork"), _init_forked_worker, (parent,)
+    context = multiprocessing.get_context("forkserver")
+    # Imported once in the server, before it forks a worker (it has no threads: that fork is safe).
+    context.set_forkserver_preload([__name__, "pubkit.render.pdf"])
+    return context, _init_started_worker, (plan, todo)
+
+
+def _single_threaded() -> bool:
+    """Whether this process runs no thread but the one asking: native threads count too."""
+    import threading
+
     try:
-        return multiprocessing.get_context("fork")
-    except ValueError:  # pragma: no cover - no fork on this platform
-        return None
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:  # pragma: no cover - no procfs: Python's own threads are all that can be seen
+        return threading.active_count() == 1
 
 
 _worker: "_Worker | None" = None
 
 
-def _init_worker(worker: _Worker) -> None:
+def _init_forked_worker(worker: _Worker) -> None:
     global _worker
     _die_with_parent()
     _worker = worker  # the parent's, warmed up (forked, not pickled)
+
+
+def _init_started_worker(plan: Plan, todo: list[Job]) -> None:
+    global _worker
+    _die_with_parent()
+    _worker = _Worker(plan, Renderer(plan.project))
+    _warm_up(_worker, todo)
 
 
 def _warm_up(worker: _Worker, todo: list[Job]) -> None:

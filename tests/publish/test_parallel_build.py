@@ -1,0 +1,56 @@
+"""A parallel build forks its workers safely, whatever else the process is doing.
+
+Pango lays out text with threads of its own that take fontconfig's locks. A worker forked while one of
+them holds a lock inherits it locked and waits for it forever: the build hangs (it hung CI once, in a
+test process that had rendered PDFs before). pubkit forks from its own process only while Pango has
+never run there, and otherwise starts its workers from a fresh server process (multiprocessing's
+forkserver).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from conftest import TITLES, pdf_file
+
+pytestmark = pytest.mark.slow
+
+#: A program with threads that load and free fontconfig's fonts all the time (as a server rendering
+#: previews would) while it builds the project's PDFs with three workers, again and again.
+BUSY_PROGRAM = textwrap.dedent("""
+    import sys, threading, time
+    from weasyprint.text.ffi import fontconfig
+    from pubkit.cli import main
+
+    def load_fonts():  # fontconfig reads its caches and frees them, taking its cache lock for each font
+        while True:
+            fontconfig.FcConfigDestroy(fontconfig.FcInitLoadConfigAndFonts())
+
+    for _ in range(3):
+        threading.Thread(target=load_fonts, daemon=True).start()
+    deadline = time.monotonic() + float(sys.argv[1])
+    while time.monotonic() < deadline:
+        code = main(["build", "-j", "3", "--force", "--format", "pdf"])
+        print("exit", code, flush=True)
+        if code:
+            sys.exit(code)
+""")
+
+
+def test_a_parallel_build_finishes_while_another_thread_of_the_process_uses_the_fonts(make_project):
+    project = make_project("mini", languages=["de", "zh_CN"],
+                           translated={language: TITLES[language] for language in ("de", "zh_CN")})
+    try:
+        # Builds for 20 s: forked workers hung in each of two such runs of 30 s, after 3 and 28 builds (each fork is a draw).
+        result = subprocess.run([sys.executable, "-c", BUSY_PROGRAM, "20"], cwd=project, capture_output=True,
+                                text=True, timeout=80)
+    except subprocess.TimeoutExpired as expired:
+        raise AssertionError(f"the build hung after {expired.stdout.count(b'exit 0')} builds") from None
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("exit 0") >= 3, result.stdout
+    for language in ("en", "de", "zh_CN"):
+        assert pdf_file(project, "launch", language).read_bytes().startswith(b"%PDF-")
