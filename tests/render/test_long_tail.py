@@ -133,12 +133,20 @@ def icu_text(locale: str, skeleton: str, amount: str) -> str:
     return str(icu.NumberFormatter.forSkeleton(skeleton).locale(icu.Locale(locale)).formatDecimal(amount.encode()))
 
 
+def name_first(locale: str, currency: str, theirs: str) -> str:
+    """ICU's amount by name ("၁,၂၅၀ ယူရို"), with the currency name first where CLDR's pattern puts it there."""
+    if locale not in NAME_FIRST:
+        return theirs
+    name = icu_text(locale, f"currency/{currency} unit-width-full-name", "2").split(" ", 1)[1]
+    assert theirs.endswith(" " + name), theirs
+    return f"{name} {theirs.removesuffix(' ' + name)}"
+
+
 def icu_money(locale: str, currency: str, display: str, amount: str) -> str:
     precision = "." + "0" * CURRENCIES[currency] + "*" + ("/w" if display == "name" else "")  # differences 1, 2
     theirs = icu_text(locale, f"currency/{currency} {MONEY_WIDTHS[display]} {precision}", amount)
-    if display == "name" and locale in NAME_FIRST:
-        figure, name = theirs.split(" ", 1)
-        theirs = f"{name} {figure}"
+    if display == "name":
+        theirs = name_first(locale, currency, theirs)
     if display == "symbol" and (locale, currency) in BABEL_SYMBOLS:
         theirs = theirs.replace(*BABEL_SYMBOLS[locale, currency])
     return theirs
@@ -176,6 +184,56 @@ def test_four_digit_figures_are_grouped_as_icu_groups_them(locale: str) -> None:
         assert formatter.format(value("unit", Decimal(amount), unit="area-hectare", display="short")) == theirs
     for amount in ("12.5", "99.995", "125"):
         assert formatter.format(value("percent", Decimal(amount))) == icu_text(locale, "percent scale/100", amount)
+
+
+#: Compact figures ICU shows exactly (pubkit never rounds one: 1.25M stays 1.25M, where ICU's default says 1.2M).
+COMPACT_AMOUNTS = ("1200000", "30000", "3000000000", "120000000", "1250000", "1250")
+#: Compact forms pubkit writes as the press does, not as ICU (docs/typesetting.md, "Money and large numbers";
+#: the forms are quoted from the press in test_press_forms.py). ICU is asked for the same form where it has one:
+#: - the magnitude as a word, not an abbreviation: CLDR's long form ("1,2 milioni", not "1,2 Mln"; ICU's
+#:   compact-long), in these languages, and where a non-Latin script's short form has Latin letters ("1.2M" in
+#:   Hebrew, Malayalam, Pashto);
+PRESS_MAGNITUDE_WORDS = frozenset({"es", "pt", "it", "nl", "tr", "hi", "id", "vi", "th", "he", "ml", "ps"})
+#: - one magnitude word however large the figure (Spanish millions, Hindi crores, Thai ล้าน):
+PRESS_ONE_MAGNITUDE = {("es", "3000000000"): "3.000 millones", ("hi", "3000000000"): "300 करोड़",
+                       ("th", "3000000000"): "3,000 ล้าน"}
+#: - money as figure, magnitude word and currency word even for display "symbol" (not "code"): "1,2 млн евро",
+#:   "120만 유로", "3 Mrd. Euro"; compared here in display "code" only, and, where ICU has it, by name;
+PRESS_MONEY_BY_NAME = frozenset({"zh", "ja", "ko", "es", "pt", "it", "nl", "pl", "tr", "ru", "uk", "hi", "id", "vi",
+                                 "th", "he", "ml", "ps"})
+#: - and by name with the press's own grammar (a preposition, an abbreviated magnitude, a genitive, a shorter
+#:   currency word): "1,2 million d’euros", "1,2 Mio. Euro", "1,2 млн швейцарских франков", "30亿元".
+PRESS_GRAMMAR = frozenset({"fr", "de", "es", "pt", "it", "pl", "ru", "uk", "hi", "id", "vi", "th", "zh", "ja", "ko",
+                           "tr"})
+#: ICU groups a compact figure from five digits only, its own default for compact notation ("1250 €" in German);
+#: pubkit groups it as any figure of the language (CLDR's minimumGroupingDigits): ICU is asked to (group-auto).
+
+
+def icu_compact(locale: str, amount: str, long: bool, currency: str | None = None, width: str = "") -> str:
+    notation = "compact-long" if long else "compact-short"
+    unit = f" currency/{currency} {width}" if currency else ""
+    return icu_text(locale, f"{notation} group-auto .###{unit}", amount)
+
+
+@pytest.mark.parametrize("locale", ICU_LOCALES)
+def test_compact_numbers_and_money_match_icu(locale: str) -> None:
+    formatter, language = Formatter(locale, calendar="gregorian"), locale.split("_")[0]
+    words = language in PRESS_MAGNITUDE_WORDS
+    for amount in COMPACT_AMOUNTS:
+        theirs = PRESS_ONE_MAGNITUDE.get((language, amount)) or icu_compact(locale, amount, words)
+        assert formatter.format(value("number", Decimal(amount), notation="compact")) == theirs, amount
+        for currency in ("EUR", "CHF"):
+            def ours(display: str) -> str:
+                return formatter.format(value("money", Decimal(amount), currency=currency, display=display,
+                                              notation="compact"))
+
+            code = icu_compact(locale, amount, False, currency, "unit-width-iso-code")
+            assert ours("code") == code, (amount, currency)
+            if language not in PRESS_MONEY_BY_NAME:
+                assert ours("symbol") == icu_compact(locale, amount, False, currency), (amount, currency)
+            if language not in PRESS_GRAMMAR and (language, amount) not in PRESS_ONE_MAGNITUDE:
+                by_name = name_first(locale, currency, icu_compact(locale, amount, True, currency, "unit-width-full-name"))
+                assert ours("name") == by_name, (amount, currency)
 
 
 def assert_dates_match_icu(formatter: Formatter, where, days, styles: dict[str, int]) -> None:

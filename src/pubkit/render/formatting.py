@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Mapping
 from decimal import Decimal
+from functools import cached_property
+from typing import Any
 
 from babel import Locale
 from babel.dates import format_date, match_skeleton
@@ -19,6 +23,7 @@ from babel.numbers import (
     get_currency_name,
     get_currency_symbol,
     get_currency_unit_pattern,
+    NumberPattern,
 )
 from babel.units import _find_unit_pattern, format_unit
 
@@ -121,7 +126,9 @@ class Formatter:
 
     def __init__(self, locale: Locale | str, calendar: str = "auto", digits: str = "auto",
                  gregorian_beside: bool = False):
-        self.locale = locale if isinstance(locale, Locale) else Locale.parse(locale)
+        parsed = locale if isinstance(locale, Locale) else Locale.parse(locale)
+        self.locale: Locale = _CompactPatterns(parsed.language, parsed.territory, parsed.script, parsed.variant,
+                                               parsed.modifier)
         #: The CLDR numbering system of every figure ("latn", "arab", "beng"…): docs/typesetting.md.
         self.numbering_system = numbering_system(self.locale, digits)
         shapes = cldr.digits(self.numbering_system)
@@ -306,6 +313,8 @@ class Formatter:
         text = format_compact_currency(
             amount, currency, locale=self.locale, fraction_digits=digits, numbering_system=self.numbering_system
         )
+        # A magnitude without a compact pattern ("30000 €" in German) is the figure in full, grouped as any figure.
+        text = _LONG_NUMBER.sub(lambda m: self._decimal(Decimal(m.group(0))), text, count=1)
         if display == "code":
             text = text.replace(get_currency_symbol(currency, locale=self.locale), currency, 1)
         return self._symbol(text, currency, display)
@@ -443,6 +452,34 @@ class Formatter:
             narrow = cldr.narrow_symbol(self.locale, currency) or symbol
             text, symbol = text.replace(symbol, narrow, 1), narrow
         return currency_spaced(text, symbol)
+
+
+class _CompactPatterns(Locale):
+    """A Babel locale whose compact patterns have no negative part ("0B;-0B" in Swahili is "0B"): Babel scales a
+    figure by the zeros of the whole pattern, and so printed 3 billion as "30B" and 30,000 as "elfu 3,000".
+    A negative figure then takes the locale's minus before it, which is what those negative parts say."""
+
+    @cached_property
+    def compact_decimal_formats(self) -> dict[str, Any]:  # type: ignore[override]
+        return _positive_parts(super().compact_decimal_formats)
+
+    @cached_property
+    def compact_currency_formats(self) -> dict[str, Any]:  # type: ignore[override]
+        return _positive_parts(super().compact_currency_formats)
+
+
+def _positive_parts(formats: Mapping[str, Any]) -> dict[str, Any]:
+    """Length → plural form → magnitude → pattern, each pattern cut to its positive part."""
+    def positive(pattern: NumberPattern) -> NumberPattern:
+        if ";" not in pattern.pattern:
+            return pattern
+        cut = copy.copy(pattern)
+        cut.pattern = pattern.pattern.split(";", 1)[0]
+        return cut
+
+    return {length: {form: {magnitude: positive(pattern) for magnitude, pattern in by_magnitude.items()}
+                     for form, by_magnitude in by_form.items()}
+            for length, by_form in formats.items()}
 
 
 def currency_spaced(text: str, symbol: str) -> str:
