@@ -1,9 +1,10 @@
-"""The long tail of languages (issue 24): native digits by CLDR's numbering systems, dates as ICU writes
-them in 57 locales, and every script set in its own Noto face.
+"""The long tail of languages (issue 24): native digits by CLDR's numbering systems, every value type as ICU
+writes it in 57 locales, and every script set in its own Noto face.
 
 ICU (PyICU, the locked pyicu-wheels) is the reference a reader's phone and browser use. Both sides state
-their CLDR release; Gregorian dates are compared in 57 locales, Solar Hijri dates (the calendar Iranian
-and Afghan media date by, and ICU's default there) in Persian, Dari and Pashto.
+their CLDR release; Gregorian dates, numbers, percents, money, units and compact forms are compared in 57
+locales (the differences pubkit keeps on purpose are listed by name, each with its reason), Solar Hijri
+dates (the calendar Iranian and Afghan media date by, and ICU's default there) in Persian, Dari and Pashto.
 """
 
 from __future__ import annotations
@@ -91,6 +92,10 @@ def test_dates_and_numbers_match_icu(locale: str) -> None:
         theirs.setTimeZone(icu.TimeZone.getGMT())
         ours = formatter.format(value("date", DAY, skeleton=skeleton))
         assert ours == theirs.format(calendar.getTime()), (locale, skeleton)
+    for style in ("short", "medium", "long", "full"):
+        theirs = icu.DateFormat.createDateInstance(getattr(icu.DateFormat, style.upper()), gregorian)
+        theirs.setTimeZone(icu.TimeZone.getGMT())
+        assert formatter.format(value("date", DAY, style=style)) == theirs.format(calendar.getTime()), (locale, style)
     numbers = icu.NumberFormatter.withLocale(icu.Locale(locale))
     for amount in ("1250000.5", "713", "0.25"):
         assert formatter.format(value("number", Decimal(amount))) == str(numbers.formatDouble(float(amount))), amount
@@ -135,7 +140,7 @@ def icu_text(locale: str, skeleton: str, amount: str) -> str:
 
 def name_first(locale: str, currency: str, theirs: str) -> str:
     """ICU's amount by name ("၁,၂၅၀ ယူရို"), with the currency name first where CLDR's pattern puts it there."""
-    if locale not in NAME_FIRST:
+    if locale.split("@")[0] not in NAME_FIRST:  # "my", "my@numbers=latn"
         return theirs
     name = icu_text(locale, f"currency/{currency} unit-width-full-name", "2").split(" ", 1)[1]
     assert theirs.endswith(" " + name), theirs
@@ -147,8 +152,8 @@ def icu_money(locale: str, currency: str, display: str, amount: str) -> str:
     theirs = icu_text(locale, f"currency/{currency} {MONEY_WIDTHS[display]} {precision}", amount)
     if display == "name":
         theirs = name_first(locale, currency, theirs)
-    if display == "symbol" and (locale, currency) in BABEL_SYMBOLS:
-        theirs = theirs.replace(*BABEL_SYMBOLS[locale, currency])
+    if display == "symbol" and (locale.split("@")[0], currency) in BABEL_SYMBOLS:
+        theirs = theirs.replace(*BABEL_SYMBOLS[locale.split("@")[0], currency])
     return theirs
 
 
@@ -184,6 +189,23 @@ def test_four_digit_figures_are_grouped_as_icu_groups_them(locale: str) -> None:
         assert formatter.format(value("unit", Decimal(amount), unit="area-hectare", display="short")) == theirs
     for amount in ("12.5", "99.995", "125"):
         assert formatter.format(value("percent", Decimal(amount))) == icu_text(locale, "percent scale/100", amount)
+
+
+@pytest.mark.parametrize("locale, digits", [("fa", "latn"), ("ar", "native"), ("hi", "native"), ("bn", "latn"),
+                                            ("ar_EG", "latn"), ("ur", "native"), ("my", "latn"), ("te", "native")])
+def test_values_in_the_digits_a_project_chooses_match_icu(locale: str, digits: str) -> None:
+    # `digits` in pubkit.toml: ICU's locale with that numbering system ("fa@numbers=latn") writes the same values.
+    formatter = Formatter(locale, calendar="gregorian", digits=digits)
+    where = f"{locale}@numbers={formatter.numbering_system}"
+    for amount in ("1250000.5", "1250", "-3.5"):
+        assert formatter.format(value("number", Decimal(amount))) == icu_text(where, "", amount)
+        assert formatter.format(value("percent", Decimal(amount))) == icu_text(where, "percent scale/100", amount)
+        for display in MONEY_WIDTHS:
+            ours = formatter.format(value("money", Decimal(amount), currency="EUR", display=display))
+            assert ours == icu_money(where, "EUR", display, amount), (amount, display)
+        for display, width in UNIT_WIDTHS.items():
+            ours = formatter.format(value("unit", Decimal(amount), unit="power-megawatt", display=display))
+            assert ours == icu_text(where, f"measure-unit/power-megawatt {width}", amount), (amount, display)
 
 
 #: Compact figures ICU shows exactly (pubkit never rounds one: 1.25M stays 1.25M, where ICU's default says 1.2M).

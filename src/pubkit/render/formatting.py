@@ -298,8 +298,8 @@ class Formatter:
     def _money_by_name(self, amount: Decimal, currency: str) -> str:
         # A press release writes "48,500,000 US dollars", never "48,500,000.00 US dollars".
         if amount != amount.to_integral_value():
-            return format_currency(amount, currency, locale=self.locale, format_type="name",
-                                   decimal_quantization=False, numbering_system=self.numbering_system,
+            return format_currency(amount, currency, format=self._pattern("decimal"), locale=self.locale,
+                                   format_type="name", decimal_quantization=False, numbering_system=self.numbering_system,
                                    group_separator=self._grouping(amount))
         number = self._decimal(amount)
         pattern = get_currency_unit_pattern(currency, count=amount, locale=self.locale)
