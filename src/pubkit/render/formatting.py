@@ -299,8 +299,8 @@ class Formatter:
         # A press release writes "48,500,000 US dollars", never "48,500,000.00 US dollars".
         if amount != amount.to_integral_value():
             return format_currency(amount, currency, format=self._pattern("decimal"), locale=self.locale,
-                                   format_type="name", decimal_quantization=False, numbering_system=self.numbering_system,
-                                   group_separator=self._grouping(amount))
+                                   format_type="name", decimal_quantization=False,
+                                   numbering_system=self.numbering_system, group_separator=self._grouping(amount))
         number = self._decimal(amount)
         pattern = get_currency_unit_pattern(currency, count=amount, locale=self.locale)
         return pattern.format(number, get_currency_name(currency, count=amount, locale=self.locale))
@@ -421,7 +421,7 @@ class Formatter:
         ``format_unit`` does not: a width the locale lacks is its short one (root's alias: "1 ha" in narrow
         Portuguese, not "1 hectare"), a plural form it lacks its "other" (German short "1 ha", not "1 Hektar"),
         a person's age or duration ("duration-year-person") the plain unit."""
-        patterns_of = self.locale._data["unit_patterns"]
+        patterns_of = self.locale._data["unit_patterns"]  # Babel's format_unit reads it so: it has no public name
         key = _find_unit_pattern(unit, locale=self.locale)
         for name in (key, key.removesuffix("-person")) if key else ():
             by_length = patterns_of.get(name, {})
@@ -457,7 +457,7 @@ class Formatter:
 class _CompactPatterns(Locale):
     """A Babel locale whose compact patterns have no negative part ("0B;-0B" in Swahili is "0B"): Babel scales a
     figure by the zeros of the whole pattern, and so printed 3 billion as "30B" and 30,000 as "elfu 3,000".
-    A negative figure then takes the locale's minus before it, which is what those negative parts say."""
+    Only the text Babel counts in is cut: the parsed negative part still writes "elfu -30", as ICU does."""
 
     @cached_property
     def compact_decimal_formats(self) -> dict[str, Any]:  # type: ignore[override]
