@@ -111,11 +111,11 @@ CURRENCIES = {"EUR": 2, "CHF": 2, "USD": 2, "JPY": 0}
 MONEY_WIDTHS = {"symbol": "unit-width-short", "narrowSymbol": "unit-width-narrow", "code": "unit-width-iso-code",
                 "name": "unit-width-full-name"}
 UNIT_WIDTHS = {"long": "unit-width-full-name", "short": "unit-width-short", "narrow": "unit-width-narrow"}
-#: CLDR unit ids of press releases: area, distance, mass, power, speed, energy, volume, temperature, time, data.
+#: CLDR unit ids of press releases: area, distance, mass, power, speed, energy, volume, temperature, time, age, data.
 UNITS = ["area-hectare", "area-square-kilometer", "length-kilometer", "length-meter", "length-mile", "mass-tonne",
          "mass-kilogram", "power-megawatt", "power-gigawatt", "speed-kilometer-per-hour", "speed-mile-per-hour",
          "energy-kilowatt-hour", "volume-liter", "volume-cubic-meter", "temperature-celsius", "duration-hour",
-         "duration-year", "digital-gigabyte"]
+         "duration-year", "duration-year-person", "digital-gigabyte"]
 #: Where pubkit writes otherwise than ICU on purpose (docs/typesetting.md). Each is told to ICU, or applied to
 #: ICU's text, so that everything else in the value (pattern, symbol, digits, grouping, spacing) is still compared:
 #: 1. No figure is rounded into another: an amount with more fraction digits than its currency has keeps them
