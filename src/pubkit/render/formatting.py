@@ -370,19 +370,26 @@ class Formatter:
                               group_separator=self._grouping(number) if grouped is None else grouped)
 
     def _grouping(self, number: Decimal) -> bool:
-        """Whether ``number`` shows its group separators. CLDR's minimumGroupingDigits (which Babel ignores) is 2
-        in Spanish, Italian, Polish, Hungarian, Bulgarian, Latvian, Georgian…: a figure whose highest group would
-        have fewer digits is not grouped ("1250", "1250 %", "1250,00 €"; but "12.500"), as ICU writes it."""
-        minimum = cldr.minimum_grouping(self.locale)
-        if minimum <= 1:
-            return True
+        """Whether ``number`` shows its group separators: CLDR's minimumGroupingDigits (which Babel ignores)."""
+        return abs(number) >= self._grouped_from
+
+    @cached_property
+    def _grouped_from(self) -> Decimal:
+        """The smallest figure whose group separators show. CLDR's minimumGroupingDigits is 2 in Spanish, Italian,
+        Polish, Hungarian, Bulgarian, Latvian, Georgian…: a figure whose highest group would have fewer digits is
+        not grouped ("1250", "1250 %", "1250,00 €"; but "12.500"), as ICU writes it."""
         size = self.locale.decimal_formats[None].grouping[0]
-        return abs(number) >= Decimal(10) ** (size + minimum - 1)
+        return Decimal(10) ** (size + max(cldr.minimum_grouping(self.locale), 1) - 1)
 
     def _pattern(self, kind: str) -> str | None:
         """CLDR's ``kind`` pattern of the numbering system in force, where it is not Babel's Latin one (Persian
         money in Persian digits is "‎¤#,##0.00", in Latin digits "‎¤ #,##0.00"); None: Babel's."""
-        return cldr.number_pattern(self.locale, self.numbering_system, kind)
+        return self._patterns[kind]
+
+    @cached_property
+    def _patterns(self) -> dict[str, str | None]:
+        return {kind: cldr.number_pattern(self.locale, self.numbering_system, kind)
+                for kind in ("decimal", "percent", "currency")}
 
     def _in_magnitude(self, number: Decimal, power: int, length: str) -> str | None:
         """``number`` counted in 10**power, with CLDR's word for that magnitude ("1200 millones")."""
