@@ -156,7 +156,8 @@ class Formatter:
             text = formatter(value.amount, value.options)
             if isinstance(value.amount, Decimal) and value.amount < 0:
                 # Babel writes a pattern's minus as "-"; CLDR's sign of the numbering system is "−" in Swedish,
-                # Finnish, Lithuanian, "‎−" in Persian. The figure comes first, so the first "-" is its sign.
+                # Finnish, Lithuanian, "‎−" in Persian. The first "-" is its sign: in CLDR 47 no locale whose sign
+                # is not "-" writes a hyphenated unit or currency name before the figure.
                 text = text.replace("-", self.locale.number_symbols[self.numbering_system].get("minusSign", "-"), 1)
             return self.localize_digits(text)
         except (KeyError, ValueError, TypeError, ArithmeticError) as exc:  # a CLDR gap Babel did not cover
