@@ -239,6 +239,22 @@ def test_a_hebrew_year_beyond_this_millennium_is_refused() -> None:
     assert Formatter("en", calendar="hebrew").date(dt.date(2240, 1, 1)) == "6 Tevet 6000"
 
 
+def dated_in_the_year_6000(root: Path) -> None:
+    source = root / "sources" / "harbour-battery.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("date: 2025-03-10", "date: 2240-03-10", 1),
+                      "utf-8")
+
+
+def test_a_release_dated_beyond_this_hebrew_millennium_stops_the_build(make_project, run) -> None:
+    project = make_project("typeset", languages=["he"], config={"language": {"he": {"calendar": "hebrew"}}},
+                           edit=dated_in_the_year_6000)
+    result = run("build", cwd=project)
+    assert result.code == 2
+    assert "sources/harbour-battery.md:1: error: cannot write the release's date 2240-03-10 in the hebrew calendar " \
+           "for locale he: pubkit writes Hebrew years 5001-5999 in Hebrew numerals, not 6000" in result.err
+    assert "Traceback" not in result.err
+
+
 def test_hebrew_calendar_in_pubkit_toml(tmp_path: Path) -> None:
     (tmp_path / "pubkit.toml").write_text(
         'source_language = "en"\nlanguages = ["he", "de"]\n\n[language.he]\ncalendar = "hebrew"\n'
@@ -252,6 +268,36 @@ def test_hebrew_calendar_in_pubkit_toml(tmp_path: Path) -> None:
         load_project(tmp_path)
     assert caught.value.line == 4
     assert "no Hebrew calendar data for 'de' (pubkit has it for: en, he)" in str(caught.value)
+
+
+def embargoed_until_12_adar(root: Path) -> None:
+    """The typeset release under embargo until noon in Jerusalem two days after its date."""
+    source = root / "sources" / "harbour-battery.md"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("---\n", "---\nembargo: 2025-03-12T12:00:00+02:00\n", 1), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def hebrew_dated(projects, tmp_path_factory) -> Path:
+    """tests/projects/typeset in Hebrew dated by the Hebrew calendar, an embargoed review copy."""
+    return projects("typeset", where=tmp_path_factory.mktemp("hebrew"), languages=["he"],
+                    config={"embargo_zone": "Asia/Jerusalem", "language": {"he": {"calendar": "hebrew"}}},
+                    edit=embargoed_until_12_adar, built=["--include-embargoed", "--now", "2025-03-01T00:00:00Z"])
+
+
+def test_a_hebrew_page_and_pdf_are_dated_by_the_hebrew_calendar(hebrew_dated: Path) -> None:
+    html = page_file(hebrew_dated, "harbour-battery", "he").read_text(encoding="utf-8").replace("\xa0", " ")
+    dateline = html.split('class="dateline', 1)[1].split("</p>", 1)[0]
+    assert '<time datetime="2025-03-10"><bdi class="value" dir="rtl">י׳ באדר תשפ״ה</bdi></time>' in dateline
+    embargo = html.split('class="embargo"', 1)[1].split("</p>", 1)[0]
+    assert "י״ב באדר תשפ״ה, 12:00 " in embargo  # the embargo line follows the calendar too
+    assert "28 באלול 5787" in html  # {start}, a skeleton: ICU writes its figures 0-9
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf_file(hebrew_dated, "harbour-battery", "he")), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    # poppler gives right-to-left lines in visual runs: the words are checked, each a real glyph run.
+    for word in ("באדר", "תשפ״ה", "י״ב", "י׳", "באלול", "5787"):
+        assert word in text, word
+    assert "\ufffd" not in text
 
 
 def test_the_gregorian_date_beside_on_request() -> None:

@@ -147,17 +147,19 @@ class Formatter:
         try:
             formatter = getattr(self, f"_{value.kind}")
             return self.localize_digits(formatter(value.amount, value.options))
-        except (KeyError, ValueError, TypeError, ArithmeticError) as exc:  # a CLDR gap Babel did not cover
-            raise RenderError(
-                f"cannot format value '{value.name}' for locale {self.locale}: {exc}", None, value.line
-            ) from None
+        except (KeyError, ValueError, TypeError, ArithmeticError, RenderError) as exc:  # a CLDR gap Babel did not cover
+            reason = exc.message if isinstance(exc, RenderError) else f"for locale {self.locale}: {exc}"
+            raise RenderError(f"cannot format value '{value.name}' {reason}", None, value.line) from None
 
     def date(self, day: dt.date, style: str = "long") -> str:
         """A date in one of CLDR's styles (short, medium, long, full), in the calendar in force."""
         if self._calendar is not None:
             # A style may write its figures in another numbering system: Hebrew numerals in Hebrew ("hebr").
             numbers = self._calendar.get("dateNumbers", {}).get(style)
-            text = self.localize_digits(self._format_pattern(day, self._calendar["dateFormats"][style], numbers))
+            try:
+                text = self.localize_digits(self._format_pattern(day, self._calendar["dateFormats"][style], numbers))
+            except ValueError as exc:  # a date the calendar's numerals cannot write (a Hebrew year past 5999)
+                raise RenderError(f"in the {self.calendar} calendar for locale {self.locale}: {exc}") from None
             return text if self._beside is None else f"{text} ({self._beside.date(day, style)})"
         pattern = self.locale.date_formats[style].pattern
         if self._gregorian_era and "G" not in pattern:
