@@ -132,7 +132,10 @@ def test_serves_the_preview_folder_the_configuration_names(desk, tmp_path):
 
 def test_links_follow_a_language_folder_of_its_own(desk, tmp_path):
     # `folder` in [language.de]: the desk finds pages, PDFs and thumbnails where paths.py puts them.
-    from pubkit.publish.serve import Desk as Review
+    from pubkit.config import load_project
+    from pubkit.publish.desk_live import preview_project
+    from pubkit.publish.desk_overview import overview, release_pdf
+    from pubkit.publish.thumbnails import Thumbnails
 
     project = review_project(tmp_path)
     configure(project, language={"de": {"folder": "deutsch"}})
@@ -141,13 +144,12 @@ def test_links_follow_a_language_folder_of_its_own(desk, tmp_path):
     page.parent.mkdir(parents=True)
     shutil.copy2(page_file(desk.project, SLUG, "de", "dist-preview"), page)
     shutil.copy2(pdf_file(desk.project, SLUG, "de", "dist-preview"), pdf)
-    review = Review(project)
-    release = next(r for r in review.overview()["releases"] if r["slug"] == SLUG)
+    release = next(r for r in overview(load_project(project))["releases"] if r["slug"] == SLUG)
     german = next(row for row in release["rows"] if row["language"] == "de")
     assert german["page"] == site_url(project, SLUG, "de") == f"/site/deutsch/{SLUG}/index.html"
     assert german["pdf"] == site_url(project, SLUG, "de", "pdf")
-    found = review._release_pdf(review.preview_project(review.project()), SLUG, "de")
-    assert found == pdf.resolve() and review.thumbnail(found, 1).startswith(b"\x89PNG")
+    found = release_pdf(preview_project(load_project(project)), SLUG, "de")
+    assert found == pdf.resolve() and Thumbnails().png(found, 1).startswith(b"\x89PNG")
 
 
 @pytest.mark.parametrize("path", [
