@@ -2,9 +2,9 @@
 
 A language is spelled the gettext way inside pubkit (``zh_CN``: folders, ``Language`` headers) and the
 BCP 47 way towards readers (``zh-CN``: ``lang``, ``hreflang``). CLDR comes from Babel, and the tables
-Babel does not ship (narrow currency symbols, currency spacing, quotation marks, the Buddhist, Persian
-Umm al-Qura and Hebrew calendars, the digits of each numbering system, Hebrew numerals) from ``data/cldr.json``, written by
-``tools/cldr-extract``; ``cldr_version`` names the CLDR release each table comes from.
+Babel does not ship (narrow currency symbols, currency spacing, quotation marks, the Buddhist, Persian,
+Umm al-Qura and Hebrew calendars, the digits of each numbering system, Hebrew numerals) from
+``data/cldr.json``, written by ``tools/cldr-extract``; ``cldr_version`` names the CLDR release of each table.
 """
 
 from __future__ import annotations

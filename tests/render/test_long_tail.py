@@ -306,7 +306,8 @@ def test_the_gregorian_date_beside_on_request() -> None:
     assert saudi.format(value("date", DAY, skeleton="yMMMMd")) == "١٠ رمضان ١٤٤٦ هـ (١٠ مارس ٢٠٢٥)"
     assert Formatter("fa", gregorian_beside=True).date(DAY) == "۲۰ اسفند ۱۴۰۳ (۱۰ مارس ۲۰۲۵)"
     assert Formatter("de", gregorian_beside=True).date(DAY) == "10. März 2025"  # nothing to add
-    assert Formatter("he", calendar="hebrew", gregorian_beside=True).date(DAY) == "י׳ באדר תשפ״ה (10 במרץ 2025)"
+    hebrew = Formatter("he", calendar="hebrew", gregorian_beside=True)
+    assert hebrew.date(DAY) == "י׳ באדר תשפ״ה (10 במרץ 2025)"
 
 
 def test_gregorian_in_persian_on_request() -> None:
