@@ -65,8 +65,8 @@ LANGUAGE_KEYS = ("paper_size", "min_completeness", "font_family", "calendar", "d
 VALUE_OPTIONS = {"display": ("symbol", "narrowSymbol", "code", "name", "long", "short", "narrow"),
                  "notation": ("standard", "compact")}
 #: Calendars for dates ("auto": Buddhist for Thai, Persian for Persian and Pashto, Gregorian elsewhere;
-#: "islamic-umalqura", the Saudi Hijri calendar, is offered in Arabic).
-CALENDARS = ("auto", "gregorian", "buddhist", "persian", "islamic-umalqura")
+#: "islamic-umalqura", the Saudi Hijri calendar, is offered in Arabic, "hebrew" in Hebrew and English).
+CALENDARS = ("auto", "gregorian", "buddhist", "persian", "islamic-umalqura", "hebrew")
 #: Digits of figures and dates: "auto" (CLDR's default numbering system of the locale: Arabic-Indic in
 #: ar_EG, Bengali in bn), "native" (CLDR's native system, Arabic-Indic even in plain ar), "latn" (0-9).
 DIGITS = ("auto", "native", "latn")
@@ -507,7 +507,7 @@ def _check_folders(languages: list[str], per_language: dict[str, LanguageSetting
 def _check_calendars(languages: list[str], source_language: str, defaults: LanguageSettings,
                      per_language: dict[str, LanguageSettings], path: Path, text: str, section_line: int) -> None:
     """A calendar other than the Gregorian needs CLDR data pubkit ships (Buddhist: Thai; Persian: Persian,
-    Pashto; Umm al-Qura: Arabic): say so at the line that asks."""
+    Pashto; Umm al-Qura: Arabic; Hebrew: Hebrew, English): say so at the line that asks."""
     for language in dict.fromkeys([source_language, *languages]):
         calendar = per_language.get(language, defaults).calendar
         if calendar in ("auto", "gregorian"):

@@ -3,9 +3,9 @@
 A language is spelled the gettext way inside pubkit (``zh_CN``: folders, ``Language`` headers) and the
 BCP 47 way towards readers (``zh-CN``: ``lang``, ``hreflang``). CLDR comes from Babel, and the tables
 Babel does not ship (narrow currency symbols, currency spacing, minimum grouping digits, the number
-patterns of numbering systems other than Latin, quotation marks, the Buddhist, Persian
-and Umm al-Qura calendars, the digits of each numbering system) from ``data/cldr.json``, written by
-``tools/cldr-extract``; ``cldr_version`` names the CLDR release each table comes from.
+patterns of numbering systems other than Latin, quotation marks, the Buddhist, Persian,
+Umm al-Qura and Hebrew calendars, the digits of each numbering system, Hebrew numerals) from
+``data/cldr.json``, written by ``tools/cldr-extract``; ``cldr_version`` names the CLDR release of each table.
 """
 
 from __future__ import annotations
@@ -177,6 +177,13 @@ def calendar_data(calendar: str, locale: Locale) -> dict[str, Any] | None:
 def calendar_locales(calendar: str) -> tuple[str, ...]:
     """The locales pubkit has ``calendar``'s data for."""
     return tuple(sorted(_data()["calendars"].get(calendar, {})))
+
+
+def hebrew_numeral(number: int) -> str:
+    """``number`` (1-999) in Hebrew numerals as CLDR's RBNF rules write it: "י׳" for 10, "תשפ״ה" for 785."""
+    if not 1 <= number <= 999:
+        raise ValueError(f"no Hebrew numeral shipped for {number}")
+    return str(_data()["hebrew_numerals"][number - 1])
 
 
 def preferred_calendar(locale: Locale) -> str:

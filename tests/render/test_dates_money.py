@@ -279,7 +279,7 @@ def test_shipped_cldr_data_is_the_release_it_names() -> None:
 
     assert cldr.cldr_version() == {"numbers": "47.0.0", "delimiters": "46.1.0", "buddhist": "39.0.0",
                                    "numbering_systems": "47.0.0", "persian": "46.1.0",
-                                   "islamic-umalqura": "48.2.0"}
+                                   "islamic-umalqura": "48.2.0", "hebrew": "48.2.0", "hebrew_numerals": "48.2.0"}
     # formatting.currency_spaced implements exactly this rule; a CLDR release that changes it must be noticed.
     for side in ("beforeCurrency", "afterCurrency"):
         assert cldr.currency_spacing()[side] == {"currencyMatch": "[[:^S:]&[:^Z:]]", "surroundingMatch": "[:digit:]",

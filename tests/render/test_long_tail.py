@@ -4,7 +4,8 @@ writes it in 57 locales, and every script set in its own Noto face.
 ICU (PyICU, the locked pyicu-wheels) is the reference a reader's phone and browser use. Both sides state
 their CLDR release; Gregorian dates, numbers, percents, money, units and compact forms are compared in 57
 locales (the differences pubkit keeps on purpose are listed by name, each with its reason), Solar Hijri
-dates (the calendar Iranian and Afghan media date by, and ICU's default there) in Persian, Dari and Pashto.
+dates (the calendar Iranian and Afghan media date by, and ICU's default there) in Persian, Dari and Pashto,
+Umm al-Qura dates in Arabic, Hebrew dates (with their Hebrew numerals) in Hebrew and English.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from babel.core import get_cldr_version
 
 from conftest import page_file, pdf_file
 from pubkit import load_project
-from pubkit.errors import ConfigError
-from pubkit.render.formatting import Formatter
+from pubkit.errors import ConfigError, RenderError
+from pubkit.locales import hebrew_numeral
+from pubkit.render.formatting import Formatter, hebrew_date
 from pubkit.source.values import Value
 
 icu = pytest.importorskip("icu")
@@ -331,12 +333,143 @@ def test_umm_al_qura_conversion_is_icus_for_todays_dates() -> None:
     assert differ == []
 
 
+#: Days of the Hebrew tests: 10 Adar 5785 (a common year), 30 Adar I and 14 Adar II 5784 (a leap year),
+#: 1 Tishri 5785 (New Year), 5780 (a year whose numeral ends in a final pe, תש״ף) and 5744 (written תשד״מ).
+HEBREW_DAYS = (DAY, dt.date(2024, 3, 10), dt.date(2024, 3, 24), dt.date(2024, 10, 3), dt.date(2019, 10, 15),
+               dt.date(1984, 1, 1))
+ALL_STYLES = {"full": icu.DateFormat.FULL, "long": icu.DateFormat.LONG, "medium": icu.DateFormat.MEDIUM,
+              "short": icu.DateFormat.SHORT}
+
+
+@pytest.mark.parametrize("locale", ["he", "he_IL", "en", "en_GB"])
+def test_hebrew_dates_match_icu(locale: str) -> None:
+    formatter = Formatter(locale, calendar="hebrew")  # offered in Hebrew and English, never the default
+    assert Formatter(locale).calendar == "gregorian"  # CLDR 47 prefers the Gregorian calendar in Israel
+    assert_dates_match_icu(formatter, icu.Locale(locale + "@calendar=hebrew"), HEBREW_DAYS, ALL_STYLES)
+
+
+def test_hebrew_leap_years_have_adar_i_and_adar_ii() -> None:
+    hebrew, english = Formatter("he", calendar="hebrew"), Formatter("en", calendar="hebrew")
+    # CLDR's styles write the day and year in Hebrew numerals, with geresh (׳) and gershayim (״).
+    assert hebrew.date(DAY) == "י׳ באדר תשפ״ה"  # 5785 is a common year: one Adar
+    assert hebrew.date(dt.date(2024, 2, 15)) == "ו׳ באדר א׳ תשפ״ד"  # 5784 is a leap year: Adar I …
+    assert hebrew.date(dt.date(2024, 3, 24)) == "י״ד באדר ב׳ תשפ״ד"  # … and Adar II, Purim
+    assert hebrew.date(dt.date(2024, 3, 24), "full") == "יום ראשון, י״ד באדר ב׳ תשפ״ד"
+    assert hebrew.format(value("date", dt.date(2024, 3, 24), skeleton="yMMMMd")) == "14 באדר ב׳ 5784"  # ICU: 0-9
+    assert english.date(dt.date(2024, 2, 15)) == "6 Adar I 5784"
+    assert english.date(dt.date(2024, 3, 24)) == "14 Adar II 5784"
+    assert english.date(DAY) == "10 Adar 5785"
+    assert hebrew_date(dt.date(2024, 3, 24)) == (5784, 7, 14, True)  # month 7 of a leap year is Adar II
+    assert hebrew_date(DAY) == (5785, 7, 10, False)
+
+
+def test_hebrew_conversion_is_icus_every_day_for_200_years() -> None:
+    days = calendar_days("he@calendar=hebrew", dt.date(1900, 1, 1), dt.date(2100, 1, 1))
+    differ = [day for day, theirs in days if hebrew_date(day)[:3] != theirs]
+    # ICU 77.1 alone starts the year 5807 a day late (2 October 2046; pyluach and convertdate both say 1 October,
+    # and ICU changed its year-start rules after 77.1, ICU-23069): every other day of two centuries agrees.
+    assert differ == [dt.date(2045, 11, 10) + dt.timedelta(days=n) for n in range(385)]
+
+
+def test_hebrew_numerals_of_every_day_are_icus() -> None:
+    """Every date from 1990 to 2039 in the long style, Hebrew numerals included, as ICU writes it."""
+    formatter = Formatter("he", calendar="hebrew")
+    theirs = icu.DateFormat.createDateInstance(icu.DateFormat.LONG, icu.Locale("he@calendar=hebrew"))
+    theirs.setTimeZone(icu.TimeZone.getGMT())
+    gregorian = icu.GregorianCalendar(icu.TimeZone.getGMT())
+    day, differ = dt.date(1990, 1, 1), []
+    while day < dt.date(2040, 1, 1):
+        gregorian.set(day.year, day.month - 1, day.day, 12, 0)
+        if formatter.date(day) != theirs.format(gregorian.getTime()):
+            differ.append(day)
+        day += dt.timedelta(days=1)
+    assert differ == []
+
+
+def test_shipped_hebrew_numerals_are_cldrs_rules_as_icu_applies_them() -> None:
+    rules = icu.RuleBasedNumberFormat(icu.URBNFRuleSetTag.NUMBERING_SYSTEM, icu.Locale("he"))
+    rules.setDefaultRuleSet("%hebrew")
+    assert [hebrew_numeral(n) for n in range(1, 1000)] == [rules.format(n) for n in range(1, 1000)]
+    # Where gematria as pyluach writes it differs: a final pe, and letters reordered away from a word.
+    assert (hebrew_numeral(780), hebrew_numeral(744), hebrew_numeral(15)) == ("תש״ף", "תשד״מ", "ט״ו")
+
+
+def test_a_hebrew_year_beyond_this_millennium_is_refused() -> None:
+    # ICU drops the thousands only between 5001 and 5999 (2240 is the year 6000, "ו׳ אלפים" to ICU).
+    with pytest.raises(RenderError, match="Hebrew years 5001-5999 in Hebrew numerals, not 6000"):
+        Formatter("he", calendar="hebrew").format(value("date", dt.date(2240, 1, 1)))
+    assert Formatter("en", calendar="hebrew").date(dt.date(2240, 1, 1)) == "6 Tevet 6000"
+
+
+def dated_in_the_year_6000(root: Path) -> None:
+    source = root / "sources" / "harbour-battery.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("date: 2025-03-10", "date: 2240-03-10", 1),
+                      "utf-8")
+
+
+def test_a_release_dated_beyond_this_hebrew_millennium_stops_the_build(make_project, run) -> None:
+    project = make_project("typeset", languages=["he"], config={"language": {"he": {"calendar": "hebrew"}}},
+                           edit=dated_in_the_year_6000)
+    result = run("build", cwd=project)
+    assert result.code == 2
+    assert "sources/harbour-battery.md:1: error: cannot write the release's date 2240-03-10 in the hebrew calendar " \
+           "for locale he: pubkit writes Hebrew years 5001-5999 in Hebrew numerals, not 6000" in result.err
+    assert "Traceback" not in result.err
+
+
+def test_hebrew_calendar_in_pubkit_toml(tmp_path: Path) -> None:
+    (tmp_path / "pubkit.toml").write_text(
+        'source_language = "en"\nlanguages = ["he", "de"]\n\n[language.he]\ncalendar = "hebrew"\n'
+        'gregorian_beside = true\n', encoding="utf-8")
+    project = load_project(tmp_path)
+    assert project.settings("he").calendar == "hebrew" and project.settings("de").calendar == "auto"
+    (tmp_path / "pubkit.toml").write_text(
+        'source_language = "en"\nlanguages = ["he", "de"]\n\n[language.de]\ncalendar = "hebrew"\n',
+        encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_project(tmp_path)
+    assert caught.value.line == 4
+    assert "no Hebrew calendar data for 'de' (pubkit has it for: en, he)" in str(caught.value)
+
+
+def embargoed_until_12_adar(root: Path) -> None:
+    """The typeset release under embargo until noon in Jerusalem two days after its date."""
+    source = root / "sources" / "harbour-battery.md"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("---\n", "---\nembargo: 2025-03-12T12:00:00+02:00\n", 1), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def hebrew_dated(projects, tmp_path_factory) -> Path:
+    """tests/projects/typeset in Hebrew dated by the Hebrew calendar, an embargoed review copy."""
+    return projects("typeset", where=tmp_path_factory.mktemp("hebrew"), languages=["he"],
+                    config={"embargo_zone": "Asia/Jerusalem", "language": {"he": {"calendar": "hebrew"}}},
+                    edit=embargoed_until_12_adar, built=["--include-embargoed", "--now", "2025-03-01T00:00:00Z"])
+
+
+def test_a_hebrew_page_and_pdf_are_dated_by_the_hebrew_calendar(hebrew_dated: Path) -> None:
+    html = page_file(hebrew_dated, "harbour-battery", "he").read_text(encoding="utf-8").replace("\xa0", " ")
+    dateline = html.split('class="dateline', 1)[1].split("</p>", 1)[0]
+    assert '<time datetime="2025-03-10"><bdi class="value" dir="rtl">י׳ באדר תשפ״ה</bdi></time>' in dateline
+    embargo = html.split('class="embargo"', 1)[1].split("</p>", 1)[0]
+    assert "י״ב באדר תשפ״ה, 12:00 " in embargo  # the embargo line follows the calendar too
+    assert "28 באלול 5787" in html  # {start}, a skeleton: ICU writes its figures 0-9
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf_file(hebrew_dated, "harbour-battery", "he")), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    # poppler gives right-to-left lines in visual runs: the words are checked, each a real glyph run.
+    for word in ("באדר", "תשפ״ה", "י״ב", "י׳", "באלול", "5787"):
+        assert word in text, word
+    assert "\ufffd" not in text
+
+
 def test_the_gregorian_date_beside_on_request() -> None:
     saudi = Formatter("ar_SA", calendar="islamic-umalqura", gregorian_beside=True)
     assert saudi.date(DAY) == "١٠ رمضان ١٤٤٦ هـ (١٠ مارس ٢٠٢٥)"
     assert saudi.format(value("date", DAY, skeleton="yMMMMd")) == "١٠ رمضان ١٤٤٦ هـ (١٠ مارس ٢٠٢٥)"
     assert Formatter("fa", gregorian_beside=True).date(DAY) == "۲۰ اسفند ۱۴۰۳ (۱۰ مارس ۲۰۲۵)"
     assert Formatter("de", gregorian_beside=True).date(DAY) == "10. März 2025"  # nothing to add
+    hebrew = Formatter("he", calendar="hebrew", gregorian_beside=True)
+    assert hebrew.date(DAY) == "י׳ באדר תשפ״ה (10 במרץ 2025)"
 
 
 def test_gregorian_in_persian_on_request() -> None:

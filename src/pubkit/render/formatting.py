@@ -160,15 +160,20 @@ class Formatter:
                 # is not "-" writes a hyphenated unit or currency name before the figure.
                 text = text.replace("-", self.locale.number_symbols[self.numbering_system].get("minusSign", "-"), 1)
             return self.localize_digits(text)
-        except (KeyError, ValueError, TypeError, ArithmeticError) as exc:  # a CLDR gap Babel did not cover
-            raise RenderError(
-                f"cannot format value '{value.name}' for locale {self.locale}: {exc}", None, value.line
-            ) from None
+        except (KeyError, ValueError, TypeError, ArithmeticError, RenderError) as exc:
+            # A CLDR gap Babel did not cover, or a date its calendar cannot write (RenderError, from date()).
+            reason = exc.message if isinstance(exc, RenderError) else f"for locale {self.locale}: {exc}"
+            raise RenderError(f"cannot format value '{value.name}' {reason}", None, value.line) from None
 
     def date(self, day: dt.date, style: str = "long") -> str:
         """A date in one of CLDR's styles (short, medium, long, full), in the calendar in force."""
         if self._calendar is not None:
-            text = self.localize_digits(self._format_pattern(day, self._calendar["dateFormats"][style]))
+            # A style may write its figures in another numbering system: Hebrew numerals in Hebrew ("hebr").
+            numbers = self._calendar.get("dateNumbers", {}).get(style)
+            try:
+                text = self.localize_digits(self._format_pattern(day, self._calendar["dateFormats"][style], numbers))
+            except ValueError as exc:  # a date the calendar's numerals cannot write (a Hebrew year past 5999)
+                raise RenderError(f"in the {self.calendar} calendar for locale {self.locale}: {exc}") from None
             return text if self._beside is None else f"{text} ({self._beside.date(day, style)})"
         pattern = self.locale.date_formats[style].pattern
         if self._gregorian_era and "G" not in pattern:
@@ -228,17 +233,19 @@ class Formatter:
             text += f" ({self._beside._date(day, options)})"
         return text
 
-    def _format_pattern(self, day: dt.date, pattern: str) -> str:
+    def _format_pattern(self, day: dt.date, pattern: str, numbers: str | None = None) -> str:
         if self._calendar is not None:
-            pattern = self._calendar_pattern(pattern, day)
+            pattern = self._calendar_pattern(pattern, day, numbers)
         return format_date(day, format=pattern, locale=self.locale)
 
-    def _calendar_pattern(self, pattern: str, day: dt.date) -> str:
+    def _calendar_pattern(self, pattern: str, day: dt.date, numbers: str | None = None) -> str:
         """Babel knows only the Gregorian calendar: write the fields another calendar changes (era, year,
-        and in the Persian calendar month and day) as literals, from CLDR's names; the weekday stays Babel's."""
+        and in the Persian, Hijri and Hebrew calendars month and day) as literals, from CLDR's names; the
+        weekday stays Babel's. ``numbers`` "hebr" writes the year and day in Hebrew numerals."""
         data = self._calendar
-        year, month, date = _calendar_date(self.calendar, day)
+        year, month, date, leap = _calendar_date(self.calendar, day)
         months = data.get("months")
+        figure = _hebrew_year if numbers == "hebr" else None
 
         def literal(match: re.Match[str]) -> str:
             field, width = match.group(1), len(match.group(0))
@@ -248,13 +255,12 @@ class Formatter:
                 eras = data["eras"]
                 text = eras["wide"] if width == 4 else eras["narrow"] if width == 5 else eras["abbreviated"]
             elif field == "y":
-                text = f"{year % 100:02d}" if width == 2 else str(year).zfill(width)
+                text = (figure(year) if figure else
+                        f"{year % 100:02d}" if width == 2 else str(year).zfill(width))
             elif field in "ML" and months is not None:
-                names = months["format" if field == "M" else "stand-alone"]
-                text = (str(month).zfill(width) if width <= 2 else
-                        names[{3: "abbreviated", 4: "wide", 5: "narrow"}[min(width, 5)]][month - 1])
+                text = str(month).zfill(width) if width <= 2 else _month_name(data, field, width, month, leap)
             elif field == "d" and months is not None:
-                text = str(date).zfill(width)
+                text = cldr.hebrew_numeral(date) if figure else str(date).zfill(width)
             else:
                 return match.group(0)
             return "'" + text.replace("'", "''") + "'"
@@ -514,24 +520,64 @@ def _currency_match(char: str) -> bool:
 _CANONICAL_FIELDS = "GyYuUrQqMLwWEcdDFgaAbBhHkKjJmsSzZOvVXx"
 
 
-def _calendar_date(calendar: str, day: dt.date) -> tuple[int, int, int]:
-    """Year, month and day of a Gregorian date in another calendar."""
+def _calendar_date(calendar: str, day: dt.date) -> tuple[int, int, int, bool]:
+    """Year, month and day of a Gregorian date in another calendar, and whether its year is a leap year
+    whose months are named otherwise (the Hebrew one, with Adar I and Adar II)."""
     if calendar == "buddhist":
-        return day.year + _BUDDHIST_ERA_OFFSET, day.month, day.day
+        return day.year + _BUDDHIST_ERA_OFFSET, day.month, day.day, False
+    if calendar == "hebrew":
+        return hebrew_date(day)
     if calendar == "islamic-umalqura":
         # hijridate holds the Umm al-Qura tables Saudi Arabia publishes (1343-1500 AH); for today's dates
         # (1999-2029) it gives ICU's day (tests/render/test_long_tail.py); outside them the two sources differ.
         from hijridate import Gregorian
 
         hijri = Gregorian(day.year, day.month, day.day).to_hijri()
-        return hijri.year, hijri.month, hijri.day
+        return hijri.year, hijri.month, hijri.day, False
     # jdatetime gives the day ICU gives for every date from 1950 to 2100 (tests/render/test_long_tail.py), fast and
     # arithmetically; convertdate's astronomical Persian calendar agrees but is some 50 times slower.
     # Imported here: its 13 ms are paid only by a project that dates by the Persian calendar.
     import jdatetime
 
     persian = jdatetime.date.fromgregorian(date=day)
-    return persian.year, persian.month, persian.day
+    return persian.year, persian.month, persian.day, False
+
+
+def hebrew_date(day: dt.date) -> tuple[int, int, int, bool]:
+    """A Gregorian date in the Hebrew calendar: year, month as CLDR and ICU number them (Tishri is 1, Adar I
+    6 and only in a leap year, Adar or Adar II 7, Elul 13), day, and whether the year is a leap year.
+
+    pyluach converts: pure Python without dependencies, some 7 µs a date, ICU's day for every date from 1900
+    to 2100 but the 385 days from 10 November 2045, where ICU 77.1 alone starts the year 5807 a day late
+    (tests/render/test_long_tail.py); convertdate's Hebrew calendar needs PyMeeus, and hdate brings
+    astronomy pubkit has no use for. pyluach counts months from Nisan (1) to Adar II (13)."""
+    from pyluach import dates, hebrewcal  # imported here: only a project dating by the Hebrew calendar pays
+
+    hebrew = dates.HebrewDate.from_pydate(day)
+    leap = hebrewcal.Year(hebrew.year).leap
+    if hebrew.month == 13 or (hebrew.month == 12 and not leap):
+        month = 7  # Adar II in a leap year, Adar in a common one
+    else:
+        month = hebrew.month - 6 if hebrew.month >= 7 else hebrew.month + 7
+    return hebrew.year, month, hebrew.day, leap
+
+
+def _hebrew_year(year: int) -> str:
+    """A Hebrew year in Hebrew numerals as ICU writes it in a date: without its thousands (תשפ״ה for 5785)."""
+    if not 5000 < year < 6000:  # ICU drops the millennium only inside the current one
+        raise ValueError(f"pubkit writes Hebrew years 5001-5999 in Hebrew numerals, not {year}")
+    return cldr.hebrew_numeral(year - 5000)
+
+
+def _month_name(data: dict, field: str, width: int, month: int, leap: bool) -> str:
+    """CLDR's name of a month of another calendar; in a Hebrew leap year month 7 is Adar II, not Adar."""
+    context = "format" if field == "M" else "stand-alone"
+    length = {3: "abbreviated", 4: "wide", 5: "narrow"}[min(width, 5)]
+    if leap:
+        named = data.get("leapMonths", {}).get(context, {}).get(length, {}).get(str(month))
+        if named:
+            return named
+    return data["months"][context][length][month - 1]
 
 
 def _pattern_skeleton(pattern: str) -> str:

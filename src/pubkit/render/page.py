@@ -7,6 +7,7 @@ one ``PageRender`` per page, so nothing of one page is left behind in the render
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ from markupsafe import Markup
 
 from .. import __version__
 from ..catalog.translations import Fallback, Translations
-from ..errors import PubkitError
+from ..errors import PubkitError, RenderError
 from ..locales import bcp47
 from ..source.sources import Source
 from .body import write_body
@@ -144,6 +145,14 @@ class PageRender:
             return _attributes({}, css_class)
         return _attributes(self.marks(self.ui.fallback(context, msgid)), css_class)
 
+    def _dateline_date(self, day: dt.date) -> str:
+        """The release's date in the language's calendar; a date that calendar cannot write names the source."""
+        try:
+            return self.formatter.date(day)
+        except RenderError as exc:
+            raise RenderError(f"cannot write the release's date {day.isoformat()} {exc.message}", self.source.path,
+                              None) from None
+
     def _context(self, fields: dict[str, str], shown: dict[str, Markup], body: Markup, site: dict | None) -> dict:
         project, locale, source = self.project, self.locale, self.source
         settings = project.settings(self.language)
@@ -156,7 +165,7 @@ class PageRender:
             "summary": fields.get("summary"),
             "contact": fields.get("contact"),
             "place": fields.get("place"),
-            "date": self.formatter.date(release_date) if release_date else None,
+            "date": self._dateline_date(release_date) if release_date else None,
             "date_iso": release_date.isoformat() if release_date else None,
             "description": fields.get("summary") or fields.get("subtitle"),
             "body": body,
