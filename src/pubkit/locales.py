@@ -2,7 +2,8 @@
 
 A language is spelled the gettext way inside pubkit (``zh_CN``: folders, ``Language`` headers) and the
 BCP 47 way towards readers (``zh-CN``: ``lang``, ``hreflang``). CLDR comes from Babel, and the tables
-Babel does not ship (narrow currency symbols, currency spacing, quotation marks, the Buddhist, Persian,
+Babel does not ship (narrow currency symbols, currency spacing, minimum grouping digits, the number
+patterns of numbering systems other than Latin, quotation marks, the Buddhist, Persian,
 Umm al-Qura and Hebrew calendars, the digits of each numbering system, Hebrew numerals) from
 ``data/cldr.json``, written by ``tools/cldr-extract``; ``cldr_version`` names the CLDR release of each table.
 """
@@ -159,6 +160,12 @@ def currency_spacing() -> dict[str, dict[str, str]]:
 def minimum_grouping(locale: Locale) -> int:
     """CLDR's ``minimumGroupingDigits``: 2 where a four-digit number is not grouped ("1200" in Spanish)."""
     return int(_lookup(_data()["minimum_grouping"], locale) or 1)
+
+
+def number_pattern(locale: Locale, numbering_system: str, kind: str) -> str | None:
+    """CLDR's standard ``kind`` pattern ("decimal", "percent", "currency") for a numbering system other than
+    Latin where it differs from the Latin one Babel has (Persian money in Persian digits: "‎¤#,##0.00"), or None."""
+    return (_lookup(_data()["number_patterns"], locale) or {}).get(numbering_system, {}).get(kind)
 
 
 def calendar_data(calendar: str, locale: Locale) -> dict[str, Any] | None:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Mapping
 from decimal import Decimal
+from functools import cached_property
+from typing import Any
 
 from babel import Locale
 from babel.dates import format_date, match_skeleton
@@ -19,8 +23,9 @@ from babel.numbers import (
     get_currency_name,
     get_currency_symbol,
     get_currency_unit_pattern,
+    NumberPattern,
 )
-from babel.units import format_unit
+from babel.units import _find_unit_pattern, format_unit
 
 from .. import locales as cldr
 from ..errors import RenderError
@@ -121,7 +126,9 @@ class Formatter:
 
     def __init__(self, locale: Locale | str, calendar: str = "auto", digits: str = "auto",
                  gregorian_beside: bool = False):
-        self.locale = locale if isinstance(locale, Locale) else Locale.parse(locale)
+        parsed = locale if isinstance(locale, Locale) else Locale.parse(locale)
+        self.locale: Locale = _CompactPatterns(parsed.language, parsed.territory, parsed.script, parsed.variant,
+                                               parsed.modifier)
         #: The CLDR numbering system of every figure ("latn", "arab", "beng"…): docs/typesetting.md.
         self.numbering_system = numbering_system(self.locale, digits)
         shapes = cldr.digits(self.numbering_system)
@@ -146,7 +153,13 @@ class Formatter:
         """One value as a reader of this locale expects to see it."""
         try:
             formatter = getattr(self, f"_{value.kind}")
-            return self.localize_digits(formatter(value.amount, value.options))
+            text = formatter(value.amount, value.options)
+            if isinstance(value.amount, Decimal) and value.amount < 0:
+                # Babel writes a pattern's minus as "-"; CLDR's sign of the numbering system is "−" in Swedish,
+                # Finnish, Lithuanian, "‎−" in Persian. The first "-" is its sign: in CLDR 47 no locale whose sign
+                # is not "-" writes a hyphenated unit or currency name before the figure.
+                text = text.replace("-", self.locale.number_symbols[self.numbering_system].get("minusSign", "-"), 1)
+            return self.localize_digits(text)
         except (KeyError, ValueError, TypeError, ArithmeticError, RenderError) as exc:
             # A CLDR gap Babel did not cover, or a date its calendar cannot write (RenderError, from date()).
             reason = exc.message if isinstance(exc, RenderError) else f"for locale {self.locale}: {exc}"
@@ -263,13 +276,12 @@ class Formatter:
                 figure = self._compact_figure(number, words or self._latin_letters_in_short(number, digits))
                 if figure is not None:
                     return figure
-        return format_decimal(number, locale=self.locale, decimal_quantization=False, 
-                              numbering_system=self.numbering_system)
+        return self._decimal(number)
 
     def _percent(self, number: Decimal, options: dict[str, str]) -> str:
         # decimal_quantization=False: 0.125 is "12.5 %", never "12 %".
-        text = format_percent(number, locale=self.locale, decimal_quantization=False,
-                              numbering_system=self.numbering_system)
+        text = format_percent(number, format=self._pattern("percent"), locale=self.locale, decimal_quantization=False,
+                              numbering_system=self.numbering_system, group_separator=self._grouping(number * 100))
         # Babel keeps the pattern's "%": CLDR's sign of the numbering system is "٪" in Persian, "‎%‎" in Arabic.
         return text.replace("%", self.locale.number_symbols[self.numbering_system].get("percentSign", "%"))
 
@@ -282,21 +294,21 @@ class Formatter:
                 return text
         if display == "name":
             return self._money_by_name(amount, currency)
-        pattern = self.locale.currency_formats["standard"].pattern
+        pattern = self._pattern("currency") or self.locale.currency_formats["standard"].pattern
         text = format_currency(
-            amount, currency, format=pattern.replace("¤", "¤¤") if display == "code" else None,
+            amount, currency, format=pattern.replace("¤", "¤¤") if display == "code" else pattern,
             locale=self.locale, decimal_quantization=False, numbering_system=self.numbering_system,
+            group_separator=self._grouping(amount),
         )
         return self._symbol(text, currency, display)
 
     def _money_by_name(self, amount: Decimal, currency: str) -> str:
         # A press release writes "48,500,000 US dollars", never "48,500,000.00 US dollars".
         if amount != amount.to_integral_value():
-            return format_currency(amount, currency, locale=self.locale, format_type="name",
-                                   decimal_quantization=False, 
-                              numbering_system=self.numbering_system)
-        number = format_decimal(amount, locale=self.locale, 
-                              numbering_system=self.numbering_system)
+            return format_currency(amount, currency, format=self._pattern("decimal"), locale=self.locale,
+                                   format_type="name", decimal_quantization=False,
+                                   numbering_system=self.numbering_system, group_separator=self._grouping(amount))
+        number = self._decimal(amount)
         pattern = get_currency_unit_pattern(currency, count=amount, locale=self.locale)
         return pattern.format(number, get_currency_name(currency, count=amount, locale=self.locale))
 
@@ -308,6 +320,8 @@ class Formatter:
         text = format_compact_currency(
             amount, currency, locale=self.locale, fraction_digits=digits, numbering_system=self.numbering_system
         )
+        # A magnitude without a compact pattern ("30000 €" in German) is the figure in full, grouped as any figure.
+        text = _LONG_NUMBER.sub(lambda m: self._decimal(Decimal(m.group(0))), text, count=1)
         if display == "code":
             text = text.replace(get_currency_symbol(currency, locale=self.locale), currency, 1)
         return self._symbol(text, currency, display)
@@ -320,7 +334,7 @@ class Formatter:
             return None
         scripted = f"{language}_{self.locale.script}"
         words = PRESS_CURRENCY_WORDS.get(scripted if scripted in PRESS_CURRENCY_WORDS else language, {})
-        plain = format_decimal(amount, locale=self.locale, numbering_system=self.numbering_system)
+        plain = self._grouped(amount)
         magnitude = figure != plain
         if magnitude and currency in PRESS_SYMBOL_FIRST.get(language, ()):
             return f"{get_currency_symbol(currency, locale=self.locale)} {figure}"
@@ -351,14 +365,38 @@ class Formatter:
         return _LONG_NUMBER.sub(lambda m: self._grouped(Decimal(m.group(0))), text, count=1)
 
     def _grouped(self, number: Decimal) -> str:
-        """``number`` with the locale's grouping, as CLDR's minimumGroupingDigits wants it (Babel ignores
-        it): "1200 millones" in Spanish, "12.000 millones"; "1.200" in German."""
-        if cldr.minimum_grouping(self.locale) > 1 and abs(number) < 10_000 \
-                and self.locale.language not in PRESS_ALWAYS_GROUPED:
-            return format_decimal(number, format="0", locale=self.locale, decimal_quantization=False,
-                                  numbering_system=self.numbering_system)
-        return format_decimal(number, locale=self.locale, decimal_quantization=False,
-                              numbering_system=self.numbering_system)
+        """The figure of a compact form, grouped as the press groups it: as CLDR's minimumGroupingDigits wants
+        ("1100 miliardi" in Italian, "12.000 millones"), except where the press always groups ("1.200 millones")."""
+        return self._decimal(number, self.locale.language in PRESS_ALWAYS_GROUPED or None)
+
+    def _decimal(self, number: Decimal, grouped: bool | None = None) -> str:
+        """``number`` in full, never rounded, in the numbering system's own pattern; grouped as CLDR's
+        minimumGroupingDigits says unless ``grouped`` decides."""
+        return format_decimal(number, format=self._pattern("decimal"), locale=self.locale, decimal_quantization=False,
+                              numbering_system=self.numbering_system,
+                              group_separator=self._grouping(number) if grouped is None else grouped)
+
+    def _grouping(self, number: Decimal) -> bool:
+        """Whether ``number`` shows its group separators: CLDR's minimumGroupingDigits (which Babel ignores)."""
+        return abs(number) >= self._grouped_from
+
+    @cached_property
+    def _grouped_from(self) -> Decimal:
+        """The smallest figure whose group separators show. CLDR's minimumGroupingDigits is 2 in Spanish, Italian,
+        Polish, Hungarian, Bulgarian, Latvian, Georgian…: a figure whose highest group would have fewer digits is
+        not grouped ("1250", "1250 %", "1250,00 €"; but "12.500"), as ICU writes it."""
+        size = self.locale.decimal_formats[None].grouping[0]
+        return Decimal(10) ** (size + max(cldr.minimum_grouping(self.locale), 1) - 1)
+
+    def _pattern(self, kind: str) -> str | None:
+        """CLDR's ``kind`` pattern of the numbering system in force, where it is not Babel's Latin one (Persian
+        money in Persian digits is "‎¤#,##0.00", in Latin digits "‎¤ #,##0.00"); None: Babel's."""
+        return self._patterns[kind]
+
+    @cached_property
+    def _patterns(self) -> dict[str, str | None]:
+        return {kind: cldr.number_pattern(self.locale, self.numbering_system, kind)
+                for kind in ("decimal", "percent", "currency")}
 
     def _in_magnitude(self, number: Decimal, power: int, length: str) -> str | None:
         """``number`` counted in 10**power, with CLDR's word for that magnitude ("1200 millones")."""
@@ -380,22 +418,32 @@ class Formatter:
         return bool(_LATIN_LETTER.search(short))
 
     def _unit(self, number: Decimal, options: dict[str, str]) -> str:
-        unit = options["unit"]
+        unit, length = options["unit"], options.get("display", "long")
         press = PRESS_UNITS.get(self.locale.language, {}).get(unit)
-        if press and options.get("display", "long") == "long":
-            return press.format(format_decimal(number, locale=self.locale, decimal_quantization=False,
-                                               numbering_system=self.numbering_system))
-        lengths = {"long": ("long", "short", "narrow"), "short": ("short", "narrow", "long"), "narrow": ("narrow", "short", "long")}
-        for length in lengths[options.get("display", "long")]:
-            try:
-                text = format_unit(number, unit, length=length, locale=self.locale, 
-                              numbering_system=self.numbering_system)
-            except (KeyError, ValueError):
-                continue
-            # Babel prints the raw CLDR key ("713 area-hectare") where the locale lacks this length.
-            if unit not in text:
-                return text
-        raise KeyError(f"CLDR has no name for unit '{unit}'")
+        pattern = press if press and length == "long" else self._unit_pattern(unit, length, number)
+        if pattern is not None:
+            return pattern.format(self._decimal(number))
+        # No pattern in any width: Babel's own fallback, the figure and the unit's name, where it has a name
+        # (it prints the raw CLDR key, "713 graphics-dot", where it has none).
+        text = format_unit(number, unit, length=length, locale=self.locale, numbering_system=self.numbering_system)
+        if unit in text:
+            raise KeyError(f"CLDR has no name for unit '{unit}'")
+        return text
+
+    def _unit_pattern(self, unit: str, length: str, number: Decimal) -> str | None:
+        """CLDR's pattern for ``number`` of ``unit``, inherited as CLDR and ICU inherit it where Babel's
+        ``format_unit`` does not: a width the locale lacks is its short one (root's alias: "1 ha" in narrow
+        Portuguese, not "1 hectare"), a plural form it lacks its "other" (German short "1 ha", not "1 Hektar"),
+        a person's age or duration ("duration-year-person") the plain unit."""
+        patterns_of = self.locale._data["unit_patterns"]  # Babel's format_unit reads it so: it has no public name
+        key = _find_unit_pattern(unit, locale=self.locale)
+        for name in (key, key.removesuffix("-person")) if key else ():
+            by_length = patterns_of.get(name, {})
+            for width in (length, "short", "long"):
+                patterns = by_length.get(width) or {}
+                if "other" in patterns:  # a width may hold only its "per" pattern ("{0}/h"), not the unit's own
+                    return patterns.get(self.locale.plural_form(number)) or patterns["other"]
+        return None
 
     # -- helpers --------------------------------------------------------------------------------
 
@@ -418,6 +466,34 @@ class Formatter:
             narrow = cldr.narrow_symbol(self.locale, currency) or symbol
             text, symbol = text.replace(symbol, narrow, 1), narrow
         return currency_spaced(text, symbol)
+
+
+class _CompactPatterns(Locale):
+    """A Babel locale whose compact patterns have no negative part ("0B;-0B" in Swahili is "0B"): Babel scales a
+    figure by the zeros of the whole pattern, and so printed 3 billion as "30B" and 30,000 as "elfu 3,000".
+    Only the text Babel counts in is cut: the parsed negative part still writes "elfu -30", as ICU does."""
+
+    @cached_property
+    def compact_decimal_formats(self) -> dict[str, Any]:  # type: ignore[override]
+        return _positive_parts(super().compact_decimal_formats)
+
+    @cached_property
+    def compact_currency_formats(self) -> dict[str, Any]:  # type: ignore[override]
+        return _positive_parts(super().compact_currency_formats)
+
+
+def _positive_parts(formats: Mapping[str, Any]) -> dict[str, Any]:
+    """Length → plural form → magnitude → pattern, each pattern cut to its positive part."""
+    def positive(pattern: NumberPattern) -> NumberPattern:
+        if ";" not in pattern.pattern:
+            return pattern
+        cut = copy.copy(pattern)
+        cut.pattern = pattern.pattern.split(";", 1)[0]
+        return cut
+
+    return {length: {form: {magnitude: positive(pattern) for magnitude, pattern in by_magnitude.items()}
+                     for form, by_magnitude in by_form.items()}
+            for length, by_form in formats.items()}
 
 
 def currency_spaced(text: str, symbol: str) -> str:
