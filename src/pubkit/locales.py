@@ -17,7 +17,7 @@ from importlib import resources
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
-from babel.core import get_global
+from babel.core import get_global, parse_locale
 
 #: Pseudo-locale (gettext spelling, as folder names) → the real locale its values are formatted in.
 PSEUDO_LOCALES = {"en_XA": "en", "ar_XB": "ar"}
@@ -109,6 +109,17 @@ def og_locale(language: str) -> str:
         likely = get_global("likely_subtags").get(locale.language)
         territory = Locale.parse(likely).territory if likely else None
     return f"{locale.language}_{territory}" if territory else locale.language
+
+
+def writing_script(locale: Locale) -> str:
+    """The ISO 15924 script ``locale`` is written in: its own, else CLDR's likeliest for its language and
+    territory ("fa" is Arab, "zh_TW" Hant, "sr" Cyrl); the page's stylesheet sets labels by it."""
+    if locale.script:
+        return locale.script
+    subtags = get_global("likely_subtags")
+    likely = (subtags.get(f"{locale.language}_{locale.territory}") if locale.territory else None) \
+        or subtags.get(locale.language)
+    return (parse_locale(likely)[2] if likely else None) or "Latn"
 
 
 # --- CLDR tables Babel does not ship -------------------------------------------------------------

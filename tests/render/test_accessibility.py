@@ -288,7 +288,9 @@ def test_letter_spaced_labels_extract_as_words(tmp_path: Path, lang: str, label:
     from pubkit.render.templates import BUILTIN_DIR
 
     policy = ResourcePolicy(roots=(BUILTIN_DIR, tmp_path))
-    html = f'<html lang="{lang}"><head><title>{label}</title></head><body><p class="kind">{label}</p></body></html>'
+    script = "Cyrl" if lang == "ru" else "Latn"  # as the page templates say it: tracking is for these scripts
+    html = (f'<html lang="{lang}" data-script="{script}"><head><title>{label}</title></head>'
+            f'<body><p class="kind">{label}</p></body></html>')
     data, _ = write_pdf(html, tmp_path, load_stylesheets([BUILTIN_DIR / "base.css"], policy), policy,
                         tmp_path / "label.html")
     (tmp_path / "label.pdf").write_bytes(data)

@@ -104,7 +104,7 @@ def flatten(items):
 
 def test_arabic_page_reads_right_to_left(sample_dist: Path) -> None:
     html = page_file(sample_dist, SLUG, "ar").read_text(encoding="utf-8")
-    assert '<html lang="ar" dir="rtl">' in html
+    assert '<html lang="ar" dir="rtl" data-script="Arab">' in html
     assert "713 هكتار" in html and "375 مليون €" in html.replace("\xa0", " ")
     # In the PDF, paragraphs hug the right margin: their right edges align, their left edges do not.
     layout = subprocess.run(["pdftotext", "-bbox-layout", "-f", "1", "-l", "1", str(pdf(sample_dist, "ar")), "-"],

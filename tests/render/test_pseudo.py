@@ -51,13 +51,13 @@ def test_pseudo_build_renders_every_page_in_en_xa_and_ar_xb(built: Path) -> None
     assert pages == sorted(page_file(built, "launch", language, output="dist-pseudo").relative_to(output).as_posix()
                            for language in ("ar_XB", "en", "en_XA"))
     xa = page_file(built, "launch", "en_XA", output="dist-pseudo").read_text(encoding="utf-8")
-    assert '<html lang="en-XA" dir="ltr">' in xa
+    assert '<html lang="en-XA" dir="ltr" data-script="Latn">' in xa
     assert '<h1>[ÅÅ ñééŵ þļååñţ ööþééñš]</h1>' in xa
     assert 'href="https://example.com/plant"' in xa and "<code>{code}</code>" in xa
     assert "12.5 hectares" in xa and "2,500" in xa  # values formatted as in English, untouched
     assert "This paragraph is published as written" in xa  # skipped text stays plain: it shows
     xb = page_file(built, "launch", "ar_XB", output="dist-pseudo").read_text(encoding="utf-8")
-    assert '<html lang="ar-XB" dir="rtl">' in xb and "\u202eplant\u202c" in xb
+    assert '<html lang="ar-XB" dir="rtl" data-script="Arab">' in xb and "\u202eplant\u202c" in xb
     assert 'href="https://example.com/plant"' in xb
     for language in ("en_XA", "ar_XB"):
         pdf = PdfReader(pdf_file(built, "launch", language, output="dist-pseudo"))

@@ -20,7 +20,7 @@ from ..catalog.extract import TEMPLATES_DOMAIN
 from ..catalog.translations import Translations
 from ..config import Project
 from ..fileio import write_atomic
-from ..locales import base_locale, bcp47, language_name
+from ..locales import base_locale, bcp47, language_name, writing_script
 from ..render.render import Renderer
 from ..render.formatting import text_direction
 from .paths import (
@@ -161,6 +161,7 @@ def _common_files(project: Project, listings: dict[str, list[Listing]], language
     files[SITE_INDEX] = _render(renderer, project.source_language, CHOOSER_TEMPLATE, {
         "lang": bcp47(project.source_language),
         "dir": text_direction(Locale.parse(project.source_language)),
+        "script": writing_script(Locale.parse(project.source_language)),
         "organization": project.organization.name if project.organization else _organization(listings),
         "stylesheets": [link(SITE_INDEX, f"assets/{name}") for name in ASSETS],
         "favicon": link(SITE_INDEX, brand["favicon"]) if "favicon" in brand else None,
@@ -288,6 +289,7 @@ def _language_index(project: Project, language: str, entries: list[Listing], ren
         files[here] = _render(renderer, language, INDEX_TEMPLATE, {
             "lang": bcp47(language),
             "dir": text_direction(locale),
+            "script": writing_script(locale),
             "language_name": language_name(language),
             "organization": entries[0].organization if entries else "",
             "stylesheets": [link(here, f"assets/{name}") for name in ASSETS],

@@ -19,7 +19,7 @@ from markupsafe import Markup
 from .. import __version__
 from ..catalog.translations import Fallback, Translations
 from ..errors import PubkitError, RenderError
-from ..locales import bcp47
+from ..locales import bcp47, writing_script
 from ..source.sources import Source
 from .body import write_body
 from .formatting import paper_size, text_direction
@@ -160,6 +160,7 @@ class PageRender:
         return {
             "lang": bcp47(self.language),
             "dir": text_direction(locale),
+            "script": writing_script(locale),
             "title": fields.get("title", ""),
             "subtitle": fields.get("subtitle"),
             "summary": fields.get("summary"),
