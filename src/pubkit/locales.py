@@ -78,6 +78,7 @@ def cldr_locale(language: str) -> Locale | None:
         return None
 
 
+@cache  # the language switcher of every page names every language
 def language_name(language: str) -> str:
     """The language named in itself from CLDR: "Deutsch", "中文（中国）", "العربية".
 
@@ -100,6 +101,7 @@ def language_name(language: str) -> str:
     return pattern.format(name, ", ".join(details))
 
 
+@cache  # every page names every language's: 765 lookups in a build of 45 PDFs, each parsing CLDR's tags
 def og_locale(language: str) -> str:
     """Open Graph's ``language_TERRITORY`` for a language: its own territory, else CLDR's likeliest
     ("de" is de_DE, "ar" ar_EG), so social sites do not take every page for en_US."""
