@@ -1,10 +1,10 @@
 """A parallel build forks its workers safely, whatever else the process is doing.
 
-Pango lays out text with threads of its own that take fontconfig's locks. A worker forked while one of
-them holds a lock inherits it locked and waits for it forever: the build hangs (it hung CI once, in a
-test process that had rendered PDFs before). pubkit forks from its own process only while Pango has
-never run there, and otherwise starts its workers from a fresh server process (multiprocessing's
-forkserver).
+Pango lays out text with a thread of its own, and a program may run threads that load and free fonts;
+both take fontconfig's locks. A worker forked while another thread holds such a lock inherits it locked
+and waits for it forever: the build hangs (it hung CI once, in a test process that has a thread of its
+own). pubkit forks only from a process with one thread, after its warm-up once Pango's short-lived thread
+has ended, and otherwise starts its workers from a fresh server process (multiprocessing's forkserver).
 """
 
 from __future__ import annotations
@@ -54,3 +54,29 @@ def test_a_parallel_build_finishes_while_another_thread_of_the_process_uses_the_
     assert result.stdout.count("exit 0") >= 3, result.stdout
     for language in ("en", "de", "zh_CN"):
         assert pdf_file(project, "launch", language).read_bytes().startswith(b"%PDF-")
+
+
+#: Runs in a process of its own: the test runner's worker has a thread of its own.
+THREADS_PROGRAM = textwrap.dedent("""
+    import threading, time
+    from pubkit.publish.workers import _single_threaded
+
+    assert _single_threaded()
+    short = threading.Thread(target=time.sleep, args=(0.2,))
+    short.start()
+    assert not _single_threaded()
+    assert _single_threaded(wait=5)
+    lasting = threading.Event()
+    threading.Thread(target=lasting.wait, daemon=True).start()
+    started = time.monotonic()
+    assert not _single_threaded(wait=0.3)
+    assert time.monotonic() - started < 3
+    print("ok")
+""")
+
+
+def test_a_build_forks_only_once_the_other_threads_of_its_process_have_ended():
+    # Pango starts a short-lived thread ("[pango] FcInit") for each font map, the parent's warm-up PDF
+    # included: the build waits for such a thread to end before it forks, and gives up on one that stays.
+    result = subprocess.run([sys.executable, "-c", THREADS_PROGRAM], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr

@@ -110,21 +110,35 @@ def _how_workers_start(plan: Plan, todo: list[Job], renderer: Renderer | None) -
     if _single_threaded() and "fork" in multiprocessing.get_all_start_methods():
         parent = _Worker(plan, renderer)
         _warm_up(parent, todo)
-        return multiprocessing.get_context("fork"), _init_forked_worker, (parent,)
+        # Pango starts a short-lived thread of its own ("[pango] FcInit", which calls into fontconfig) for
+        # each font map, the warm-up's included: fork once it has ended.
+        if _single_threaded(wait=FORK_WAIT):
+            return multiprocessing.get_context("fork"), _init_forked_worker, (parent,)
     context = multiprocessing.get_context("forkserver")
     # Imported once in the server, before it forks a worker (it has no threads: that fork is safe).
     context.set_forkserver_preload([__name__, "pubkit.render.pdf"])
     return context, _init_started_worker, (plan, todo)
 
 
-def _single_threaded() -> bool:
-    """Whether this process runs no thread but the one asking: native threads count too."""
-    import threading
+#: How long a build waits for this process's other threads to end before it forks (seconds).
+FORK_WAIT = 2.0
 
-    try:
-        return len(os.listdir("/proc/self/task")) == 1
-    except OSError:  # pragma: no cover - no procfs: Python's own threads are all that can be seen
-        return threading.active_count() == 1
+
+def _single_threaded(wait: float = 0.0) -> bool:
+    """Whether this process runs no thread but the one asking (native threads count too), waiting up to
+    ``wait`` seconds for the others to end."""
+    import threading
+    import time
+
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            alone = len(os.listdir("/proc/self/task")) == 1
+        except OSError:  # pragma: no cover - no procfs: Python's own threads are all that can be seen
+            alone = threading.active_count() == 1
+        if alone or time.monotonic() >= deadline:
+            return alone
+        time.sleep(0.001)
 
 
 _worker: "_Worker | None" = None
