@@ -79,6 +79,8 @@ def _pool(plan: Plan, todo: list[Job], jobs: int, renderer: Renderer | None, rep
     context, initializer, initargs = _how_workers_start(plan, todo, renderer)
     for start in range(0, len(todo), generation):
         batch = todo[start : start + generation]
+        if initializer is _init_forked_worker and not _single_threaded(wait=FORK_WAIT):
+            context, initializer, initargs = _fork_server(plan, todo)  # a later pool: the same rule
         with ProcessPoolExecutor(max_workers=min(workers, len(batch)), mp_context=context,
                                  initializer=initializer, initargs=initargs) as pool:
             futures = [pool.submit(_run_in_worker, job, report[(job.slug, job.language)] == job.format)
@@ -114,6 +116,13 @@ def _how_workers_start(plan: Plan, todo: list[Job], renderer: Renderer | None) -
         # each font map, the warm-up's included: fork once it has ended.
         if _single_threaded(wait=FORK_WAIT):
             return multiprocessing.get_context("fork"), _init_forked_worker, (parent,)
+    return _fork_server(plan, todo)
+
+
+def _fork_server(plan: Plan, todo: list[Job]) -> tuple:
+    """Workers started from multiprocessing's fork server, each reading the plan and warming up by itself."""
+    import multiprocessing
+
     context = multiprocessing.get_context("forkserver")
     # Imported once in the server, before it forks a worker (it has no threads: that fork is safe).
     context.set_forkserver_preload([__name__, "pubkit.render.pdf"])
