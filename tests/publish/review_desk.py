@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import select
@@ -10,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).parent.parent.parent
@@ -113,3 +115,15 @@ def wait_until(condition, timeout: float = 20, interval: float = 0.1, what: str 
             return last
         time.sleep(interval)
     raise AssertionError(f"timed out waiting for {what} (last: {last!r})")
+
+
+@contextlib.contextmanager
+def running_desk(project: Path, *args: str) -> Iterator[Desk]:
+    """``pubkit serve`` for the length of a block, which must stop cleanly on SIGTERM (exit 0) at its end;
+    killed whatever happens."""
+    server = Desk(project, *args)
+    try:
+        yield server
+        assert server.stop() == 0
+    finally:
+        server.kill()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from review_desk import GERMAN, SLUG, UNTRANSLATED, Desk, review_project, site_url, wait_until
+from review_desk import GERMAN, SLUG, UNTRANSLATED, review_project, running_desk, site_url, wait_until
 
 pytest.importorskip("starlette")
 webdriver = pytest.importorskip("selenium.webdriver")
@@ -37,12 +37,8 @@ SCREENSHOTS = Path(os.environ.get("PUBKIT_SCREENSHOTS", tempfile.gettempdir()))
 
 @pytest.fixture(scope="module")
 def desk(tmp_path_factory):
-    server = Desk(review_project(tmp_path_factory.mktemp("browser")))
-    try:
+    with running_desk(review_project(tmp_path_factory.mktemp("browser"))) as server:
         yield server
-        assert server.stop() == 0
-    finally:
-        server.kill()
 
 
 @pytest.fixture(scope="module")

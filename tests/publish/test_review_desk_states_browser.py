@@ -13,7 +13,7 @@ import pytest
 
 from pubkit.cli import main
 from conftest import PROJECTS
-from review_desk import Desk, wait_until
+from review_desk import running_desk, wait_until
 from test_review_browser import SCREENSHOTS, browser, column, counts  # noqa: F401  (fixture)
 
 from selenium.webdriver.common.by import By  # noqa: E402
@@ -49,12 +49,8 @@ def project(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def desk(project):
-    server = Desk(project)
-    try:
+    with running_desk(project) as server:
         yield server
-        assert server.stop() == 0
-    finally:
-        server.kill()
 
 
 def test_the_dashboard_marks_the_embargoed_release_and_fills_in_its_title(desk, browser, capsys):

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import configure, page_file, pdf_file, snapshot
-from review_desk import SLUG, UNTRANSLATED, Desk, review_project, site_url
+from review_desk import SLUG, UNTRANSLATED, Desk, review_project, running_desk, site_url
 
 pytest.importorskip("starlette")
 pytestmark = pytest.mark.slow
@@ -25,12 +25,8 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def desk(tmp_path_factory):
     project = review_project(tmp_path_factory.mktemp("serve"))
-    server = Desk(project)
-    try:
+    with running_desk(project) as server:
         yield server
-        assert server.stop() == 0
-    finally:
-        server.kill()
 
 
 def request(desk: Desk, path: str, method: str = "GET", headers: dict | None = None):
@@ -118,16 +114,12 @@ def test_serves_the_preview_folder_the_configuration_names(desk, tmp_path):
     project = review_project(tmp_path)
     configure(project, preview_dir="out/preview")
     shutil.copytree(desk.project / "dist-preview", project / "out/preview", symlinks=True)
-    server = Desk(project)
-    try:
+    with running_desk(project) as server:
         status, _, body = request(server, site_url(project, SLUG, "de"))
         assert status == 200 and UNTRANSLATED in body.decode()
         assert request(server, f"/_pubkit/thumb/{SLUG}/de/1.png")[0] == 200
         assert f'href="{site_url(project, SLUG, "de", "pdf")}"' in request(server, "/")[2].decode()
         assert not (project / "dist-preview").exists() and not (project / "dist").exists()
-        assert server.stop() == 0
-    finally:
-        server.kill()
 
 
 def test_links_follow_a_language_folder_of_its_own(desk, tmp_path):
