@@ -66,10 +66,8 @@ def _run_pages(plan: Plan, todo: list[Job], jobs: int, renderer: Renderer | None
     if pdfs < 2 or (jobs <= 1 and pdfs <= RECYCLE_AFTER):
         worker = _Worker(plan, renderer)
         try:
-            for number, job in enumerate(todo):
+            for job in todo:
                 yield worker.run(job, report[(job.slug, job.language)] == job.format)
-                if number == 0:
-                    _settle()
         finally:
             gc.unfreeze()  # this process collects its own garbage again
         return
@@ -86,12 +84,15 @@ def _pool(plan: Plan, todo: list[Job], jobs: int, renderer: Renderer | None, rep
     try:
         for start in range(0, len(todo), generation):
             batch = todo[start : start + generation]
-            if initializer is _init_forked_worker and not _single_threaded(wait=FORK_WAIT):
-                context, initializer, initargs = _fork_server(plan, todo)  # a later pool: the same rule
             if initializer is _init_forked_worker:
-                # What the workers inherit stays out of their garbage collector, which would otherwise
-                # touch, and so copy, every page of it (about 8 % of a -j2 build's time).
-                gc.freeze()
+                # Pango starts a short-lived thread of its own ("[pango] FcInit", which calls into
+                # fontconfig) for each font map, the parent's warm-up included: a pool forks once it has ended.
+                if _single_threaded(wait=FORK_WAIT):
+                    # What the workers inherit stays out of their garbage collector, which would otherwise
+                    # touch, and so copy, every page of it (about 4 % of a -j2 build's time).
+                    gc.freeze()
+                else:
+                    context, initializer, initargs = _fork_server(plan, todo)
             with ProcessPoolExecutor(max_workers=min(workers, len(batch)), mp_context=context,
                                      initializer=initializer, initargs=initargs) as pool:
                 futures = [pool.submit(_run_in_worker, job, report[(job.slug, job.language)] == job.format)
@@ -125,10 +126,7 @@ def _how_workers_start(plan: Plan, todo: list[Job], renderer: Renderer | None) -
     if _single_threaded() and "fork" in multiprocessing.get_all_start_methods():
         parent = _Worker(plan, renderer)
         _warm_up(parent, todo)
-        # Pango starts a short-lived thread of its own ("[pango] FcInit", which calls into fontconfig) for
-        # each font map, the warm-up's included: fork once it has ended.
-        if _single_threaded(wait=FORK_WAIT):
-            return multiprocessing.get_context("fork"), _init_forked_worker, (parent,)
+        return multiprocessing.get_context("fork"), _init_forked_worker, (parent,)
     return _fork_server(plan, todo)
 
 
@@ -216,24 +214,8 @@ def _die_with_parent() -> None:
 
 
 def _run_in_worker(job: Job, report_fallbacks: bool) -> JobResult:
-    global _settled
     assert _worker is not None
-    result = _worker.run(job, report_fallbacks)
-    if not _settled:
-        _settle()
-        _settled = True
-    return result
-
-
-_settled = False
-
-
-def _settle() -> None:
-    """After a process's first document: what it loaded to render (templates, CLDR data, catalogs, fonts,
-    WeasyPrint's own caches) lives until the build ends, so it leaves the garbage collector, whose every
-    full collection would walk it again (about a tenth of a build's time)."""
-    gc.collect()
-    gc.freeze()
+    return _worker.run(job, report_fallbacks)
 
 
 class _Worker:
@@ -250,6 +232,16 @@ class _Worker:
         self._print_styles: list | None = None
         self._screen: dict[str, bytes] = {}
         self._last: tuple[tuple[str, str], Translations] | None = None
+        self._settled = False  # per process: a forked worker gets the parent's, which has rendered nothing
+
+    def settle(self) -> None:
+        """After this process's first document: what it loaded to render (templates, CLDR data, catalogs,
+        fonts, WeasyPrint's own caches) lives until the build ends, so it leaves the garbage collector,
+        whose every full collection would walk it again. An in-process build unfreezes it at its end."""
+        if not self._settled:
+            gc.collect()
+            gc.freeze()
+            self._settled = True
 
     def screen_asset(self, name: str) -> bytes:
         """A stylesheet copied beside every web page, checked once: it must not reach the network or a disk."""
@@ -344,6 +336,7 @@ class _Worker:
             info = path.stat()
             digest = hashlib.sha256(data.encode() if isinstance(data, str) else data).hexdigest()
             result.outputs[path.relative_to(project.output_dir).as_posix()] = [info.st_size, info.st_mtime_ns, digest]
+        self.settle()
         return result
 
 
