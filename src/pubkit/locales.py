@@ -116,12 +116,19 @@ def og_locale(language: str) -> str:
 def writing_script(locale: Locale) -> str:
     """The ISO 15924 script ``locale`` is written in: its own, else CLDR's likeliest for its language and
     territory ("fa" is Arab, "zh_TW" Hant, "sr" Cyrl); the page's stylesheet sets labels by it."""
-    if locale.script:
-        return locale.script
+    return locale.script or _likely(locale)[1] or "Latn"
+
+
+def _likely(locale: Locale) -> tuple[str | None, str | None]:
+    """CLDR's likeliest territory and script for ``locale``, from its language and the script or territory
+    it names (likely subtags: "fa" is fa_Arab_IR, "zh_TW" zh_Hant_TW); (None, None) if CLDR has none."""
     subtags = get_global("likely_subtags")
-    likely = (subtags.get(f"{locale.language}_{locale.territory}") if locale.territory else None) \
-        or subtags.get(locale.language)
-    return (parse_locale(likely)[2] if likely else None) or "Latn"
+    keys = [f"{locale.language}_{part}" for part in (locale.script, locale.territory) if part] + [locale.language]
+    likely = next((subtags[key] for key in keys if key in subtags), None)
+    if not likely:
+        return None, None
+    parts = parse_locale(likely)
+    return parts[1], parts[2]
 
 
 # --- CLDR tables Babel does not ship -------------------------------------------------------------
@@ -202,11 +209,7 @@ def hebrew_numeral(number: int) -> str:
 def preferred_calendar(locale: Locale) -> str:
     """CLDR's first calendar for the locale's territory (its likely one: ``fa`` is Iran), where pubkit ships
     that calendar: "buddhist" in Thailand, "persian" in Iran and Afghanistan; "gregorian" elsewhere."""
-    territory = locale.territory
-    if not territory:
-        subtags = get_global("likely_subtags")
-        likely = subtags.get(f"{locale.language}_{locale.script}", "") or subtags.get(locale.language, "")
-        territory = likely.split("_")[-1] if likely.count("_") >= 1 else ""
+    territory = locale.territory or _likely(locale)[0] or ""
     return _data()["calendar_preferences"].get(territory, "gregorian")
 
 
