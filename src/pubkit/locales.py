@@ -103,13 +103,11 @@ def language_name(language: str) -> str:
 
 @cache  # every page names every language's: 765 lookups in a build of 45 PDFs, each parsing CLDR's tags
 def og_locale(language: str) -> str:
-    """Open Graph's ``language_TERRITORY`` for a language: its own territory, else CLDR's likeliest
-    ("de" is de_DE, "ar" ar_EG), so social sites do not take every page for en_US."""
+    """Open Graph's ``language_TERRITORY`` for a language: its own territory, else CLDR's likeliest for
+    its language and script ("de" is de_DE, "ar" ar_EG, "zh_Hant" zh_TW), so social sites do not take every
+    page for en_US."""
     locale = Locale.parse(base_locale(language))
-    territory = locale.territory
-    if not territory:
-        likely = get_global("likely_subtags").get(locale.language)
-        territory = Locale.parse(likely).territory if likely else None
+    territory = locale.territory or _likely(locale)[0]
     return f"{locale.language}_{territory}" if territory else locale.language
 
 

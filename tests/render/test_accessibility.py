@@ -280,6 +280,19 @@ def test_arabic_extracts_in_logical_order(newsroom: Path) -> None:
     assert "دوسلدورف، 25" in pypdf and "في 17 يوليو" in pypdf
 
 
+
+def test_social_sites_get_the_territory_a_script_implies(make_project, run) -> None:
+    # CLDR names no Norwegian locale "no_Latn_NO", which Babel cannot load: the build stopped with a
+    # traceback. Traditional Chinese was announced as zh_CN, the territory of Simplified Chinese.
+    title = ("title", "A new plant opens")
+    project = make_project("mini", languages=["no", "zh_Hant"],
+                           translated={"no": {title: "Et nytt anlegg åpner"}, "zh_Hant": {title: "新工廠落成"}})
+    result = run("build", "--format", "html", cwd=project)
+    assert result.code == 0, result.err
+    for language, shown in (("no", "no_NO"), ("zh_Hant", "zh_TW")):
+        html = page_file(project, "launch", language).read_text(encoding="utf-8")
+        assert f'<meta property="og:locale" content="{shown}">' in html, language
+
 @pytest.mark.parametrize("lang, label", [("es", "Nota de prensa"), ("ru", "Пресс-релиз"), ("fr", "Communiqué de presse")])
 def test_letter_spaced_labels_extract_as_words(tmp_path: Path, lang: str, label: str) -> None:
     """The label above every headline, in spaced capitals, as the built-in stylesheet sets it."""
