@@ -170,7 +170,10 @@ def layout_cost(project: Path, folder: Path, stylesheets: list[str], repeat: int
     import pubkit.render.pdf
     import pubkit.render.page as page  # each page lays out its text with page.TextLayout
 
-    styles = [weasyprint.CSS(filename=s) for s in stylesheets]
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()  # one for every document, as a build's process has (pdf.PrintStyles)
+    styles = [weasyprint.CSS(filename=s, font_config=fonts) for s in stylesheets]
     pages: dict[bool, list[tuple[Path, Path]]] = {}
     # Best of alternating runs: the first run of a process also pays for templates, catalogs and CLDR data
     # (about 0.2 s on 45 pages), which is not the rules' cost; "again" (the with-rules runs of the other
@@ -202,7 +205,7 @@ def layout_cost(project: Path, folder: Path, stylesheets: list[str], repeat: int
                     document = weasyprint.HTML(string=html.read_text(encoding="utf-8"), base_url=base.as_uri() + "/")
                     gc.collect()
                     started = time.process_time()
-                    document.write_pdf(stylesheets=styles)
+                    document.write_pdf(stylesheets=styles, font_config=fonts)
                     page_best[name] = min(page_best[name], time.process_time() - started)
             for name in best:
                 best[name] += page_best[name]

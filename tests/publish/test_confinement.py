@@ -6,6 +6,9 @@ Each test names the protection it needs; with it disabled the test fails (checke
 from __future__ import annotations
 
 import json
+import re
+import shutil
+import subprocess
 import struct
 import zlib
 from pathlib import Path
@@ -247,3 +250,29 @@ def test_finding_placeholders_in_a_flood_of_emphasis_marks_is_cheap() -> None:
     assert placeholders_in("*" * 400_000 + " {area} `{code}` \\{escaped\\} " + "_" * 400_000) == ["area"]
     grown_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
     assert grown_kb < 100_000, f"{grown_kb} KB for 800 KB of text"
+
+
+@pytest.mark.slow
+def test_a_project_font_in_print_css_is_embedded(mini: Path, run) -> None:
+    # pdf.PrintStyles: the stylesheets are parsed with the build's font configuration; without one,
+    # WeasyPrint ignores every @font-face rule and the page falls back to a system face in silence.
+    shutil.copy("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf", mini / "templates" / "house.ttf")
+    (mini / "templates" / "print.css").write_text(
+        '@font-face { font-family: "House Letter"; src: url(house.ttf); }\n'
+        'html, body, h1, p { font-family: "House Letter"; }\n')
+    result = run("build", "--lang", "en", "--format", "pdf", cwd=mini)
+    assert result.code == 0, result.err
+    fonts = subprocess.run(["pdffonts", str(pdf_file(mini, "launch", "en"))], capture_output=True, text=True,
+                           check=True).stdout
+    assert re.search(r"^[A-Z]{6}\+House-Letter ", fonts, re.MULTILINE), fonts  # the family the rule names
+
+
+@pytest.mark.slow
+def test_a_project_font_the_print_engine_cannot_load_is_an_error(mini: Path, run) -> None:
+    # pdf.load_stylesheets collects WeasyPrint's warnings too: a font face it drops is not a warning
+    (mini / "templates" / "house.ttf").write_bytes(b"not a font at all")
+    (mini / "templates" / "print.css").write_text(
+        '@font-face { font-family: "House Letter"; src: url(house.ttf); }\nbody { font-family: "House Letter"; }\n')
+    result = run("build", "--lang", "en", "--format", "pdf", cwd=mini)
+    one_error(result, "templates/print.css:1: error: the print engine left a resource out: Font-face")
+    assert not (mini / "dist").exists() or not list((mini / "dist").rglob("*.pdf"))

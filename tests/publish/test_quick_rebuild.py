@@ -69,3 +69,22 @@ def test_a_damaged_cache_file_is_ignored(tmp_path: Path, monkeypatch) -> None:
     hyphenation.preload("de")
     assert pyphen.Pyphen(lang="de").inserted("Zusammenarbeit") == pyphen.Pyphen(
         lang="de", cache=False).inserted("Zusammenarbeit")
+
+
+def test_loading_the_print_engine_runs_no_program() -> None:
+    """pdf._libraries_by_soname: WeasyPrint's library search ran ldconfig, gcc and ld 54 times (a third of
+    its import, paid by every rebuild that makes a PDF); the libraries it loads are the same without it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "started = []\n"
+        "sys.addaudithook(lambda event, args: started.append(args[0]) if event == 'subprocess.Popen' else None)\n"
+        "import pubkit.render.pdf\n"
+        "import ctypes.util, weasyprint.text.ffi as ffi\n"
+        "print(len(started), ffi.harfbuzz_subset is not None, ctypes.util.find_library('c') is not None)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    # no process started; HarfBuzz's subsetter still found (fonts are subset by it); find_library restored
+    assert result.stdout.split() == ["0", "True", "True"], result.stdout + result.stderr

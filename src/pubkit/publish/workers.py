@@ -229,7 +229,7 @@ class _Worker:
         self.index = plan.sources
         self.assets = template_files(self.project)
         self._ui: dict[str, Translations] = {}
-        self._print_styles: list | None = None
+        self._print_styles = None  # render.pdf.PrintStyles, once a PDF is made
         self._screen: dict[str, bytes] = {}
         self._last: tuple[tuple[str, str], Translations] | None = None
         self._settled = False  # per process: a forked worker gets the parent's, which has rendered nothing
@@ -249,8 +249,9 @@ class _Worker:
             self._screen[name] = check_screen_stylesheet(self.assets[name], self.project.allow_network)
         return self._screen[name]
 
-    def print_styles(self) -> list:
-        """The print stylesheets, parsed once per process (and before the workers fork, by _warm_up)."""
+    def print_styles(self):
+        """The print stylesheets and fonts (render.pdf.PrintStyles), once per process (and before the workers
+        fork, by _warm_up)."""
         if self._print_styles is None:
             from ..render.pdf import load_stylesheets  # WeasyPrint: only when a PDF is made
 
@@ -312,7 +313,7 @@ class _Worker:
             data, warnings = write_pdf(
                 page.html,
                 base_url=source.path.parent,
-                stylesheets=styles,
+                styles=styles,
                 policy=self.renderer.policy,
                 referrer=source.path,
                 variant=project.pdf_variant,

@@ -8,22 +8,50 @@ import re
 import signal
 import threading
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pydyf
-import weasyprint
-import weasyprint.draw
-import weasyprint.draw.text
-import weasyprint.pdf.tags
-from weasyprint.formatting_structure.boxes import MarginBox
-from weasyprint.matrix import Matrix
-from weasyprint.text.ffi import FROM_UNITS, ffi, pango
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from ..errors import PubkitError, RenderError
 from ..machine import FONT_PACKAGES
 from .resources import ResourcePolicy, stylesheet_references
+
+
+@contextmanager
+def _libraries_by_soname():
+    """While WeasyPrint loads Pango, HarfBuzz and fontconfig: no library search by ctypes.util.find_library.
+
+    WeasyPrint tries each library under its Windows and macOS names before the Linux soname its list ends
+    with; cffi answers every miss with find_library, which runs ldconfig, gcc and ld: 54 processes, a third
+    of WeasyPrint's import (about 0.15 s of every build that makes a PDF). On Linux the dynamic loader
+    finds the soname by itself, through the same paths (LD_LIBRARY_PATH, ld.so.cache) find_library reads.
+    """
+    import ctypes.util
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        yield
+        return
+    search = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        yield
+    finally:
+        ctypes.util.find_library = search
+
+
+with _libraries_by_soname():
+    import weasyprint
+import weasyprint.draw  # noqa: E402  (after the libraries, above)
+import weasyprint.draw.text  # noqa: E402
+import weasyprint.pdf.tags  # noqa: E402
+from weasyprint.formatting_structure.boxes import MarginBox  # noqa: E402
+from weasyprint.matrix import Matrix  # noqa: E402
+from weasyprint.text.ffi import FROM_UNITS, ffi, pango  # noqa: E402
+from weasyprint.text.fonts import FontConfiguration  # noqa: E402
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # noqa: E402
 
 _NOTDEF_RE = re.compile(r'unsupported by fonts: "(.*)" \(U\+([0-9A-F]+)\)', re.DOTALL)
 #: WeasyPrint's messages for a resource it leaves out of the PDF and carries on: errors for pubkit.
@@ -262,6 +290,25 @@ class _Collector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+@contextmanager
+def _collected():
+    """WeasyPrint's warnings while the block runs, as a list of messages."""
+    collector = _Collector()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collector)
+    try:
+        yield collector.messages
+    finally:
+        logger.removeHandler(collector)
+
+
+def _refuse_dropped(messages: list[str], referrer: Path) -> None:
+    """A PDF without its image or font is not the document the editor approved."""
+    dropped = [m for m in messages if _DROPPED_RE.match(m)]
+    if dropped:
+        raise RenderError(f"the print engine left a resource out: {' '.join(dropped[0].split())[:200]}", referrer)
+
+
 class _TimeUp(BaseException):
     """Raised inside WeasyPrint when a page takes too long; a BaseException so nothing swallows it."""
 
@@ -311,34 +358,52 @@ def pdf_options(variant: str) -> dict:
     return {"pdf_variant": variant, "pdf_tags": True}
 
 
-def load_stylesheets(paths: list[Path], policy: ResourcePolicy) -> list:
+@dataclass
+class PrintStyles:
+    """The print stylesheets, parsed, and the font configuration every document of a build shares.
+
+    One FontConfiguration for every document a process renders: WeasyPrint would otherwise make a new
+    one per document (a new fontconfig configuration and Pango font map), so each document would open,
+    measure and read every font it uses again, about a fifth of a PDF's time. The PDFs are the same to
+    the byte. It also gives ``@font-face`` rules of the print stylesheets (a project's own fonts) the
+    configuration they are added to: without one, WeasyPrint ignores them.
+    """
+
+    sheets: list
+    fonts: FontConfiguration
+
+
+def load_stylesheets(paths: list[Path], policy: ResourcePolicy) -> PrintStyles:
     """Parse the print stylesheets once, for every document a process renders."""
-    styles = []
+    fonts = FontConfiguration()
+    sheets = []
     for path in paths:
         # Every url() is checked here, by real path, with its line: WeasyPrint drops some (fonts) silently.
         for reference, line in stylesheet_references(path.read_text(encoding="utf-8", errors="replace")):
             policy.local_file(reference, path.parent, path, line)
-        with _weasyprint_errors(path, "read this stylesheet"):
+        with _weasyprint_errors(path, "read this stylesheet"), _collected() as messages:
             # Read here, with a base URL that names no folder of this machine (ResourcePolicy.portable_uri).
-            styles.append(weasyprint.CSS(string=path.read_text(encoding="utf-8"), base_url=policy.portable_uri(path),
-                                         url_fetcher=ConfinedFetcher(policy, path)))
-    return styles
+            sheets.append(weasyprint.CSS(string=path.read_text(encoding="utf-8"), base_url=policy.portable_uri(path),
+                                         url_fetcher=ConfinedFetcher(policy, path), font_config=fonts))
+        _refuse_dropped(messages, path)
+    return PrintStyles(sheets, fonts)
 
 
-def warm_up(stylesheets: list, samples: list[tuple[str, str]], variant: str = "pdf/ua-1") -> None:
+def warm_up(styles: PrintStyles, samples: list[tuple[str, str]], variant: str = "pdf/ua-1") -> None:
     """Render a short document with ``stylesheets`` and a line per (language tag, text), as a ``variant``
     PDF (tagged, as the build's), and drop it.
 
-    WeasyPrint imports modules on its first document, fontconfig reads its font list, Pango builds its
-    font map and loads the fonts of each script, cffi parses the C types WeasyPrint asks for. Done once
-    in the build's process before its workers fork, every worker inherits all of it.
+    WeasyPrint imports modules on its first document, fontconfig reads its font list, Pango loads the
+    fonts of each script into the shared font map, cffi parses the C types WeasyPrint asks for. Done
+    once in the build's process before its workers fork, every worker inherits all of it.
     """
     from html import escape
 
     lines = "".join(f'<p lang="{escape(tag)}">{escape(text)}</p>' for tag, text in samples)
     try:
         options = pdf_options(variant)
-        weasyprint.HTML(string=f"<p>pubkit</p>{lines}").render(stylesheets=stylesheets, **options).write_pdf(**options)
+        document = weasyprint.HTML(string=f"<p>pubkit</p>{lines}")
+        document.render(stylesheets=styles.sheets, font_config=styles.fonts, **options).write_pdf(**options)
     except Exception:  # noqa: BLE001  only a head start: a real document reports any problem at its own path
         pass
 
@@ -346,28 +411,25 @@ def warm_up(stylesheets: list, samples: list[tuple[str, str]], variant: str = "p
 def write_pdf(
     html: str,
     base_url: Path,
-    stylesheets: list,
+    styles: PrintStyles,
     policy: ResourcePolicy,
     referrer: Path,
     variant: str = "pdf/ua-1",
     max_pages: int = 300,
     max_seconds: float = 120,
 ) -> tuple[bytes, list[str]]:
-    """The PDF bytes of a page (with ``stylesheets`` from :func:`load_stylesheets`), and WeasyPrint's warnings.
+    """The PDF bytes of a page (with ``styles`` from :func:`load_stylesheets`), and WeasyPrint's warnings.
 
     A glyph no installed font has (drawn as an empty box) is an error, not a warning: such a PDF
     must not reach a printer. So are a document over ``max_pages`` pages, one that takes more than
     ``max_seconds``, and anything WeasyPrint itself trips over (absurd CSS values, deep nesting).
     """
     fetcher = ConfinedFetcher(policy, referrer)
-    collector = _Collector()
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(collector)
     try:
-        with _weasyprint_errors(referrer, "render this page"), _time_limit(max_seconds):
+        with _collected() as messages, _weasyprint_errors(referrer, "render this page"), _time_limit(max_seconds):
             document = weasyprint.HTML(string=html, base_url=policy.portable_uri(base_url) + "/", url_fetcher=fetcher)
             options = pdf_options(variant)
-            rendered = document.render(stylesheets=stylesheets, **options)
+            rendered = document.render(stylesheets=styles.sheets, font_config=styles.fonts, **options)
             if len(rendered.pages) > max_pages:
                 raise RenderError(
                     f"the document has {len(rendered.pages)} pages, over the limit of {max_pages} (max_pages)", referrer
@@ -376,17 +438,13 @@ def write_pdf(
             data = rendered.write_pdf(**options)
     except _TimeUp:
         raise RenderError(f"rendering took longer than {max_seconds:g} s (max_render_seconds)", referrer) from None
-    finally:
-        logger.removeHandler(collector)
-    dropped = [m for m in collector.messages if _DROPPED_RE.match(m)]
-    if dropped:  # a PDF without its image or font is not the document the editor approved
-        raise RenderError(f"the print engine left a resource out: {' '.join(dropped[0].split())[:200]}", referrer)
-    missing = [m for m in (_NOTDEF_RE.search(message) for message in collector.messages) if m]
+    _refuse_dropped(messages, referrer)
+    missing = [m for m in (_NOTDEF_RE.search(message) for message in messages) if m]
     if missing:
         shown = ", ".join(f"'{m.group(1)}' (U+{m.group(2)})" for m in missing[:5])
         raise RenderError(f"no installed font has a glyph for {shown}: install a font for this script (Debian: "
                           f"apt-get install {' '.join(FONT_PACKAGES)} fonts-noto-extra)", referrer)
-    return data, [m for m in collector.messages if ".notdef" not in m]
+    return data, [m for m in messages if ".notdef" not in m]
 
 
 def engine_versions() -> dict[str, str]:
