@@ -15,6 +15,7 @@ from .errors import EXIT_BAD_INPUT, EXIT_CHECKS_FAILED, EXIT_OK, Diagnostic, Pub
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return its exit status (0 success, 1 checks failed, 2 bad input or usage)."""
+    _leave_quickly()
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -30,6 +31,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+
+
+def _leave_quickly() -> None:
+    """At the process's exit, after the atexit functions that run before this one (temporary folders,
+    pools, logging): nothing left for the garbage collector. The interpreter would otherwise walk and
+    free every object of a build (WeasyPrint's boxes and fonts, CLDR data, templates) before exiting,
+    about 0.14 s of a rebuild that makes one PDF. The memory goes back to the system with the process."""
+    import atexit
+    import gc
+
+    atexit.unregister(gc.freeze)  # once, however often main() runs in one process
+    atexit.register(gc.freeze)
 
 
 def _parser() -> argparse.ArgumentParser:

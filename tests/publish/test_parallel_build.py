@@ -9,6 +9,7 @@ has ended, and otherwise starts its workers from a fresh server process (multipr
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -80,3 +81,29 @@ def test_a_build_forks_only_once_the_other_threads_of_its_process_have_ended():
     # included: the build waits for such a thread to end before it forks, and gives up on one that stays.
     result = subprocess.run([sys.executable, "-c", THREADS_PROGRAM], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr
+
+
+#: A program with a thread of its own builds with two workers, which start from the fork server.
+FONT_FACE_PROGRAM = textwrap.dedent("""
+    import os, threading, time
+    threading.Thread(target=time.sleep, args=(60,), daemon=True).start()
+    from pubkit.cli import main
+    code = main(["build", "-j", "2", "--force", "--format", "pdf"])
+    print(code, sorted(name for name in os.listdir(os.environ["TMPDIR"]) if name.startswith("weasyprint-")))
+""")
+
+
+def test_workers_of_a_project_with_its_own_font_leave_no_folder_behind(make_project, tmp_path):
+    # PrintStyles.close, run as each started worker leaves: WeasyPrint copies an @font-face font into a
+    # temporary folder that only its FontConfiguration's __del__ removes, and a pool worker exits by os._exit.
+    project = make_project("mini", languages=["de", "zh_CN"],
+                           translated={language: TITLES[language] for language in ("de", "zh_CN")})
+    (project / "templates" / "house.ttf").write_bytes(
+        open("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf", "rb").read())
+    (project / "templates" / "print.css").write_text(
+        '@font-face { font-family: "House Letter"; src: url(house.ttf); }\nh1 { font-family: "House Letter"; }\n')
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    result = subprocess.run([sys.executable, "-c", FONT_FACE_PROGRAM], cwd=project, capture_output=True, text=True,
+                            timeout=120, env={**os.environ, "TMPDIR": str(temporary)})
+    assert result.stdout.split("\n")[-2] == "0 []", result.stdout + result.stderr

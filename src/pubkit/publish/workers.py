@@ -172,9 +172,13 @@ def _init_forked_worker(worker: _Worker) -> None:
 
 def _init_started_worker(plan: Plan, todo: list[Job]) -> None:
     global _worker
+    from multiprocessing.util import Finalize
+
     _die_with_parent()
     _worker = _Worker(plan, Renderer(plan.project))
     _warm_up(_worker, todo)
+    if _worker.has_print_styles():  # its fonts' folder, when the worker leaves (a forked one has the parent's)
+        Finalize(_worker, _worker.print_styles().close, exitpriority=1)
 
 
 def _warm_up(worker: _Worker, todo: list[Job]) -> None:
@@ -248,6 +252,9 @@ class _Worker:
         if name not in self._screen:
             self._screen[name] = check_screen_stylesheet(self.assets[name], self.project.allow_network)
         return self._screen[name]
+
+    def has_print_styles(self) -> bool:
+        return self._print_styles is not None
 
     def print_styles(self):
         """The print stylesheets and fonts (render.pdf.PrintStyles), once per process (and before the workers

@@ -372,6 +372,11 @@ class PrintStyles:
     sheets: list
     fonts: FontConfiguration
 
+    def close(self) -> None:
+        """Remove the folder WeasyPrint copies ``@font-face`` fonts into. FontConfiguration.__del__ does it
+        when the object is freed, which never happens in a pool worker: it leaves by os._exit."""
+        self.fonts.__del__()
+
 
 def load_stylesheets(paths: list[Path], policy: ResourcePolicy) -> PrintStyles:
     """Parse the print stylesheets once, for every document a process renders."""
