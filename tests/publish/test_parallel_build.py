@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import textwrap
 
 import pytest
@@ -93,7 +94,7 @@ FONT_FACE_PROGRAM = textwrap.dedent("""
 """)
 
 
-def test_workers_of_a_project_with_its_own_font_leave_no_folder_behind(make_project, tmp_path):
+def test_workers_of_a_project_with_its_own_font_leave_no_folder_behind(make_project):
     # PrintStyles.close, run as each started worker leaves: WeasyPrint copies an @font-face font into a
     # temporary folder that only its FontConfiguration's __del__ removes, and a pool worker exits by os._exit.
     project = make_project("mini", languages=["de", "zh_CN"],
@@ -102,8 +103,8 @@ def test_workers_of_a_project_with_its_own_font_leave_no_folder_behind(make_proj
         open("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf", "rb").read())
     (project / "templates" / "print.css").write_text(
         '@font-face { font-family: "House Letter"; src: url(house.ttf); }\nh1 { font-family: "House Letter"; }\n')
-    temporary = tmp_path / "tmp"
-    temporary.mkdir()
-    result = subprocess.run([sys.executable, "-c", FONT_FACE_PROGRAM], cwd=project, capture_output=True, text=True,
-                            timeout=120, env={**os.environ, "TMPDIR": str(temporary)})
-    assert result.stdout.split("\n")[-2] == "0 []", result.stdout + result.stderr
+    # A short folder: the fork server's socket lives there, and a socket's path has at most 107 bytes.
+    with tempfile.TemporaryDirectory(prefix="pubkit-") as temporary:
+        result = subprocess.run([sys.executable, "-c", FONT_FACE_PROGRAM], cwd=project, capture_output=True,
+                                text=True, timeout=120, env={**os.environ, "TMPDIR": temporary})
+    assert result.stdout.splitlines()[-1:] == ["0 []"], result.stdout + result.stderr

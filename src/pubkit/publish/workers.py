@@ -75,12 +75,18 @@ def _run_pages(plan: Plan, todo: list[Job], jobs: int, renderer: Renderer | None
 
 
 def _pool(plan: Plan, todo: list[Job], jobs: int, renderer: Renderer | None, report: dict) -> Iterator[JobResult]:
-    """The jobs in pools of worker processes, each pool replaced after ``RECYCLE_AFTER`` documents a worker."""
-    from concurrent.futures import ProcessPoolExecutor, as_completed  # only a parallel build pays for it
+    """The jobs in pools of worker processes, each pool replaced after ``RECYCLE_AFTER`` documents a worker.
+
+    When the workers fork from this process, it works as one of them in the first pool: it is warmed up
+    already, and with one worker fewer to start nothing waits on a core that the build paid to warm.
+    """
+    from concurrent.futures import ProcessPoolExecutor  # only a parallel build pays for it
 
     workers = max(1, min(jobs, len(todo)))
     generation = workers * RECYCLE_AFTER
     context, initializer, initargs = _how_workers_start(plan, todo, renderer)
+    # Not with -j1: a pool of one worker is there to be recycled, for memory, and this process is not.
+    here = initargs[0] if initializer is _init_forked_worker and workers > 1 else None
     try:
         for start in range(0, len(todo), generation):
             batch = todo[start : start + generation]
@@ -93,20 +99,40 @@ def _pool(plan: Plan, todo: list[Job], jobs: int, renderer: Renderer | None, rep
                     gc.freeze()
                 else:
                     context, initializer, initargs = _fork_server(plan, todo)
-            with ProcessPoolExecutor(max_workers=min(workers, len(batch)), mp_context=context,
+                    here = None
+            helping = here if start == 0 else None
+            with ProcessPoolExecutor(max_workers=min(workers - (helping is not None), len(batch)), mp_context=context,
                                      initializer=initializer, initargs=initargs) as pool:
-                futures = [pool.submit(_run_in_worker, job, report[(job.slug, job.language)] == job.format)
-                           for job in batch]
-                try:
-                    # Each result as soon as it is ready, so progress moves with the work (waiting for the
-                    # first exception returned only when every job of the batch was done).
-                    for future in as_completed(futures):
-                        yield future.result()  # re-raises a worker's PubkitError with its path and line
-                finally:
-                    for future in futures:
-                        future.cancel()
+                yield from _share(pool, batch, helping, lambda job: report[(job.slug, job.language)] == job.format)
     finally:
         gc.unfreeze()  # this process collects its own garbage again
+
+
+def _share(pool, batch: list[Job], here: _Worker | None, fallbacks) -> Iterator[JobResult]:
+    """Each job's result as soon as it is ready, so progress moves with the work. The pool's workers take
+    the jobs from the start of the batch; this process, with a worker ``here``, takes them from its end,
+    each one nobody has started yet (a job still queued can be cancelled), until they meet."""
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    futures = [pool.submit(_run_in_worker, job, fallbacks(job)) for job in batch]
+    reported: set = set()
+    mine = len(futures)  # futures[mine:] were cancelled for this process, which has run those jobs itself
+    try:
+        while True:
+            for future in futures[:mine]:
+                if future not in reported and future.done():
+                    reported.add(future)
+                    yield future.result()  # re-raises a worker's PubkitError with its path and line
+            if len(reported) == mine:
+                return
+            if here is not None and futures[mine - 1].cancel():
+                mine -= 1
+                yield here.run(batch[mine], fallbacks(batch[mine]))
+                continue
+            wait([future for future in futures[:mine] if not future.done()], return_when=FIRST_COMPLETED)
+    finally:
+        for future in futures:
+            future.cancel()
 
 
 def _how_workers_start(plan: Plan, todo: list[Job], renderer: Renderer | None) -> tuple:
