@@ -36,16 +36,29 @@ def test_urls_break_only_after_slashes() -> None:
 def test_korean_words_are_joined_in_print_only() -> None:
     printed = TextLayout("ko", "ltr", "print").markup("하이브리드 발전소 {day}부터", VALUES)
     assert f"하{WORD_JOINER}이{WORD_JOINER}브{WORD_JOINER}리{WORD_JOINER}드 " in printed
-    assert f"</bdi>{WORD_JOINER}부{WORD_JOINER}터" in printed  # the particle stays with its value
+    assert f"30{WORD_JOINER}일{WORD_JOINER}부{WORD_JOINER}터" in printed  # the particle stays with its value
     assert WORD_JOINER not in TextLayout("ko", "ltr", "screen").markup("하이브리드 {day}부터", VALUES)
 
 
 def test_only_values_that_could_break_get_an_element_in_left_to_right_pages() -> None:
-    layout = TextLayout("de", "ltr", "print")
+    layout = TextLayout("de", "ltr", "screen")
     assert layout.value("48.500.000,00 US-Dollar") == '<bdi class="value" dir="ltr">48.500.000,00 US-Dollar</bdi>'
     assert layout.value("3\xa0Mrd.\xa0CN¥") == "3\xa0Mrd.\xa0CN¥"
     assert layout.value("2030年").startswith("<bdi")
     assert TextLayout("ar", "rtl", "print").value("125,000") == '<bdi class="value">125,000</bdi>'
+
+
+def test_printed_left_to_right_values_are_kept_whole_by_invisible_characters() -> None:
+    layout, j = TextLayout("de", "ltr", "print"), WORD_JOINER
+    # no-break spaces, and a word joiner wherever a line could break or a word be hyphenated
+    assert layout.value("48.500.000,00 US-Dollar") == f"48.500.000,00\xa0U{j}S{j}-{j}D{j}o{j}l{j}l{j}a{j}r"
+    assert layout.value("2030年") == f"2030{j}年"
+    assert layout.value("3\xa0Mrd.\xa0CN¥") == "3\xa0Mrd.\xa0CN¥"  # nothing could break: left alone
+    # where words are hyphenated, a script whose clusters a joiner would split keeps the element
+    assert layout.value("713 हेक्टेयर").startswith('<bdi class="value" dir="ltr">')
+    # Hindi is not hyphenated: a no-break space is all its value needs; Thai breaks inside words
+    assert TextLayout("hi", "ltr", "print").value("713 हेक्टेयर") == "713\xa0हेक्टेयर"
+    assert TextLayout("th", "ltr", "print").value("713 เฮกตาร์").startswith('<bdi class="value" dir="ltr">')
 
 
 def test_a_space_before_a_korean_value_stays_a_break_opportunity() -> None:

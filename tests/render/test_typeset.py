@@ -26,7 +26,7 @@ pytestmark = pytest.mark.slow
 SLUG = "harbour-battery"
 LANGUAGES = ["en", "en_US", "de", "fr", "ru", "zh_CN", "zh_TW", "ja", "ko", "ar", "he", "hi", "th"]
 NO_ITALIC = ["zh_CN", "zh_TW", "ja", "ko", "ar", "he", "hi", "th"]
-NARROW = ["de", "ru", "ko", "zh_CN", "ja", "th"]
+NARROW = ["de", "ru", "ko", "zh_CN", "ja", "th", "hi"]
 URL = "https://nordlicht.example/press/hybrid-battery-storage-rostock-harbour"
 BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 

@@ -17,11 +17,13 @@ characters around the text of one message, after escaping:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
 from markupsafe import Markup, escape
 
+from ..locales import bcp47
 from ..source.sources import PLACEHOLDER_RE
 
 _LATIN = "A-Za-z\u00c0-\u024f\u1e00-\u1eff"
@@ -44,6 +46,44 @@ WORD_JOINER = "\u2060"
 # long enough to be hyphenated (``250 Mega-watt``).
 _BREAKABLE = re.compile("[ \t\n\u200b/\u2010\u2013\u2014\\-\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"
                         "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]|[^\\W\\d_]{4}")
+
+
+# Values that a printed left-to-right page keeps whole with invisible characters instead of an element.
+# Scripts that break inside words by dictionary (Thai, Lao, Myanmar, Khmer) keep the element.
+_DICTIONARY_BREAKS = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]")
+# A word of a hyphenating language is joined letter by letter: only where a joiner between two letters
+# does not split them for the shaper (Latin, Greek, Cyrillic, Han, kana, Hangul), not Devanagari's clusters.
+_JOINABLE = re.compile("[\\s\u00a0\u202f!-~\u00a1-\u02ff\u0370-\u03ff\u0400-\u04ff\u1e00-\u1fff"
+                       "\u2010-\u2027\u2030-\u205e\u20a0-\u20cf\u2100-\u214f\u2e80-\u9fff\uac00-\ud7af"
+                       "\uf900-\ufaff\uff00-\uffef]*")
+# Where a line could break: next to a hyphen, dash or slash, next to Han, kana or Hangul (they break
+# between any two characters) and, where words are hyphenated, between two letters. Never next to a
+# space, which becomes a no-break space.
+_BREAKS_NEXT_TO = "[/\u2010\u2013\u2014\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef-]"
+_JOINS = {
+    False: re.compile(f"(?<={_BREAKS_NEXT_TO})(?=\\S)|(?<=\\S)(?={_BREAKS_NEXT_TO})"),
+    True: re.compile(f"(?<=[^\\W\\d_]|{_BREAKS_NEXT_TO})(?=\\S)|(?<=\\S)(?=[^\\W\\d_]|{_BREAKS_NEXT_TO})"),
+}
+
+
+def _unbreakable(value: str, hyphenated: bool) -> str | None:
+    """``value`` with no line break opportunity left, or None if only an element can keep it whole.
+
+    Its spaces become no-break spaces, and a word joiner (U+2060, invisible, absent from the text
+    layer) stands wherever a line could break or a word be hyphenated. It lays out as the ``.value``
+    element does in print (white-space: nowrap; hyphens: none), at no cost: WeasyPrint lays out each
+    inline element on its own, which made these rules cost 5 % of a build."""
+    if _DICTIONARY_BREAKS.search(value) or (hyphenated and not _JOINABLE.fullmatch(value)):
+        return None
+    return _JOINS[hyphenated].sub(WORD_JOINER, re.sub("[ \t\n]", "\u00a0", value))
+
+
+@functools.cache
+def _hyphenated(language: str) -> bool:
+    """Whether WeasyPrint hyphenates text in ``language`` (Pyphen has a dictionary for it)."""
+    import pyphen
+
+    return pyphen.language_fallback(bcp47(language)) is not None
 
 
 def _url_parts(url: str) -> Markup:
@@ -104,7 +144,9 @@ class TextLayout:
 
     def __init__(self, language: str, direction: str, medium: str):
         self.rtl = direction == "rtl"
-        self.keep_words = medium == "print" and language.split("_")[0].split("-")[0] == "ko"
+        self.print = medium == "print"
+        self.keep_words = self.print and language.split("_")[0].split("-")[0] == "ko"
+        self.hyphenated = self.print and _hyphenated(language)
 
     def needed(self, text: str) -> bool:
         """Whether :meth:`markup` would change ``text`` beyond escaping it (a fast test, for plain text)."""
@@ -136,6 +178,10 @@ class TextLayout:
         direction = _first_strong(value)
         if not self.rtl and not _BREAKABLE.search(value):
             return escape(value)  # nothing to isolate or keep together: an element would only cost layout time
+        if not self.rtl and self.print and direction != "rtl":
+            joined = _unbreakable(value, self.hyphenated)
+            if joined is not None:
+                return escape(joined)  # the same, without an element for WeasyPrint to lay out
         if direction is None:
             return Markup('<bdi class="value">{}</bdi>').format(self._isolate_latin(value))
         inner = escape(value) if direction == "ltr" else self._isolate_latin(value)
