@@ -6,7 +6,8 @@ characters around the text of one message, after escaping:
 
 - a substituted value is a ``<bdi class="value">``: isolated from the surrounding direction and, by
   the stylesheet, never broken across lines (``48.500.000,00`` / ``US-Dollar`` cannot happen); in
-  left-to-right pages only where a line could break inside it;
+  left-to-right pages only where a line could break inside it, and in print there as no-break spaces
+  and word joiners instead, which WeasyPrint lays out at no cost (``_unbreakable``);
 - in right-to-left text every Latin run (``WQ & UCAS``, the ``CN¥`` inside ``3 مليار CN¥``) is a
   ``<bdi dir="ltr">`` so that its letters and symbols keep their order;
 - URLs and e-mail addresses are a ``<span class="url">`` whose pieces with a hyphen are unbreakable
