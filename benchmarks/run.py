@@ -1,14 +1,16 @@
 """pubkit's speed and memory against its targets, side by side in one run.
 
-    .venv/bin/python benchmarks/run.py                 # 5 releases × 8 languages = 40 PDFs, and the rest
+    .venv/bin/python benchmarks/run.py                 # 5 releases × 9 languages = 45 PDFs, and the rest
     .venv/bin/python benchmarks/run.py --quick         # skip GNU msgmerge (it takes about 100 s)
-    .venv/bin/python benchmarks/run.py --releases 200  # the memory target: 200 releases × 8 languages
+    .venv/bin/python benchmarks/run.py --releases 200  # 1,800 PDFs: the builds, the floors and memory at size
 
 Figures: full build (-j1, -j2) against the floor (bare WeasyPrint write_pdf of tagged PDF/UA-1 over the
 same HTML with the same parallelism), what tagging costs against an untagged build, a no-op rebuild, a
-rebuild after one .po changed, `update` on 10,000 messages against GNU msgmerge, peak memory, and the start-up time of `pubkit --help` and `pubkit status`; on the
-repository's sample: a no-op build, and how soon `pubkit serve` shows a saved catalog change.
-"""
+rebuild after one .po changed, `update` on 10,000 messages against GNU msgmerge, peak memory, and the
+start-up time of `pubkit --help` and `pubkit status`; on the repository's sample: a no-op build, and how
+soon `pubkit serve` shows a saved catalog change. The builds, floors and rebuilds that are compared with
+each other run interleaved, round after round, and report medians: on a shared machine whose speed drifts
+by 20 % within minutes, one run each would compare the drift."""
 
 from __future__ import annotations
 
@@ -335,16 +337,30 @@ def desk_latency(project: Path) -> tuple[float, float, int]:
         server.wait(30)
 
 
-def tagging_cost(project: Path, tagged: float) -> float:
-    """Seconds a tagged PDF/UA-1 build (the default) takes over an untagged one (``pdf_variant = "none"``)."""
+def untagged_build(project: Path) -> tuple[float, float]:
+    """Wall and CPU seconds of a full -j1 build of untagged PDFs (``pdf_variant = "none"``)."""
     config = project / "pubkit.toml"
     settings = config.read_text(encoding="utf-8")
     config.write_text(settings + 'pdf_variant = "none"\n', encoding="utf-8")
     try:
-        untagged = wall(PUBKIT + ["build", "--format", "pdf", "--force", "-j", "1"], project)
+        return wall_and_cpu(PUBKIT + ["build", "--format", "pdf", "--force", "-j", "1"], project, 1)
     finally:
         config.write_text(settings, encoding="utf-8")
-    return tagged - untagged
+
+
+def interleaved(measures: dict, rounds: int) -> dict[str, tuple[float, float]]:
+    """The median (wall, CPU) of each measure over ``rounds`` rounds, each round running every measure
+    once in an order turned by one from the round before: a machine whose speed drifts (a shared host,
+    other work) then slows every measure alike instead of the one that happened to run at the time."""
+    import statistics
+
+    names = list(measures)
+    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in names}
+    for turn in range(rounds):
+        for name in names[turn % len(names):] + names[:turn % len(names)]:
+            runs[name].append(measures[name]())
+    return {name: (statistics.median(w for w, _ in values), statistics.median(c for _, c in values))
+            for name, values in runs.items()}
 
 
 def main() -> None:
@@ -385,20 +401,29 @@ def main() -> None:
         stylesheets = [str(assets[name]) for name in PRINT_STYLESHEETS]
 
         floor(pages[:3], stylesheets, 1)  # warm up first (font caches, page cache): the first run is slower
-        floor1, floor1_cpu = floor(pages, stylesheets, 1)
-        build1, build1_cpu = wall_and_cpu(PUBKIT + ["build", "--format", "pdf", "--force", "-j", "1"], project, 1)
+        build = PUBKIT + ["build", "--format", "pdf", "--force"]
+        rounds = 3 if documents <= 200 else 1
+        measured = interleaved({
+            "floor1": lambda: floor(pages, stylesheets, 1),
+            "build1": lambda: wall_and_cpu(build + ["-j", "1"], project, 1),
+            "untagged1": lambda: untagged_build(project),
+            "floor2": lambda: floor(pages, stylesheets, 2),
+            "build2": lambda: wall_and_cpu(build + ["-j", "2"], project, 1),
+        }, rounds)
+        (floor1, floor1_cpu), (build1, build1_cpu) = measured["floor1"], measured["build1"]
+        (floor2, floor2_cpu), (build2, build2_cpu) = measured["floor2"], measured["build2"]
+        print(f"  (medians of {rounds} interleaved rounds)")
         row("full build -j1 (PDF)", f"{build1:.2f} s", f"CPU {build1_cpu:.2f} s")
         row("floor: bare WeasyPrint -j1", f"{floor1:.2f} s", f"build/floor {build1 / floor1:.2f} (target ≤ 1.05); "
             f"CPU {floor1_cpu:.2f} s, {build1_cpu / floor1_cpu:.2f}")
-        cost, noise = layout_cost(project, Path(tmp), stylesheets)
-        row("layout rules (bidi, line breaks, ActualText)", f"{cost:+.2f} s",
-            f"{100 * cost / build1_cpu:+.1f} % ± {100 * noise / build1_cpu:.1f} % of a full build -j1's CPU time "
-            "(target < 3 %)")
-        tagging = tagging_cost(project, build1)
+        if documents <= 200:  # the share does not depend on the size; 1,800 pages would take an hour
+            cost, noise = layout_cost(project, Path(tmp), stylesheets)
+            row("layout rules (bidi, line breaks, ActualText)", f"{cost:+.2f} s",
+                f"{100 * cost / build1_cpu:+.1f} % ± {100 * noise / build1_cpu:.1f} % of a full build -j1's CPU time "
+                "(target < 3 %)")
+        tagging = build1_cpu - measured["untagged1"][1]
         row("tagging (PDF/UA-1 against untagged)", f"{tagging:+.2f} s",
-            f"{100 * tagging / build1:+.1f} % of a full build -j1 (target ≤ 10 %)")
-        floor2, floor2_cpu = floor(pages, stylesheets, 2)
-        build2, build2_cpu = wall_and_cpu(PUBKIT + ["build", "--format", "pdf", "--force", "-j", "2"], project, 1)
+            f"{100 * tagging / build1_cpu:+.1f} % of a full build -j1's CPU time (target ≤ 10 %)")
         row("full build -j2 (PDF)", f"{build2:.2f} s", f"-j2/-j1 {build2 / build1:.2f} (target ≤ 0.58); "
             f"CPU {build2_cpu:.2f} s")
         row("floor: bare WeasyPrint -j2", f"{floor2:.2f} s", f"build/floor {build2 / floor2:.2f} (target ≤ 1.05); "
@@ -410,14 +435,26 @@ def main() -> None:
         row("no-op rebuild", f"{noop:.2f} s", f"{100 * noop / full:.1f} % of a full build (target ≤ 3 %)")
         site = site_seconds(project)
         row("site: indexes, feeds, sitemap", f"{site:.2f} s", f"{100 * site / full:.1f} % of a full build (target < 5 %)")
-        bare, bare_cpu = wall_and_cpu([sys.executable, "-c", "import weasyprint"], project, repeat=3)
-        for language in ("de", "zh_CN"):
-            # German pages pay for Pyphen's German dictionary (about 0.6 s to load); Chinese has none.
+        def one_po_changed(language: str):
+            # German pages pay for Pyphen's German dictionary (cached by pubkit); Chinese has none.
             po = project / "locale" / language / "LC_MESSAGES" / "release-000.po"
-            text = po.read_text(encoding="utf-8")
-            start = text.index('msgstr "', text.index('msgctxt "title"'))
-            po.write_text(text[:start] + 'msgstr "* ' + text[start + len('msgstr "'):], encoding="utf-8")
-            one, one_cpu = wall_and_cpu(PUBKIT + ["build", "-j", "2"], project, repeat=1)
+
+            def measure() -> tuple[float, float]:
+                text = po.read_text(encoding="utf-8")
+                start = text.index('msgstr "', text.index('msgctxt "title"'))
+                po.write_text(text[:start] + 'msgstr "* ' + text[start + len('msgstr "'):], encoding="utf-8")
+                return wall_and_cpu(PUBKIT + ["build", "-j", "2"], project, repeat=1)
+
+            return measure
+
+        rebuilds = interleaved({
+            "bare": lambda: wall_and_cpu([sys.executable, "-c", "import weasyprint"], project, repeat=1),
+            "de": one_po_changed("de"),
+            "zh_CN": one_po_changed("zh_CN"),
+        }, 5)
+        bare, bare_cpu = rebuilds["bare"]
+        for language in ("de", "zh_CN"):
+            one, one_cpu = rebuilds[language]
             row(f"rebuild after one .po changed ({language})", f"{one:.2f} s",
                 f"{one / bare:.2f} × import weasyprint ({bare:.2f} s; target ≤ 1.5); "
                 f"CPU {one_cpu:.2f} s = {one_cpu / bare_cpu:.2f} × ({bare_cpu:.2f} s)")

@@ -90,3 +90,13 @@ def _fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def user_cache(*parts: str) -> Path:
+    """A place in pubkit's folder of the user's cache (``$XDG_CACHE_HOME/pubkit``, else ``~/.cache/pubkit``).
+
+    It holds only what pubkit derives from installed software (parsed hyphenation patterns, compiled
+    templates, CLDR's language names), never project data, each under a name that carries the versions
+    it was derived with; anything there may be deleted at any time."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base, "pubkit", *parts)

@@ -85,7 +85,57 @@ def language_name(language: str) -> str:
     Only the parts written in the tag are named (``zh_CN`` names China, not the script CLDR infers);
     a pseudo-locale is named after its base: "English (Pseudo-Accents)"; a tag CLDR does not know is
     shown as written.
+
+    The names are kept in the user's cache, per pubkit and Babel version: naming nine languages loads
+    nine locales' CLDR data (20 ms), a twentieth of a rebuild after one catalog changed.
     """
+    names = _kept_names()
+    if language not in names:
+        names[language] = _name_from_cldr(language)
+        if not _NEW_NAMES:  # the file is written once, as the process ends
+            import atexit
+
+            atexit.register(_keep_names)
+        _NEW_NAMES.append(language)
+    return names[language]
+
+
+_NAMES: dict[str, str] | None = None
+_NEW_NAMES: list[str] = []
+
+
+def _names_file():
+    import babel
+
+    from . import __version__
+    from .fileio import user_cache
+
+    return user_cache("cldr", f"language-names-pubkit-{__version__}-babel-{babel.__version__}.json")
+
+
+def _kept_names() -> dict[str, str]:
+    global _NAMES
+    if _NAMES is None:
+        try:
+            kept = json.loads(_names_file().read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            kept = None
+        _NAMES = {k: v for k, v in kept.items() if isinstance(k, str) and isinstance(v, str)} \
+            if isinstance(kept, dict) else {}
+    return _NAMES
+
+
+def _keep_names() -> None:
+    from .errors import PubkitError
+    from .fileio import write_atomic
+
+    try:
+        write_atomic(_names_file(), json.dumps(_NAMES, ensure_ascii=False, sort_keys=True, indent=0))
+    except (PubkitError, OSError):
+        pass  # a cache that cannot be written is only slower
+
+
+def _name_from_cldr(language: str) -> str:
     locale = cldr_locale(base_locale(language))
     if locale is None:
         return language

@@ -88,3 +88,27 @@ def test_loading_the_print_engine_runs_no_program() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     # no process started; HarfBuzz's subsetter still found (fonts are subset by it); find_library restored
     assert result.stdout.split() == ["0", "True", "True"], result.stdout + result.stderr
+
+
+NAMES_PROGRAM = "from pubkit.locales import language_name; print(language_name('zh_CN'), language_name('ar'))"
+
+
+def test_language_names_are_kept_in_the_users_cache(tmp_path: Path) -> None:
+    """locales.language_name: the switcher's names, read once from nine locales' CLDR data, then from a
+    file per pubkit and Babel version; a damaged file is read as none and written again."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    def names() -> list[str]:
+        result = subprocess.run([sys.executable, "-c", NAMES_PROGRAM], capture_output=True, text=True, check=True,
+                                env={**os.environ, "XDG_CACHE_HOME": str(tmp_path)})
+        return result.stdout.split()
+
+    assert names() == ["中文（中国）", "العربية"]
+    (kept,) = (tmp_path / "pubkit" / "cldr").glob("language-names-pubkit-*-babel-*.json")
+    assert json.loads(kept.read_text(encoding="utf-8")) == {"zh_CN": "中文（中国）", "ar": "العربية"}
+    kept.write_text('{"zh_CN": ', encoding="utf-8")
+    assert names() == ["中文（中国）", "العربية"]
+    assert json.loads(kept.read_text(encoding="utf-8")) == {"zh_CN": "中文（中国）", "ar": "العربية"}

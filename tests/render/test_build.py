@@ -173,6 +173,23 @@ def test_project_templates_override_the_built_in_ones(translated: Path, run) -> 
     assert "Mini Company press office" in "".join(document.find(".//div[@class='letterhead']").itertext())
 
 
+def test_a_template_changed_after_a_build_is_compiled_again(translated: Path, run, tmp_path: Path,
+                                                             monkeypatch) -> None:
+    # templates._compiled_templates: Jinja's cache of compiled templates checks each entry against the
+    # template's source; a stale entry would publish the old letterhead, or hide a new mistake.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    letterhead = translated / "templates" / "letterhead.html"
+    letterhead.write_text('<div class="letterhead">First letterhead</div>\n', encoding="utf-8")
+    build_html(translated, run, "--lang", "en")
+    assert list((tmp_path / "cache" / "pubkit" / "templates").rglob("*.cache")), "compiled templates are kept"
+    letterhead.write_text('<div class="letterhead">Second letterhead</div>\n', encoding="utf-8")
+    build_html(translated, run, "--lang", "en")
+    assert "Second letterhead" in page_file(translated, "launch", "en").read_text(encoding="utf-8")
+    letterhead.write_text("<div>\n{{ no_such_variable }}\n</div>\n", encoding="utf-8")
+    result = run("build", "--format", "html", cwd=translated)
+    assert result.err.strip().startswith("templates/letterhead.html:2: error: template error"), result.err
+
+
 @pytest.mark.parametrize(
     "template, expected",
     [

@@ -19,12 +19,12 @@ import os
 import sys
 from pathlib import Path
 
+from ..fileio import user_cache
 from ..locales import bcp47
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "pubkit" / "hyphenation"
+    return user_cache("hyphenation")
 
 
 def preload(language: str) -> bool:

@@ -60,11 +60,15 @@ _JOINABLE = re.compile("[\\s\u00a0\u202f!-~\u00a1-\u02ff\u0370-\u03ff\u0400-\u04
 # Where a line could break: next to a hyphen, dash or slash, next to Han, kana or Hangul (they break
 # between any two characters) and, where words are hyphenated, between two letters. Never next to a
 # space, which becomes a no-break space.
-_BREAKS_NEXT_TO = "[/\u2010\u2013\u2014\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef-]"
-_JOINS = {
-    False: re.compile(f"(?<={_BREAKS_NEXT_TO})(?=\\S)|(?<=\\S)(?={_BREAKS_NEXT_TO})"),
-    True: re.compile(f"(?<=[^\\W\\d_]|{_BREAKS_NEXT_TO})(?=\\S)|(?<=\\S)(?=[^\\W\\d_]|{_BREAKS_NEXT_TO})"),
-}
+_HYPHENS_AND_SLASHES = frozenset("/\u2010\u2013\u2014-")
+_BETWEEN_ANY_TWO = ((0x2E80, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF))
+
+
+def _breaks_next_to(character: str, hyphenated: bool) -> bool:
+    if character in _HYPHENS_AND_SLASHES or (hyphenated and character.isalpha()):
+        return True
+    code = ord(character)
+    return any(low <= code <= high for low, high in _BETWEEN_ANY_TWO)
 
 
 def _unbreakable(value: str, hyphenated: bool) -> str | None:
@@ -76,7 +80,14 @@ def _unbreakable(value: str, hyphenated: bool) -> str | None:
     inline element on its own, which made these rules cost 5 % of a build."""
     if _DICTIONARY_BREAKS.search(value) or (hyphenated and not _JOINABLE.fullmatch(value)):
         return None
-    return _JOINS[hyphenated].sub(WORD_JOINER, re.sub("[ \t\n]", "\u00a0", value))
+    value = re.sub("[ \t\n]", "\u00a0", value)
+    joined = value[:1]
+    for before, after in zip(value, value[1:]):
+        if not before.isspace() and not after.isspace() and (
+                _breaks_next_to(before, hyphenated) or _breaks_next_to(after, hyphenated)):
+            joined += WORD_JOINER
+        joined += after
+    return joined
 
 
 @functools.cache

@@ -43,7 +43,6 @@ class Renderer:
         self._values: dict[str, dict[str, str]] = {}
         self._compile_all()
         self.organization = OrganizationParts(self)
-        self.organization = OrganizationParts(self)
 
     def _compile_all(self) -> None:
         """Compile every template once, up front, so a mistake is reported against its own file."""
