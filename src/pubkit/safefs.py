@@ -105,17 +105,33 @@ def read_beneath(root: Path, name: str, limit: int) -> bytes:
         os.close(fd)
 
 
-def first_link(root: Path, path: Path) -> Path | None:
-    """The first symbolic link (or non-folder) on the way from ``root`` to ``path``, itself included."""
+def first_link(root: Path, path: Path, folders: set[str] | None = None) -> Path | None:
+    """The first symbolic link (or non-folder) on the way from ``root`` to ``path``, itself included.
+
+    ``folders``: the folders (as strings) found real folders by earlier calls of one pass, which a pass
+    over thousands of outputs in a few hundred folders then looks at once each (a no-op build of 1,800
+    PDFs made 22,000 lstat calls)."""
+    found = first_link_below(str(root), path.relative_to(root).parts, folders)
+    return None if found is None else Path(found)
+
+
+def first_link_below(root: str, parts: "tuple[str, ...] | list[str]", folders: set[str] | None = None) -> str | None:
+    """:func:`first_link` for a path given as its parts below ``root``, in strings (no pathlib: it runs
+    once per output of every build)."""
     current = root
-    for part in path.relative_to(root).parts:
-        current = current / part
+    for index, part in enumerate(parts):
+        current = os.path.join(current, part)
+        last = index == len(parts) - 1
+        if not last and folders is not None and current in folders:
+            continue
         try:
             info = os.lstat(current)
         except FileNotFoundError:
             return None  # nothing further exists yet: it will be created as a real folder or file
-        if stat.S_ISLNK(info.st_mode) or (current != path and not stat.S_ISDIR(info.st_mode)):
+        if stat.S_ISLNK(info.st_mode) or (not last and not stat.S_ISDIR(info.st_mode)):
             return current
+        if not last and folders is not None:
+            folders.add(current)
     return None
 
 

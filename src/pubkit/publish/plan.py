@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -222,6 +223,7 @@ class Inputs:
         self._shared = {kind: f"{shared.hexdigest()}:{templates[kind].hexdigest()}" for kind in FORMATS}
         self._shared[EMAIL] = self._shared["html"]  # the same templates; its PDF's digest is added to its own
         self._files: dict[Path, bytes] = {}
+        self._catalogs: dict[tuple[str, str], bytes] = {}
 
     def _read(self, path: Path) -> bytes:
         if path not in self._files:
@@ -246,11 +248,17 @@ class Inputs:
         h = hashlib.sha256(f"{self._shared[job.format]}\0{job.key}\0preview={preview}\0{page}\0".encode())
         h.update(self._read(source_path))
         if job.language != self.project.source_language:
-            h.update(b"\0" + self._read(self.project.po_path(job.language, job.slug)))
-            h.update(b"\0" + self._read(self.project.po_path(job.language, UI_DOMAIN)))
+            h.update(b"\0" + self._catalog(job.language, job.slug))
+            h.update(b"\0" + self._catalog(job.language, UI_DOMAIN))
             # The organization's boilerplate and contact roles, translated once for every release.
-            h.update(b"\0" + self._read(self.project.po_path(job.language, ORGANIZATION_DOMAIN)))
+            h.update(b"\0" + self._catalog(job.language, ORGANIZATION_DOMAIN))
         return h.hexdigest()
+
+    def _catalog(self, language: str, domain: str) -> bytes:
+        # by name: the pages of a language share two catalogs, and each page is judged in every format
+        if (language, domain) not in self._catalogs:
+            self._catalogs[language, domain] = self._read(self.project.po_path(language, domain))
+        return self._catalogs[language, domain]
 
 
 def read_state(output_dir: Path) -> dict:
@@ -264,16 +272,18 @@ def read_state(output_dir: Path) -> dict:
     return state if all(isinstance(state.get(k, {}), dict) for k in ("jobs", "sources")) else {}
 
 
-def up_to_date(project: Project, entry: dict | None, digest: str) -> bool:
-    """Whether the outputs a state entry records were made from ``digest`` and are untouched since."""
+def up_to_date(project: Project, entry: dict | None, digest: str, folders: set[str] | None = None) -> bool:
+    """Whether the outputs a state entry records were made from ``digest`` and are untouched since.
+    ``folders``: the output folders this pass has found real already (safefs.first_link)."""
     if not entry or entry.get("digest") != digest:
         return False
+    root = str(project.output_dir)
     try:
         for relative, record in entry.get("outputs", {}).items():
-            path = project.output_dir / relative
-            if safefs.check_name(relative) or safefs.first_link(project.output_dir, path):
+            parts = relative.split("/")  # once check_name has found it a plain relative name
+            if safefs.check_name(relative) or safefs.first_link_below(root, parts, folders):
                 return False
-            info = path.stat()
+            info = os.stat(os.path.join(root, *parts))
             if info.st_size != record[0] or info.st_mtime_ns != record[1] or len(record) != 3:
                 return False
     except (OSError, TypeError, LookupError, AttributeError):  # a damaged state: render again
@@ -413,8 +423,9 @@ class Plan:
 
     def outdated(self, force: bool = False) -> list[Job]:
         """This shard's jobs whose inputs changed since the last build, or whose outputs were touched."""
+        folders: set[str] = set()
         return [job for job in self.jobs if force or not up_to_date(self.project, self.previous.get(job.key),
-                                                                      self.digests[job])]
+                                                                      self.digests[job], folders)]
 
     def refused(self) -> dict[str, list]:
         """``slug/language`` → [digest, why, where] of every page not published: remembered in the state."""
