@@ -348,9 +348,10 @@ def untagged_build(project: Path) -> tuple[float, float]:
         config.write_text(settings, encoding="utf-8")
 
 
-def interleaved(measures: dict, rounds: int) -> dict[str, tuple[float, float]]:
-    """The median (wall, CPU) of each measure over ``rounds`` rounds, each round running every measure
-    once in an order turned by one from the round before: a machine whose speed drifts (a shared host,
+def interleaved(measures: dict, rounds: int) -> dict[str, tuple[float, float, float]]:
+    """The median (wall, CPU) of each measure over ``rounds`` rounds, and the spread of its CPU times
+    (largest less smallest: the noise beside a difference of two medians). Each round runs every measure
+    once, in an order turned by one from the round before: a machine whose speed drifts (a shared host,
     other work) then slows every measure alike instead of the one that happened to run at the time."""
     import statistics
 
@@ -359,7 +360,8 @@ def interleaved(measures: dict, rounds: int) -> dict[str, tuple[float, float]]:
     for turn in range(rounds):
         for name in names[turn % len(names):] + names[:turn % len(names)]:
             runs[name].append(measures[name]())
-    return {name: (statistics.median(w for w, _ in values), statistics.median(c for _, c in values))
+    return {name: (statistics.median(w for w, _ in values), statistics.median(c for _, c in values),
+                   max(c for _, c in values) - min(c for _, c in values))
             for name, values in runs.items()}
 
 
@@ -410,8 +412,8 @@ def main() -> None:
             "floor2": lambda: floor(pages, stylesheets, 2),
             "build2": lambda: wall_and_cpu(build + ["-j", "2"], project, 1),
         }, rounds)
-        (floor1, floor1_cpu), (build1, build1_cpu) = measured["floor1"], measured["build1"]
-        (floor2, floor2_cpu), (build2, build2_cpu) = measured["floor2"], measured["build2"]
+        (floor1, floor1_cpu, _), (build1, build1_cpu, build1_spread) = measured["floor1"], measured["build1"]
+        (floor2, floor2_cpu, _), (build2, build2_cpu, _) = measured["floor2"], measured["build2"]
         print(f"  (medians of {rounds} interleaved rounds)")
         row("full build -j1 (PDF)", f"{build1:.2f} s", f"CPU {build1_cpu:.2f} s")
         row("floor: bare WeasyPrint -j1", f"{floor1:.2f} s", f"build/floor {build1 / floor1:.2f} (target ≤ 1.05); "
@@ -421,9 +423,10 @@ def main() -> None:
             row("layout rules (bidi, line breaks, ActualText)", f"{cost:+.2f} s",
                 f"{100 * cost / build1_cpu:+.1f} % ± {100 * noise / build1_cpu:.1f} % of a full build -j1's CPU time "
                 "(target < 3 %)")
-        tagging = build1_cpu - measured["untagged1"][1]
+        tagging, tagging_noise = build1_cpu - measured["untagged1"][1], max(build1_spread, measured["untagged1"][2])
         row("tagging (PDF/UA-1 against untagged)", f"{tagging:+.2f} s",
-            f"{100 * tagging / build1_cpu:+.1f} % of a full build -j1's CPU time (target ≤ 10 %)")
+            f"{100 * tagging / build1_cpu:+.1f} % ± {100 * tagging_noise / build1_cpu:.1f} % of a full build -j1's "
+            f"CPU time (target ≤ 10 %; ± the spread of its {rounds} runs)")
         row("full build -j2 (PDF)", f"{build2:.2f} s", f"-j2/-j1 {build2 / build1:.2f} (target ≤ 0.58); "
             f"CPU {build2_cpu:.2f} s")
         row("floor: bare WeasyPrint -j2", f"{floor2:.2f} s", f"build/floor {build2 / floor2:.2f} (target ≤ 1.05); "
@@ -452,9 +455,9 @@ def main() -> None:
             "de": one_po_changed("de"),
             "zh_CN": one_po_changed("zh_CN"),
         }, 5)
-        bare, bare_cpu = rebuilds["bare"]
+        bare, bare_cpu, _ = rebuilds["bare"]
         for language in ("de", "zh_CN"):
-            one, one_cpu = rebuilds[language]
+            one, one_cpu, _ = rebuilds[language]
             row(f"rebuild after one .po changed ({language})", f"{one:.2f} s",
                 f"{one / bare:.2f} × import weasyprint ({bare:.2f} s; target ≤ 1.5); "
                 f"CPU {one_cpu:.2f} s = {one_cpu / bare_cpu:.2f} × ({bare_cpu:.2f} s)")
