@@ -17,7 +17,7 @@ import textwrap
 
 import pytest
 
-from conftest import TITLES, pdf_file
+from conftest import TITLES, pdf_file, pubkit_program
 
 pytestmark = pytest.mark.slow
 
@@ -108,3 +108,17 @@ def test_workers_of_a_project_with_its_own_font_leave_no_folder_behind(make_proj
         result = subprocess.run([sys.executable, "-c", FONT_FACE_PROGRAM], cwd=project, capture_output=True,
                                 text=True, timeout=120, env={**os.environ, "TMPDIR": temporary})
     assert result.stdout.splitlines()[-1:] == ["0 []"], result.stdout + result.stderr
+
+
+def test_a_command_line_build_shares_its_jobs_with_its_workers_and_writes_what_one_process_writes(make_project):
+    # workers._share: the build's own process (one thread: its workers fork from it) renders jobs from the
+    # end of the queue while its forked worker takes them from the start. Every PDF once, as -j1 makes it.
+    project = make_project("mini", languages=["de", "zh_CN", "ar"], translated=TITLES)
+    parallel = pubkit_program("build", "-j", "2", "--format", "pdf", cwd=project)
+    assert parallel.returncode == 0, parallel.stderr
+    wrote = [line.split(" wrote ")[1] for line in parallel.stdout.splitlines() if " wrote " in line]
+    assert sorted(wrote) == sorted(set(wrote)) and len(wrote) == 4, parallel.stdout
+    shared = {name: (project / name).read_bytes() for name in wrote}
+    alone = pubkit_program("build", "-j", "1", "--format", "pdf", "--force", cwd=project)
+    assert alone.returncode == 0, alone.stderr
+    assert {name: (project / name).read_bytes() for name in wrote} == shared
