@@ -89,19 +89,20 @@ def language_name(language: str) -> str:
     The names are kept in the user's cache, per pubkit and Babel version: naming nine languages loads
     nine locales' CLDR data (20 ms), a twentieth of a rebuild after one catalog changed.
     """
+    global _NAMES_CHANGED
     names = _kept_names()
     if language not in names:
         names[language] = _name_from_cldr(language)
-        if not _NEW_NAMES:  # the file is written once, as the process ends
+        if not _NAMES_CHANGED:  # the file is written once, as the process ends
             import atexit
 
             atexit.register(_keep_names)
-        _NEW_NAMES.append(language)
+            _NAMES_CHANGED = True
     return names[language]
 
 
 _NAMES: dict[str, str] | None = None
-_NEW_NAMES: list[str] = []
+_NAMES_CHANGED = False
 
 
 def _names_file():

@@ -105,19 +105,17 @@ def read_beneath(root: Path, name: str, limit: int) -> bytes:
         os.close(fd)
 
 
-def first_link(root: Path, path: Path, folders: set[str] | None = None) -> Path | None:
-    """The first symbolic link (or non-folder) on the way from ``root`` to ``path``, itself included.
-
-    ``folders``: the folders (as strings) found real folders by earlier calls of one pass, which a pass
-    over thousands of outputs in a few hundred folders then looks at once each (a no-op build of 1,800
-    PDFs made 22,000 lstat calls)."""
-    found = first_link_below(str(root), path.relative_to(root).parts, folders)
+def first_link(root: Path, path: Path) -> Path | None:
+    """The first symbolic link (or non-folder) on the way from ``root`` to ``path``, itself included."""
+    found = first_link_below(str(root), path.relative_to(root).parts)
     return None if found is None else Path(found)
 
 
 def first_link_below(root: str, parts: "tuple[str, ...] | list[str]", folders: set[str] | None = None) -> str | None:
     """:func:`first_link` for a path given as its parts below ``root``, in strings (no pathlib: it runs
-    once per output of every build)."""
+    once per output of every build). ``folders``: the folders found real folders by earlier calls of one
+    pass, which a pass over thousands of outputs in a few hundred folders then looks at once each (a
+    no-op build of 1,800 PDFs made 22,000 lstat calls)."""
     current = root
     for index, part in enumerate(parts):
         current = os.path.join(current, part)

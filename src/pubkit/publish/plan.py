@@ -274,14 +274,16 @@ def read_state(output_dir: Path) -> dict:
 
 def up_to_date(project: Project, entry: dict | None, digest: str, folders: set[str] | None = None) -> bool:
     """Whether the outputs a state entry records were made from ``digest`` and are untouched since.
-    ``folders``: the output folders this pass has found real already (safefs.first_link)."""
+    ``folders``: the output folders this pass has found real already (safefs.first_link_below)."""
     if not entry or entry.get("digest") != digest:
         return False
     root = str(project.output_dir)
     try:
         for relative, record in entry.get("outputs", {}).items():
-            parts = relative.split("/")  # once check_name has found it a plain relative name
-            if safefs.check_name(relative) or safefs.first_link_below(root, parts, folders):
+            if safefs.check_name(relative):
+                return False
+            parts = relative.split("/")  # a plain relative name, as check_name found it
+            if safefs.first_link_below(root, parts, folders):
                 return False
             info = os.stat(os.path.join(root, *parts))
             if info.st_size != record[0] or info.st_mtime_ns != record[1] or len(record) != 3:

@@ -203,8 +203,7 @@ def _init_started_worker(plan: Plan, todo: list[Job]) -> None:
     _die_with_parent()
     _worker = _Worker(plan, Renderer(plan.project))
     _warm_up(_worker, todo)
-    if _worker.has_print_styles():  # its fonts' folder, when the worker leaves (a forked one has the parent's)
-        Finalize(_worker, _worker.print_styles().close, exitpriority=1)
+    Finalize(_worker, _worker.close, exitpriority=1)  # as it leaves (a forked worker has the parent's fonts)
 
 
 def _warm_up(worker: _Worker, todo: list[Job]) -> None:
@@ -279,8 +278,10 @@ class _Worker:
             self._screen[name] = check_screen_stylesheet(self.assets[name], self.project.allow_network)
         return self._screen[name]
 
-    def has_print_styles(self) -> bool:
-        return self._print_styles is not None
+    def close(self) -> None:
+        """Remove the folder of the fonts the print stylesheets add (PrintStyles.close), if any were loaded."""
+        if self._print_styles is not None:
+            self._print_styles.close()
 
     def print_styles(self):
         """The print stylesheets and fonts (render.pdf.PrintStyles), once per process (and before the workers

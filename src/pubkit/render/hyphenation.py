@@ -13,6 +13,7 @@ simply makes a new entry. A cache that cannot be read or written is ignored: Pyp
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import marshal
 import os
@@ -27,11 +28,23 @@ def cache_dir() -> Path:
     return user_cache("hyphenation")
 
 
+@functools.cache
+def hyphenated(language: str) -> bool:
+    """Whether WeasyPrint hyphenates text in ``language``: Pyphen has a dictionary for it."""
+    return _dictionary_name(language) is not None
+
+
+def _dictionary_name(language: str) -> str | None:
+    import pyphen
+
+    return pyphen.language_fallback(bcp47(language))
+
+
 def preload(language: str) -> bool:
     """Put the parsed dictionary of ``language`` into Pyphen's cache; False if Pyphen has none for it."""
     import pyphen
 
-    name = pyphen.language_fallback(bcp47(language))
+    name = _dictionary_name(language)
     if name is None:
         return False
     path = pyphen.LANGUAGES[name]

@@ -18,14 +18,13 @@ characters around the text of one message, after escaping:
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 
 from markupsafe import Markup, escape
 
-from ..locales import bcp47
 from ..source.sources import PLACEHOLDER_RE
+from .hyphenation import hyphenated
 
 _LATIN = "A-Za-z\u00c0-\u024f\u1e00-\u1eff"
 # Currency and percent signs written against a Latin run belong to it (CN¥, US$).
@@ -45,30 +44,29 @@ WORD_JOINER = "\u2060"
 # Where a line may break inside a value: spaces (not the no-break ones CLDR uses), hyphens, slashes,
 # the scripts that break between letters (Han, kana, Hangul, Thai, Lao, Myanmar, Khmer), and a word
 # long enough to be hyphenated (``250 Mega-watt``).
-_BREAKABLE = re.compile("[ \t\n\u200b/\u2010\u2013\u2014\\-\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"
-                        "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]|[^\\W\\d_]{4}")
+_HYPHENS_AND_SLASHES = "/\u2010\u2013\u2014\\-"
+#: Scripts that break between any two letters: Han, kana and Hangul, and (by dictionary) Thai, Lao,
+#: Myanmar and Khmer.
+_HAN_KANA_HANGUL = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
+_BY_DICTIONARY = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"
+_BREAKABLE = re.compile(f"[ \t\n\u200b{_HYPHENS_AND_SLASHES}{_BY_DICTIONARY}{_HAN_KANA_HANGUL}]|[^\\W\\d_]{{4}}")
 
 
 # Values that a printed left-to-right page keeps whole with invisible characters instead of an element.
 # Scripts that break inside words by dictionary (Thai, Lao, Myanmar, Khmer) keep the element.
-_DICTIONARY_BREAKS = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]")
+_DICTIONARY_BREAKS = re.compile(f"[{_BY_DICTIONARY}]")
 # A word of a hyphenating language is joined letter by letter: only where a joiner between two letters
 # does not split them for the shaper (Latin, Greek, Cyrillic, Han, kana, Hangul), not Devanagari's clusters.
 _JOINABLE = re.compile("[\\s\u00a0\u202f!-~\u00a1-\u02ff\u0370-\u03ff\u0400-\u04ff\u1e00-\u1fff"
-                       "\u2010-\u2027\u2030-\u205e\u20a0-\u20cf\u2100-\u214f\u2e80-\u9fff\uac00-\ud7af"
-                       "\uf900-\ufaff\uff00-\uffef]*")
+                       f"\u2010-\u2027\u2030-\u205e\u20a0-\u20cf\u2100-\u214f{_HAN_KANA_HANGUL}]*")
 # Where a line could break: next to a hyphen, dash or slash, next to Han, kana or Hangul (they break
 # between any two characters) and, where words are hyphenated, between two letters. Never next to a
 # space, which becomes a no-break space.
-_HYPHENS_AND_SLASHES = frozenset("/\u2010\u2013\u2014-")
-_BETWEEN_ANY_TWO = ((0x2E80, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF))
+_BREAKS_NEXT_TO = re.compile(f"[{_HYPHENS_AND_SLASHES}{_HAN_KANA_HANGUL}]")
 
 
 def _breaks_next_to(character: str, hyphenated: bool) -> bool:
-    if character in _HYPHENS_AND_SLASHES or (hyphenated and character.isalpha()):
-        return True
-    code = ord(character)
-    return any(low <= code <= high for low, high in _BETWEEN_ANY_TWO)
+    return (hyphenated and character.isalpha()) or _BREAKS_NEXT_TO.match(character) is not None
 
 
 def _unbreakable(value: str, hyphenated: bool) -> str | None:
@@ -88,14 +86,6 @@ def _unbreakable(value: str, hyphenated: bool) -> str | None:
             joined += WORD_JOINER
         joined += after
     return joined
-
-
-@functools.cache
-def _hyphenated(language: str) -> bool:
-    """Whether WeasyPrint hyphenates text in ``language`` (Pyphen has a dictionary for it)."""
-    import pyphen
-
-    return pyphen.language_fallback(bcp47(language)) is not None
 
 
 def _url_parts(url: str) -> Markup:
@@ -158,7 +148,7 @@ class TextLayout:
         self.rtl = direction == "rtl"
         self.print = medium == "print"
         self.keep_words = self.print and language.split("_")[0].split("-")[0] == "ko"
-        self.hyphenated = self.print and _hyphenated(language)
+        self.hyphenated = self.print and hyphenated(language)
 
     def needed(self, text: str) -> bool:
         """Whether :meth:`markup` would change ``text`` beyond escaping it (a fast test, for plain text)."""
